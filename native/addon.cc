@@ -1,0 +1,40 @@
+// The addon's entry point: registers each native concern on the exports.
+#include <napi.h>
+
+#include "addon_data.h"
+#include "ops/autograd.h"
+#include "ops/dispatch.h"
+#include "runtime/bench.h"
+#include "runtime/runtime.h"
+#include "tensor/buffer.h"
+#include "tensor/generator.h"
+#include "tensor/handle.h"
+#if __has_include("model/binding.h") && !defined(DIGA_SKIP_MODEL)
+#include "model/binding.h"
+#define DIGA_HAS_MODEL 1
+#endif
+
+namespace diga {
+
+AddonState& AddonData(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData<AddonState>(new AddonState());
+  TensorHandle::Init(env, exports);
+  GeneratorHandle::Init(env, exports);
+  InitBuffers(env, exports);
+  InitDispatch(env, exports);
+  InitAutograd(env, exports);
+  InitRuntime(env, exports);
+  InitBench(env, exports);
+#ifdef DIGA_HAS_MODEL
+  InitModel(env, exports);
+#endif
+  return exports;
+}
+
+}  // namespace diga
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return diga::Init(env, exports); }
+
+NODE_API_MODULE(diga, InitAddon)

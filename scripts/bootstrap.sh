@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# One-command setup, safe to run again: system packages (Debian/Ubuntu), npm
+# packages, the native addon and the TypeScript build, each only when missing
+# or out of date. The README's commands run it first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[bootstrap] %s\n' "$*"; }
+
+# ---- system packages --------------------------------------------------------
+# libtorch comes from Debian unless LIBTORCH points at another one (e.g. CUDA).
+pkgs=(cmake g++ libopenblas0-pthread)
+[ -n "${LIBTORCH:-}" ] || pkgs+=(libtorch-dev)
+if command -v dpkg >/dev/null 2>&1; then
+  missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then
+      log "installing ${missing[*]}"
+      sh -c "$cmd"
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      log "installing ${missing[*]} with sudo"
+      sudo sh -c "$cmd"
+    else
+      log "missing system packages: ${missing[*]}"
+      log "run as root:  $cmd"
+      exit 1
+    fi
+  fi
+elif [ -z "${LIBTORCH:-}" ]; then
+  log "not a Debian/Ubuntu system: install cmake, a C++17 compiler and libtorch, then set LIBTORCH=/path/to/libtorch"
+fi
+
+# ---- npm packages -------------------------------------------------------------
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+# ---- native addon ---------------------------------------------------------------
+addon=build/Release/diga.node
+jobs=$(nproc 2>/dev/null || echo 2)
+if [ ! -f "$addon" ] || [ -n "$(find native CMakeLists.txt -newer "$addon" -print -quit)" ]; then
+  log "building the native addon (libtorch: ${LIBTORCH:-system}); the first build takes several minutes"
+  if command -v ccache >/dev/null 2>&1; then export CMAKE_CXX_COMPILER_LAUNCHER=ccache; fi
+  npx cmake-js compile --out build --parallel "$jobs"
+fi
+
+# ---- TypeScript -----------------------------------------------------------------
+if [ ! -f dist/index.js ] || [ -n "$(find src tsconfig.json tsconfig.build.json -newer dist/index.js -print -quit)" ]; then
+  log "compiling TypeScript"
+  npx tsc -p tsconfig.build.json
+  touch dist/index.js
+fi

@@ -1,0 +1,35 @@
+// `npm run bench`: runs the benchmark suites and writes one JSON report.
+// Usage: node dist/bench/main.js [--only ops,...] [--out work_dir/bench] [--device cpu]
+import { parseArgs } from 'node:util';
+import { benchOpOverhead } from './ops.js';
+import { benchEnvironment, writeReport } from './report.js';
+
+const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
+  ops: () => benchOpOverhead(),
+};
+
+async function run(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      out: { type: 'string', default: 'work_dir/bench' },
+      device: { type: 'string', default: 'cpu' },
+    },
+  });
+  const names = values.only ? values.only.split(',') : Object.keys(suites);
+  const unknown = names.filter((n) => !(n in suites));
+  if (unknown.length > 0) throw new Error(`unknown bench suite(s) ${unknown.join(', ')}; available: ${Object.keys(suites).join(', ')}`);
+  const report: Record<string, unknown> = { environment: benchEnvironment(values.device!) };
+  for (const name of names) {
+    process.stderr.write(`[bench] ${name} ...\n`);
+    report[name] = await suites[name](values.device!);
+  }
+  const file = writeReport(values.out!, report);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write(`[bench] wrote ${file}\n`);
+}
+
+run().catch((err) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+// `diga info`: what this installation runs on.
+import type { Command } from 'commander';
+import { info } from '../../tensor/runtime.js';
+import { packageVersion } from '../../version.js';
+
+export interface InfoReport {
+  diga: string;
+  node: string;
+  libtorch: string;
+  build: 'cuda' | 'cpu';
+  blas: string;
+  threads: number;
+  interopThreads: number;
+  mkldnn: boolean;
+  openmp: boolean;
+  cudaAvailable: boolean;
+  cudnnVersion: number | null;
+  devices: Array<{ device: string; name?: string; totalMemory?: number; capability?: string }>;
+}
+
+export function infoReport(): InfoReport {
+  const i = info();
+  return {
+    diga: packageVersion(),
+    node: process.version,
+    libtorch: i.torchVersion,
+    build: i.builtWithCuda ? 'cuda' : 'cpu',
+    blas: i.blas || 'unknown',
+    threads: i.numThreads,
+    interopThreads: i.numInteropThreads,
+    mkldnn: i.mkldnn,
+    openmp: i.openmp,
+    cudaAvailable: i.cudaAvailable,
+    cudnnVersion: i.cudnnVersion,
+    devices: i.devices,
+  };
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+export function formatInfo(r: InfoReport): string {
+  const lines = [
+    `diga         ${r.diga} (node ${r.node})`,
+    `libtorch     ${r.libtorch} (${r.build} build)`,
+    `BLAS         ${r.blas}`,
+    `threads      ${r.threads} intra-op, ${r.interopThreads} inter-op (oneDNN ${r.mkldnn ? 'yes' : 'no'}, OpenMP ${r.openmp ? 'yes' : 'no'})`,
+    `CUDA         ${r.cudaAvailable ? 'available' : 'not available'}${r.cudnnVersion ? `, cuDNN ${r.cudnnVersion}` : ''}`,
+    'devices',
+    ...r.devices.map((d) => `  ${d.device.padEnd(8)} ${d.name ?? 'host CPU'}${d.totalMemory ? `, ${gib(d.totalMemory)}` : ''}${d.capability ? `, compute ${d.capability}` : ''}`),
+  ];
+  return lines.join('\n');
+}
+
+export function registerInfo(program: Command): void {
+  program
+    .command('info')
+    .description('show the libtorch, BLAS, threads and devices this installation uses')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }) => {
+      const r = infoReport();
+      process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${formatInfo(r)}\n`);
+    });
+}

@@ -1,0 +1,30 @@
+// The `diga` command line: one module per command under commands/.
+import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../version.js';
+import { registerDemo } from './commands/demo.js';
+import { registerInfo } from './commands/info.js';
+
+export function buildProgram(): Command {
+  const program = new Command('diga')
+    .description('DiGA semi-supervised semantic segmentation on libtorch')
+    .version(packageVersion())
+    .showHelpAfterError()
+    .exitOverride();
+  registerInfo(program);
+  registerDemo(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    // commander already printed help/usage errors; just set the exit code.
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    throw err;
+  }
+}

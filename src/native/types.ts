@@ -1,0 +1,91 @@
+// The shape of the native addon's exports. Only src/ talks to these directly.
+
+/** An opaque native tensor (owned libtorch tensor). */
+export interface TensorHandle {
+  dispose(): void;
+  isDisposed(): boolean;
+  shape(): number[];
+  strides(): number[];
+  dtype(): string;
+  device(): string;
+  requiresGrad(): boolean;
+  isLeaf(): boolean;
+  isContiguous(): boolean;
+  numel(): number;
+  same(other: TensorHandle): boolean;
+}
+
+export interface GeneratorHandle {
+  manualSeed(seed: number | bigint): GeneratorHandle;
+  initialSeed(): number;
+  getState(): TensorHandle;
+  setState(state: TensorHandle): GeneratorHandle;
+  device(): string;
+}
+
+export interface NativeDeviceInfo {
+  device: string;
+  name?: string;
+  totalMemory?: number;
+  capability?: string;
+}
+
+export interface NativeInfo {
+  torchVersion: string;
+  torchVersionMajor: number;
+  torchVersionMinor: number;
+  torchVersionPatch: number;
+  builtWithCuda: boolean;
+  cudaAvailable: boolean;
+  cudnnAvailable: boolean;
+  cudnnVersion: number | null;
+  numThreads: number;
+  numInteropThreads: number;
+  mkldnn: boolean;
+  openmp: boolean;
+  blas: string;
+  config: string;
+  parallelInfo: string;
+  devices: NativeDeviceInfo[];
+}
+
+export interface NativeMemory {
+  numTensors: number;
+  numStorages: number;
+  cpuBytes: number;
+  cuda: Array<{ device: string; allocated: number; reserved: number; peakAllocated: number }>;
+}
+
+export type OpResult = TensorHandle | number | boolean | string | null | OpResult[];
+
+export interface NativeBinding {
+  TensorHandle: new () => TensorHandle;
+  Generator: new (device?: string, seed?: number) => GeneratorHandle;
+  fromBuffer(data: ArrayBufferView | ArrayBuffer, dtype: string, shape: number[], copy?: boolean): TensorHandle;
+  toBuffer(t: TensorHandle): Buffer;
+  item(t: TensorHandle): number | boolean;
+  resolveOp(name: string, overload: string): number;
+  opSchema(id: number): string;
+  callOp(id: number, args: unknown[], discardResult?: boolean): OpResult;
+  backward(tensors: TensorHandle[], grads: TensorHandle[] | null, retainGraph?: boolean, createGraph?: boolean): void;
+  grad(t: TensorHandle): TensorHandle | null;
+  setGrad(t: TensorHandle, g: TensorHandle | null): void;
+  retainGrad(t: TensorHandle): void;
+  setRequiresGrad(t: TensorHandle, value: boolean): void;
+  isGradEnabled(): boolean;
+  setGradEnabled(value: boolean): void;
+  info(): NativeInfo;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  memory(): NativeMemory;
+  manualSeed(seed: number): void;
+  cudaSynchronize(device?: string): void;
+  cudaResetPeakStats(device?: string): void;
+  cudaEmptyCache(): void;
+  setAutocast(deviceType: 'cuda' | 'cpu', enabled: boolean, dtype: string): { enabled: boolean; dtype: string };
+  checkDevice(device: string): string;
+  /** Seconds for n additions a + b done in C++ (boxed: through the dispatcher like callOp). */
+  benchAddLoop(a: TensorHandle, b: TensorHandle, n: number, boxed: boolean): number;
+  /** Present when the addon was built with the network (native/model). */
+  Model?: new (config: Record<string, unknown>) => unknown;
+}

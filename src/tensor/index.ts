@@ -1,0 +1,12 @@
+// The tensor layer's public surface.
+export { Tensor, type Scalar, type TensorOrScalar, type NestedArray, type MemoryFormat, type ToOptions } from './tensor.js';
+export { type DType, DTYPES, itemSize, isFloating } from './dtype.js';
+export { type Device, checkDevice } from './device.js';
+export * from './creation.js';
+export * as F from './functional.js';
+export * as foreach from './foreach.js';
+export { noGrad, enableGrad, isGradEnabled, backward } from './autograd.js';
+export { tidy, keep, dispose } from './scope.js';
+export { manualSeed, Generator } from './random.js';
+export { info, memory, setNumThreads, getNumThreads, cuda, autocast, type MemoryInfo, type RuntimeInfo, type AutocastOptions } from './runtime.js';
+export { op, schemaOf } from './dispatch.js';

@@ -1,0 +1,81 @@
+// The runtime: versions, threads, memory, CUDA and autocast.
+import { native } from '../native/binding.js';
+import type { NativeInfo, NativeMemory } from '../native/types.js';
+import { checkDevice } from './device.js';
+import type { DType } from './dtype.js';
+
+export type RuntimeInfo = NativeInfo;
+
+export function info(): RuntimeInfo {
+  return native().info();
+}
+
+/** Live tensors and bytes: tensor handles alive, distinct host storages, CUDA allocator figures. */
+export interface MemoryInfo {
+  numTensors: number;
+  numStorages: number;
+  cpuBytes: number;
+  cuda: NativeMemory['cuda'];
+}
+
+export function memory(): MemoryInfo {
+  return native().memory();
+}
+
+export function setNumThreads(n: number): void {
+  native().setNumThreads(n);
+}
+
+export function getNumThreads(): number {
+  return native().getNumThreads();
+}
+
+export const cuda = {
+  isAvailable(): boolean {
+    return native().info().cudaAvailable;
+  },
+  deviceCount(): number {
+    return native().info().devices.length - 1;
+  },
+  synchronize(device = 'cuda'): void {
+    native().cudaSynchronize(checkDevice(device));
+  },
+  resetPeakMemoryStats(device = 'cuda'): void {
+    native().cudaResetPeakStats(checkDevice(device));
+  },
+  emptyCache(): void {
+    native().cudaEmptyCache();
+  },
+};
+
+export interface AutocastOptions {
+  dtype?: 'bfloat16' | 'float16';
+  /** 'cuda' (default) or 'cpu' (bfloat16 only). */
+  deviceType?: 'cuda' | 'cpu';
+  enabled?: boolean;
+}
+
+/**
+ * Runs fn with automatic mixed precision: eligible ops (convolutions, matmuls)
+ * run in the lower precision, numerically sensitive ones in float32.
+ * On CPU only bfloat16 is supported, as in PyTorch.
+ */
+export function autocast<T>(options: AutocastOptions, fn: () => T): T {
+  const deviceType = options.deviceType ?? 'cuda';
+  const dtype: DType = options.dtype ?? (deviceType === 'cuda' ? 'float16' : 'bfloat16');
+  const enabled = options.enabled ?? true;
+  if (deviceType === 'cuda' && enabled && !native().info().cudaAvailable) {
+    throw new Error("autocast on 'cuda' needs a CUDA device, and none is available; use { deviceType: 'cpu', dtype: 'bfloat16' } on the CPU");
+  }
+  if (deviceType === 'cpu' && dtype !== 'bfloat16') {
+    throw new Error('CPU autocast supports bfloat16 only');
+  }
+  const prev = native().setAutocast(deviceType, enabled, dtype);
+  try {
+    const r = fn();
+    if (r instanceof Promise) throw new TypeError('autocast() takes a synchronous function');
+    return r;
+  } finally {
+    native().setAutocast(deviceType, prev.enabled, prev.dtype);
+  }
+}

@@ -1,0 +1,46 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeAll, writeFileAtomic } from '../../src/checkpoint/atomic.js';
+import { tempDir } from './helpers.js';
+
+describe('writeFileAtomic', () => {
+  it('writes chunks and replaces an existing file', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'out.bin');
+    fs.writeFileSync(file, 'old');
+    writeFileAtomic(file, [Buffer.from('new '), Buffer.from('content')]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('new content');
+    expect(fs.readdirSync(dir)).toEqual(['out.bin']);
+  });
+
+  it('leaves the previous file intact and no temporary file when the writer throws midway', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'model.safetensors');
+    fs.writeFileSync(file, 'previous checkpoint');
+    expect(() =>
+      writeFileAtomic(file, (fd) => {
+        writeAll(fd, Buffer.alloc(1 << 20, 1));
+        throw new Error('interrupted');
+      }),
+    ).toThrow('interrupted');
+    expect(fs.readFileSync(file, 'utf8')).toBe('previous checkpoint');
+    expect(fs.readdirSync(dir)).toEqual(['model.safetensors']);
+  });
+
+  it('does not create the file when the first write fails', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'never.bin');
+    expect(() =>
+      writeFileAtomic(file, () => {
+        throw new Error('no data');
+      }),
+    ).toThrow('no data');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('names the target when the folder does not exist', () => {
+    const file = path.join(tempDir(), 'missing', 'out.bin');
+    expect(() => writeFileAtomic(file, [Buffer.from('x')])).toThrow(`cannot write ${file}`);
+  });
+});
