@@ -12,7 +12,7 @@ const ops = {
   adaptiveAvgPool2d: op('adaptive_avg_pool2d'), avgPool2d: op('avg_pool2d'), maxPool2d: op('max_pool2d'),
   oneHot: op('one_hot'), cdist: op('cdist'), dropout: op('dropout'), featureDropout: op('feature_dropout'),
   relu: op('relu'), pad: op('constant_pad_nd'), batchNorm: op('batch_norm'), linear: op('linear'),
-  klDiv: op('kl_div'), mseLoss: op('mse_loss'),
+  klDiv: op('kl_div'), mseLoss: op('mse_loss'), reflectionPad2d: op('reflection_pad2d'),
 };
 
 const REDUCTION = { none: 0, mean: 1, sum: 2 } as const;
@@ -126,6 +126,11 @@ export function relu(input: Tensor): Tensor {
 /** Constant padding; `pad` lists (left, right, top, bottom, ...) from the last dimension back. */
 export function pad(input: Tensor, padding: number[], value = 0): Tensor {
   return T(ops.pad([input.handle, padding, value]));
+}
+
+/** Reflect padding of (N, C, H, W) maps by (left, right, top, bottom). */
+export function reflectionPad2d(input: Tensor, padding: [number, number, number, number]): Tensor {
+  return T(ops.reflectionPad2d([input.handle, padding]));
 }
 
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {

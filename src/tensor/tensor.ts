@@ -62,7 +62,8 @@ const ops = {
   squeeze: op('squeeze'), squeezeDim: op('squeeze', 'dim'), unsqueeze: op('unsqueeze'),
   flip: op('flip'), expand: op('expand'), flatten: op('flatten', 'using_ints'), repeat: op('repeat'),
   contiguous: op('contiguous'), clone: op('clone'), detach: op('detach'), t: op('t'),
-  maskedSelect: op('masked_select'), nonzero: op('nonzero'),
+  maskedSelect: op('masked_select'), nonzero: op('nonzero'), unbind: op('unbind', 'int'),
+  amax: op('amax'), amin: op('amin'),
   to: op('to', 'dtype_layout'), pinMemory: op('pin_memory'), isPinned: op('is_pinned'),
   copy_: op('copy_'), zero_: op('zero_'), fill_: op('fill_', 'Scalar'),
   addcmul_: op('addcmul_'), addcdiv_: op('addcdiv_'), lerp_: op('lerp_', 'Scalar'),
@@ -363,6 +364,9 @@ export class Tensor {
     return dim === undefined ? T(ops.mean([this.handle, code])) : T(ops.meanDim([this.handle, dimList(dim), keepdim, code]));
   }
   prod(): Tensor { return T(ops.prod([this.handle])); }
+  /** Maximum values over dims (no indices). */
+  amax(dim: number | number[], keepdim = false): Tensor { return T(ops.amax([this.handle, dimList(dim), keepdim])); }
+  amin(dim: number | number[], keepdim = false): Tensor { return T(ops.amin([this.handle, dimList(dim), keepdim])); }
   /** The maximum of all elements. */
   max(): Tensor;
   /** Maximum along dim: [values, indices]. */
@@ -466,6 +470,10 @@ export class Tensor {
   expandAs(other: Tensor): Tensor { return this.expand(other.shape); }
   flatten(startDim = 0, endDim = -1): Tensor { return T(ops.flatten([this.handle, startDim, endDim])); }
   repeat(...repeats: number[] | [number[]]): Tensor { return T(ops.repeat([this.handle, flatArgs(repeats)])); }
+  /** The slices along dim, as views. */
+  unbind(dim = 0): Tensor[] {
+    return (ops.unbind([this.handle, dim]) as TensorHandle[]).map((x) => new Tensor(x));
+  }
   maskedSelect(mask: Tensor): Tensor { return T(ops.maskedSelect([this.handle, h(mask)])); }
   nonzero(): Tensor { return T(ops.nonzero([this.handle])); }
 
