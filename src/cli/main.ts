@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../version.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
+import { registerMakeData } from './commands/make-data.js';
 
 export function buildProgram(): Command {
   const program = new Command('diga')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerInfo(program);
+  registerMakeData(program);
   registerDemo(program);
   return program;
 }

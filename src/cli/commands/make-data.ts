@@ -1,0 +1,93 @@
+// `diga make-data`: writes a generated street-scene dataset in the Cityscapes layout.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { generateDataset, type GenerateSummary } from '../../data/synthetic/generate.js';
+import { SHIFT_NAMES, type ShiftName } from '../../data/synthetic/style.js';
+
+function parseCount(min: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!/^\d+$/u.test(text.trim()) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    return n;
+  };
+}
+
+export function parseSize(text: string): { height: number; width: number } {
+  const m = /^(\d+)x(\d+)$/iu.exec(text.trim());
+  if (!m) throw new InvalidArgumentError('expected HxW, e.g. 256x512');
+  const height = Number(m[1]);
+  const width = Number(m[2]);
+  if (height < 16 || width < 16) throw new InvalidArgumentError('height and width must be at least 16');
+  return { height, width };
+}
+
+function parseFraction(text: string): number {
+  const f = Number(text);
+  if (!Number.isFinite(f) || f <= 0 || f > 1) throw new InvalidArgumentError('expected a number in (0, 1]');
+  return f;
+}
+
+interface MakeDataOptions {
+  out: string;
+  train: number;
+  val: number;
+  size: { height: number; width: number };
+  seed: number;
+  labelledFraction: number;
+  shift: ShiftName;
+  shiftVal?: boolean;
+  workers?: number;
+  json?: boolean;
+}
+
+export function formatSummary(s: GenerateSummary): string {
+  const total = s.classPixels.reduce((a, b) => a + b, 0) + s.ignoredPixels;
+  return [
+    `wrote ${s.train} train + ${s.val} val images (${s.height}x${s.width}) to ${s.out} in ${s.seconds.toFixed(1)} s (${s.imagesPerSecond.toFixed(1)} images/s)`,
+    `split ${s.splitName}: ${s.labelled} labelled, ${s.unlabelled} unlabelled${s.shift !== 'none' ? ` (unlabelled${s.shiftVal ? ' and val' : ''} rendered at ${s.shift})` : ''}`,
+    `classes present: ${s.classesPresent.length} of 19; ignored pixels ${((100 * s.ignoredPixels) / total).toFixed(1)}%`,
+    `lists: ${s.lists.labelled.images}`,
+    `       ${s.lists.unlabelled?.images ?? '(no unlabelled images)'}`,
+    `       ${s.lists.val?.images ?? '(no val images)'}`,
+  ].join('\n');
+}
+
+export function registerMakeData(program: Command): void {
+  program
+    .command('make-data')
+    .description('generate a street-scene dataset in the Cityscapes layout (images, label ids, lists)')
+    .option('--out <dir>', 'output folder', 'data/synthetic')
+    .option('--train <n>', 'training images', parseCount(1), 400)
+    .option('--val <n>', 'validation images', parseCount(0), 100)
+    .addOption(new Option('--size <HxW>', 'image size').argParser(parseSize).default({ height: 256, width: 512 }, '256x512'))
+    .option('--seed <n>', 'random seed', parseCount(0), 0)
+    .option('--labelled-fraction <f>', 'fraction of training images in the labelled list', parseFraction, 0.125)
+    .addOption(new Option('--shift <look>', 'look of the unlabelled images').choices(SHIFT_NAMES).default('none'))
+    .option('--shift-val', 'give the validation images the shifted look too')
+    .option('--workers <n>', 'threads rendering scenes (default: one per core, at most 4; 0: none)', parseCount(0))
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: MakeDataOptions) => {
+      let bar = process.stderr.isTTY && !opts.json ? new SingleBar({ format: 'make-data [{bar}] {value}/{total} images' }) : null;
+      bar?.start(opts.train + opts.val, 0);
+      try {
+        const summary = await generateDataset({
+          out: opts.out,
+          train: opts.train,
+          val: opts.val,
+          height: opts.size.height,
+          width: opts.size.width,
+          seed: opts.seed,
+          labelledFraction: opts.labelledFraction,
+          shift: opts.shift,
+          shiftVal: opts.shiftVal ?? false,
+          workers: opts.workers,
+          onProgress: (done) => bar?.update(done),
+        });
+        bar?.stop();
+        bar = null;
+        process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+      } finally {
+        bar?.stop();
+      }
+    });
+}

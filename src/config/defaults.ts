@@ -1,0 +1,107 @@
+// The paper's recipe (spec §1–§6) and the named presets.
+import { join } from 'node:path';
+import { packageRoot } from '../native/binding.js';
+import type { PartialRunConfig, RunConfig } from './schema.js';
+
+const lists = join(packageRoot, 'data', 'cityscapes-lists');
+
+export const PAPER: RunConfig = {
+  cityDataPath: 'data/cityscapes',
+  dataListPathCityImgGt: join(lists, 'split_train', 'train_image_labeled_1-16.txt'),
+  dataListPathCityLblGt: join(lists, 'split_train', 'train_label_labeled_1-16.txt'),
+  dataListPathCityImg: join(lists, 'split_train', 'train_image_unlabeled_1-16.txt'),
+  dataListPathCityLbl: join(lists, 'split_train', 'train_label_unlabeled_1-16.txt'),
+  dataListPathValImg: join(lists, 'val.txt'),
+  dataListPathValLbl: join(lists, 'val_label.txt'),
+  dataListPathTrainImg: join(lists, 'train.txt'),
+  dataListPathTrainLbl: join(lists, 'train_label.txt'),
+  trainSplit: 'train',
+  valSplit: 'val',
+
+  weightDir: 'work_dir/warm-up',
+  loadWeightDir: 'work_dir/warm-up',
+  saveWeightDir: 'work_dir/self-train',
+  logDir: 'work_dir/logs',
+  genImgDir: 'work_dir/images',
+  outputDir: 'work_dir/output',
+  centroidDir: 'work_dir/centroids',
+  pseudoDir: 'work_dir/pseudo-labels',
+
+  device: 'cpu',
+  model: 'hrnet48',
+  pretrained: null,
+  steps: 80_000,
+  evalEvery: 1000,
+  checkpointEvery: 1000,
+  logEvery: 50,
+  imageEvery: 1000,
+  seed: 0,
+  amp: 'off',
+  resume: false,
+  threads: 0,
+
+  lr: 1e-3,
+  momentum: 0.9,
+  weightDecay: 5e-4,
+  lrPower: 1,
+  emaMax: 0.999,
+  auxWeight: 0.1,
+  distilWeight: 0.5,
+  ceAverage: 'all-pixels',
+
+  lowPerStep: 1,
+  highPerStep: 2,
+  cropSize: [512, 1024],
+  fullSize: [1024, 2048],
+  rescaleMin: 0.7,
+  augBeta: 0.4,
+  augSpace: 'normalised',
+  loaderConcurrency: 4,
+  loaderDepth: 4,
+
+  evalScales: [[1024, 2048], [512, 1024]],
+  evalLimit: 0,
+
+  centroidEpochs: 5,
+  centroidMinPixels: 5,
+  centroidCountCap: 3000,
+  centroidMomentum: 1e-4,
+  refineRounds: 1,
+};
+
+/** Named presets: overrides on top of the paper's recipe. */
+export const PRESETS: Record<string, PartialRunConfig> = {
+  paper: {},
+  /** The built-in demo: generated street scenes, a CPU-sized network, minutes not days. */
+  demo: {
+    cityDataPath: 'data/synthetic',
+    dataListPathCityImgGt: 'data/synthetic/lists/split_train/train_image_labeled_1-8.txt',
+    dataListPathCityLblGt: 'data/synthetic/lists/split_train/train_label_labeled_1-8.txt',
+    dataListPathCityImg: 'data/synthetic/lists/split_train/train_image_unlabeled_1-8.txt',
+    dataListPathCityLbl: 'data/synthetic/lists/split_train/train_label_unlabeled_1-8.txt',
+    dataListPathValImg: 'data/synthetic/lists/val.txt',
+    dataListPathValLbl: 'data/synthetic/lists/val_label.txt',
+    dataListPathTrainImg: 'data/synthetic/lists/train.txt',
+    dataListPathTrainLbl: 'data/synthetic/lists/train_label.txt',
+    weightDir: 'work_dir/demo/warm-up',
+    loadWeightDir: 'work_dir/demo/warm-up',
+    saveWeightDir: 'work_dir/demo/self-train',
+    logDir: 'work_dir/demo/logs',
+    genImgDir: 'work_dir/demo/images',
+    outputDir: 'work_dir/demo/output',
+    centroidDir: 'work_dir/demo/centroids',
+    pseudoDir: 'work_dir/demo/pseudo-labels',
+    model: 'hrnet18-small',
+    steps: 300,
+    evalEvery: 100,
+    checkpointEvery: 100,
+    logEvery: 10,
+    imageEvery: 100,
+    lr: 1e-2,
+    cropSize: [128, 256],
+    fullSize: [256, 512],
+    evalScales: [[256, 512], [128, 256]],
+    centroidEpochs: 1,
+    centroidMomentum: 1e-2,
+  },
+};

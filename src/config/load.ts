@@ -1,0 +1,60 @@
+// Building a run's config: preset → config file (YAML or JSON) → flags.
+// Every layer is validated; errors name the key and the file.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { PAPER, PRESETS } from './defaults.js';
+import { partialConfigSchema, runConfigSchema, type PartialRunConfig, type RunConfig } from './schema.js';
+
+function describeIssues(error: z.ZodError, where: string): string {
+  const lines = error.issues.map((i) => {
+    const key = i.path.join('.') || '(top level)';
+    if (i.code === 'unrecognized_keys') return `  unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`;
+    return `  '${key}': ${i.message}`;
+  });
+  return `invalid configuration in ${where}:\n${lines.join('\n')}`;
+}
+
+export function presetNames(): string[] {
+  return Object.keys(PRESETS);
+}
+
+export function presetConfig(name: string): PartialRunConfig {
+  const p = PRESETS[name];
+  if (p === undefined) throw new Error(`unknown preset '${name}' (available: ${presetNames().join(', ')})`);
+  return p;
+}
+
+/** Reads and validates a YAML or JSON config file (a partial config). */
+export function readConfigFile(path: string): PartialRunConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new Error(`config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = partialConfigSchema.safeParse(data ?? {});
+  if (!parsed.success) throw new Error(describeIssues(parsed.error, path));
+  return parsed.data;
+}
+
+/** preset, then file, then overrides (flags); validated as a whole. */
+export function resolveConfig(layers: { preset?: string; file?: string; overrides?: PartialRunConfig }): RunConfig {
+  const merged: Record<string, unknown> = { ...PAPER };
+  if (layers.preset) Object.assign(merged, presetConfig(layers.preset));
+  if (layers.file) Object.assign(merged, readConfigFile(layers.file));
+  if (layers.overrides) {
+    const checked = partialConfigSchema.safeParse(layers.overrides);
+    if (!checked.success) throw new Error(describeIssues(checked.error, 'the command-line options'));
+    for (const [k, v] of Object.entries(checked.data)) if (v !== undefined) merged[k] = v;
+  }
+  const parsed = runConfigSchema.safeParse(merged);
+  if (!parsed.success) throw new Error(describeIssues(parsed.error, 'the resolved configuration'));
+  return parsed.data;
+}

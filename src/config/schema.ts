@@ -1,0 +1,86 @@
+// Every option of a diga run, validated. Names are the camelCase of the CLI
+// flags (which keep the published scripts' names in kebab-case). Defaults are
+// the paper's recipe; presets and config files override them, flags override those.
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const size = z.tuple([positiveInt, positiveInt]);
+
+export const runConfigSchema = z
+  .object({
+    // --- data: the Cityscapes layout and list files
+    cityDataPath: z.string().describe('dataset root (leftImg8bit/ and gtFine/ inside)'),
+    dataListPathCityImgGt: z.string().describe('labelled images list'),
+    dataListPathCityLblGt: z.string().describe('labelled labels list'),
+    dataListPathCityImg: z.string().describe('unlabelled images list'),
+    dataListPathCityLbl: z.string().describe('unlabelled labels list (used only to report pseudo-label quality)'),
+    dataListPathValImg: z.string().describe('validation images list'),
+    dataListPathValLbl: z.string().describe('validation labels list'),
+    dataListPathTrainImg: z.string().describe('all training images (centroid stage)'),
+    dataListPathTrainLbl: z.string().describe('all training labels'),
+    trainSplit: z.string().describe('the split folder of training images'),
+    valSplit: z.string(),
+
+    // --- outputs
+    weightDir: z.string().describe('where warm-up writes its weights'),
+    loadWeightDir: z.string().describe('weights a stage starts from'),
+    saveWeightDir: z.string().describe('where self-training writes its weights'),
+    logDir: z.string(),
+    genImgDir: z.string().describe('sample grids'),
+    outputDir: z.string().describe('evaluation and pseudo-label outputs'),
+    centroidDir: z.string(),
+    pseudoDir: z.string().describe('pseudo-labels read by self-training'),
+
+    // --- run
+    device: z.string(),
+    model: z.string().describe('model preset (hrnet48, hrnet32, hrnet18, hrnet18-small, tiny)'),
+    pretrained: z.string().nullable().describe('ImageNet-pretrained backbone file'),
+    steps: positiveInt,
+    evalEvery: positiveInt,
+    checkpointEvery: positiveInt,
+    logEvery: positiveInt,
+    imageEvery: z.number().int().nonnegative().describe('sample grids every N steps (0: never)'),
+    seed: z.number().int().nonnegative(),
+    amp: z.enum(['off', 'bf16', 'fp16']),
+    resume: z.boolean(),
+    threads: z.number().int().nonnegative().describe('intra-op threads (0: all cores)'),
+
+    // --- optimiser and losses (spec §3, §4)
+    lr: z.number().positive(),
+    momentum: z.number().min(0).max(1),
+    weightDecay: z.number().nonnegative(),
+    lrPower: z.number().positive(),
+    emaMax: z.number().min(0).max(1),
+    auxWeight: z.number().nonnegative(),
+    distilWeight: z.number().nonnegative(),
+    ceAverage: z.enum(['all-pixels', 'valid-pixels']),
+
+    // --- batches and augmentation (spec §1)
+    lowPerStep: z.number().int().nonnegative(),
+    highPerStep: z.number().int().nonnegative(),
+    cropSize: size.describe('training crop [H, W]'),
+    fullSize: size.describe('full image size [H, W]'),
+    rescaleMin: z.number().positive().max(1),
+    augBeta: z.number().min(0).max(1),
+    augSpace: z.enum(['normalised', 'unit']),
+    loaderConcurrency: positiveInt,
+    loaderDepth: positiveInt,
+
+    // --- evaluation and pseudo-labels (spec §6)
+    evalScales: z.array(size).min(1).describe('input sizes fused by max (the first is the output size)'),
+    evalLimit: z.number().int().nonnegative().describe('evaluate on the first N val images only (0: all)'),
+
+    // --- centroids and self-training (spec §5)
+    centroidEpochs: positiveInt,
+    centroidMinPixels: positiveInt,
+    centroidCountCap: positiveInt,
+    centroidMomentum: z.number().min(0).max(1),
+    refineRounds: z.number().int().nonnegative().describe('extra pseudo-label + self-train rounds in `pipeline`'),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** A partial config as given in a file or preset: every key optional, unknown keys refused. */
+export const partialConfigSchema = runConfigSchema.partial().strict();
+export type PartialRunConfig = z.infer<typeof partialConfigSchema>;

@@ -1,0 +1,146 @@
+/**
+ * A Cityscapes-layout dataset: list files resolved against `<root>/leftImg8bit/<split>/` and
+ * `<root>/gtFine/<split>/`, optionally with a folder of pseudo-labels for the same images.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { readImage, readLabel, type LabelEncoding, type LabelMap, type RgbImage } from './images.js';
+import { readPairedLists } from './lists.js';
+
+export interface DatasetOptions {
+  /** Dataset root holding `leftImg8bit/` and `gtFine/`. */
+  root: string;
+  /** Split folder name under `leftImg8bit/` and `gtFine/` (`train`, `val`, ...). */
+  split: string;
+  /** List file of images, relative to `leftImg8bit/<split>/`. */
+  imageList: string;
+  /** List file of labels, relative to `gtFine/<split>/`, zipped with the images. */
+  labelList?: string;
+  /** How label files store ids (default `labelIds`, as in gtFine). */
+  labelEncoding?: LabelEncoding;
+  /** Folder of pseudo-labels (train ids), one PNG per image named after the image's file name. */
+  pseudoDir?: string;
+}
+
+export interface DatasetEntry {
+  index: number;
+  /** The image's list line (its path relative to `leftImg8bit/<split>/`). */
+  name: string;
+  image: string;
+  label?: string;
+  pseudo?: string;
+  /** 1-based line in the list files. */
+  line: number;
+}
+
+export interface Sample {
+  name: string;
+  image: RgbImage;
+  label?: LabelMap;
+  pseudo?: LabelMap;
+}
+
+/** Where the pseudo-label of an image lives: `<pseudoDir>/<image file name>`. */
+export function pseudoLabelPath(pseudoDir: string, imageName: string): string {
+  return path.join(pseudoDir, path.basename(imageName));
+}
+
+export class CityscapesDataset {
+  readonly entries: readonly DatasetEntry[];
+
+  private constructor(
+    readonly options: Readonly<DatasetOptions>,
+    entries: DatasetEntry[],
+  ) {
+    this.entries = entries;
+  }
+
+  /** Reads the list files (not the images) and resolves every path. */
+  static async open(options: DatasetOptions): Promise<CityscapesDataset> {
+    const root = path.resolve(options.root);
+    const rows = await readPairedLists(options.imageList, options.labelList);
+    const imageDir = path.join(root, 'leftImg8bit', options.split);
+    const labelDir = path.join(root, 'gtFine', options.split);
+    const entries = rows.map((row, index): DatasetEntry => ({
+      index,
+      name: row.image,
+      image: path.resolve(imageDir, row.image),
+      label: row.label === undefined ? undefined : path.resolve(labelDir, row.label),
+      pseudo: options.pseudoDir === undefined ? undefined : pseudoLabelPath(options.pseudoDir, row.image),
+      line: row.line,
+    }));
+    return new CityscapesDataset({ ...options, root }, entries);
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  get hasLabels(): boolean {
+    return this.options.labelList !== undefined;
+  }
+
+  get hasPseudo(): boolean {
+    return this.options.pseudoDir !== undefined;
+  }
+
+  entry(index: number): DatasetEntry {
+    const entry = this.entries[index];
+    if (!Number.isInteger(index) || entry === undefined) {
+      throw new Error(`dataset index ${index} is out of range (size ${this.size}, list ${this.options.imageList})`);
+    }
+    return entry;
+  }
+
+  /** Checks up front that every listed file exists; one error names each missing path and its line. */
+  async validate(concurrency = 32): Promise<void> {
+    const checks: { file: string; what: string; line: number; list: string }[] = [];
+    for (const e of this.entries) {
+      checks.push({ file: e.image, what: 'image', line: e.line, list: this.options.imageList });
+      if (e.label) checks.push({ file: e.label, what: 'label', line: e.line, list: this.options.labelList ?? '' });
+      if (e.pseudo) checks.push({ file: e.pseudo, what: 'pseudo-label', line: e.line, list: this.options.imageList });
+    }
+    const missing: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < checks.length) {
+        const c = checks[next++];
+        try {
+          if (!(await stat(c.file)).isFile()) missing.push(`${c.what} ${c.file} is not a file (${c.list} line ${c.line})`);
+        } catch {
+          missing.push(`${c.what} ${c.file} does not exist (${c.list} line ${c.line})`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, checks.length)) }, worker));
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 10).join('\n  ');
+      const more = missing.length > 10 ? `\n  ... and ${missing.length - 10} more` : '';
+      throw new Error(
+        `${missing.length} of ${checks.length} dataset files are missing under ${this.options.root}:\n  ${shown}${more}`,
+      );
+    }
+  }
+
+  /** Decodes one sample; image, label and pseudo-label must have the same size. */
+  async read(index: number): Promise<Sample> {
+    const e = this.entry(index);
+    const [image, label, pseudo] = await Promise.all([
+      readImage(e.image),
+      e.label ? readLabel(e.label, this.options.labelEncoding ?? 'labelIds') : undefined,
+      e.pseudo ? readLabel(e.pseudo, 'trainIds') : undefined,
+    ]);
+    for (const [map, file] of [
+      [label, e.label],
+      [pseudo, e.pseudo],
+    ] as const) {
+      if (map && (map.width !== image.width || map.height !== image.height)) {
+        throw new Error(
+          `image ${e.image} is ${image.width}x${image.height} but ${file} is ${map.width}x${map.height} ` +
+            `(list line ${e.line}); a label must have its image's size`,
+        );
+      }
+    }
+    return { name: e.name, image, label, pseudo };
+  }
+}
