@@ -1,0 +1,154 @@
+// The per-class running centroids (spec §5): exact running means while a class has been seen
+// fewer than `maxCount` times (stage 3), slow moving averages during self-training (stage 4).
+import { readSafetensors, writeSafetensors } from '../checkpoint/index.js';
+import { checkDevice, type Device, fromBuffer, keep, noGrad, Tensor, tensor, tidy, zeros } from '../tensor/index.js';
+
+export interface CentroidBankState {
+  /** (numClasses, dim) float32 */
+  centroids: Tensor;
+  /** (numClasses,) float32: the vectors each class has absorbed, capped at maxCount. */
+  count: Tensor;
+}
+
+/**
+ * Rows of one update, split into rounds in which every class appears at most once: applying
+ * the rounds in order is applying the rows one by one, while each round is one batch of
+ * tensor operations. (Reads the ids back once; they are a few dozen numbers.)
+ */
+function roundsOf(ids: Tensor, numClasses: number, who: string): number[][] {
+  const values = Array.from(ids.to({ device: 'cpu', dtype: 'int64' }).toTypedArray() as BigInt64Array, Number);
+  const seen = new Map<number, number>();
+  const rounds: number[][] = [];
+  values.forEach((id, row) => {
+    if (!Number.isInteger(id) || id < 0 || id >= numClasses) {
+      throw new RangeError(`${who}: class id ${id} (row ${row}) is outside 0..${numClasses - 1}`);
+    }
+    const r = seen.get(id) ?? 0;
+    seen.set(id, r + 1);
+    (rounds[r] ??= []).push(row);
+  });
+  return rounds;
+}
+
+export class CentroidBank {
+  readonly numClasses: number;
+  readonly dim: number;
+  readonly device: Device;
+  readonly maxCount: number;
+  #centroids: Tensor;
+  #count: Tensor;
+
+  constructor(numClasses = 19, dim = 512, device: Device | string = 'cpu', options: { maxCount?: number } = {}) {
+    if (!Number.isInteger(numClasses) || numClasses < 1) throw new RangeError(`CentroidBank: numClasses must be a positive integer, got ${numClasses}`);
+    if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`CentroidBank: dim must be a positive integer, got ${dim}`);
+    const maxCount = options.maxCount ?? 3000;
+    if (!Number.isInteger(maxCount) || maxCount < 1) throw new RangeError(`CentroidBank: maxCount must be a positive integer, got ${maxCount}`);
+    this.numClasses = numClasses;
+    this.dim = dim;
+    this.device = checkDevice(device);
+    this.maxCount = maxCount;
+    this.#centroids = keep(zeros([numClasses, dim], { device: this.device }));
+    this.#count = keep(zeros([numClasses], { device: this.device }));
+  }
+
+  /** (numClasses, dim) float32, owned by the bank (do not dispose). */
+  get centroids(): Tensor {
+    return this.#centroids;
+  }
+  /** (numClasses,) float32, owned by the bank (do not dispose). */
+  get count(): Tensor {
+    return this.#count;
+  }
+
+  /**
+   * Running means, row by row in order: count ← min(count + 1, maxCount), then
+   * c ← c + (v − c) / count. Below the cap a class's centroid is the exact mean of its vectors.
+   */
+  meanUpdate(vectors: Tensor, ids: Tensor): void {
+    this.apply(vectors, ids, 'CentroidBank.meanUpdate', (c, v, n) => c.add(v.sub(c).div(n.unsqueeze(1))));
+  }
+
+  /** Moving averages, row by row in order: c ← (1 − momentum)·c + momentum·v; count grows as in meanUpdate. */
+  movingAverageUpdate(vectors: Tensor, ids: Tensor, momentum = 1e-4): void {
+    if (!Number.isFinite(momentum) || momentum < 0 || momentum > 1) {
+      throw new RangeError(`CentroidBank.movingAverageUpdate: momentum must be in [0, 1], got ${momentum}`);
+    }
+    this.apply(vectors, ids, 'CentroidBank.movingAverageUpdate', (c, v) => c.mul(1 - momentum).add(v.mul(momentum)));
+  }
+
+  private apply(vectors: Tensor, ids: Tensor, who: string, step: (c: Tensor, v: Tensor, n: Tensor) => Tensor): void {
+    const vs = vectors.shape;
+    if (vs.length !== 2 || vs[1] !== this.dim) throw new TypeError(`${who}: vectors must be (K, ${this.dim}), got shape [${vs.join(', ')}]`);
+    if (ids.ndim !== 1 || ids.shape[0] !== vs[0]) throw new TypeError(`${who}: ids must be (K,) with K = ${vs[0]}, got shape [${ids.shape.join(', ')}]`);
+    noGrad(() =>
+      tidy(() => {
+        const rounds = roundsOf(ids, this.numClasses, who);
+        const v = vectors.to({ device: this.device, dtype: 'float32' });
+        const allIds = ids.to({ device: this.device, dtype: 'int64' });
+        for (const rows of rounds) {
+          const idx = tensor(rows, { dtype: 'int64', device: this.device });
+          const cls = allIds.indexSelect(0, idx);
+          const n = this.#count.indexSelect(0, cls).add(1).clamp(null, this.maxCount);
+          const updated = step(this.#centroids.indexSelect(0, cls), v.indexSelect(0, idx), n);
+          this.#centroids.scatter_(0, cls.unsqueeze(1).expand(rows.length, this.dim), updated);
+          this.#count.scatter_(0, cls, n);
+        }
+      }),
+    );
+  }
+
+  /** A copy of the state; the caller owns its tensors. */
+  stateDict(): CentroidBankState {
+    return noGrad(() => ({ centroids: this.#centroids.clone(), count: this.#count.clone() }));
+  }
+
+  /** Replaces the state with a copy of `state` (checked against this bank's shape). */
+  loadStateDict(state: CentroidBankState): void {
+    const c = state?.centroids;
+    const n = state?.count;
+    if (!(c instanceof Tensor) || c.ndim !== 2 || c.shape[0] !== this.numClasses || c.shape[1] !== this.dim) {
+      throw new TypeError(`CentroidBank.loadStateDict: centroids must be (${this.numClasses}, ${this.dim}), got ${c instanceof Tensor ? `[${c.shape.join(', ')}]` : typeof c}`);
+    }
+    if (!(n instanceof Tensor) || n.ndim !== 1 || n.shape[0] !== this.numClasses) {
+      throw new TypeError(`CentroidBank.loadStateDict: count must be (${this.numClasses},), got ${n instanceof Tensor ? `[${n.shape.join(', ')}]` : typeof n}`);
+    }
+    const copy = (t: Tensor) => keep(t.to({ device: this.device, dtype: 'float32', copy: true }));
+    const [nc, nn] = noGrad(() => [copy(c), copy(n)]);
+    this.#centroids.dispose();
+    this.#count.dispose();
+    this.#centroids = nc;
+    this.#count = nn;
+  }
+
+  /** Writes `centroids` and `count` to a safetensors file (atomically). */
+  save(path: string): void {
+    const raw = (t: Tensor) => ({ dtype: 'float32' as const, shape: t.shape, data: t.cpu().contiguous().toBuffer() });
+    const tensors = tidy(() => new Map([['centroids', raw(this.#centroids)], ['count', raw(this.#count)]]));
+    writeSafetensors(path, tensors, { numClasses: String(this.numClasses), dim: String(this.dim), maxCount: String(this.maxCount) });
+  }
+
+  /** A bank from a file written by save(); its shape comes from the file's `centroids` tensor. */
+  static load(path: string, device: Device | string = 'cpu', options: { maxCount?: number } = {}): CentroidBank {
+    const { tensors, metadata } = readSafetensors(path);
+    const c = tensors.get('centroids');
+    const n = tensors.get('count');
+    if (c === undefined || n === undefined) {
+      throw new TypeError(`CentroidBank.load: ${path} lacks a "centroids" or "count" tensor; write it with CentroidBank.save`);
+    }
+    if (c.shape.length !== 2) throw new TypeError(`CentroidBank.load: "centroids" in ${path} has shape [${c.shape.join(', ')}], expected (numClasses, dim)`);
+    const saved = Number(metadata.maxCount);
+    const bank = new CentroidBank(c.shape[0], c.shape[1], device, { maxCount: options.maxCount ?? (Number.isInteger(saved) && saved > 0 ? saved : undefined) });
+    try {
+      tidy(() => bank.loadStateDict({ centroids: fromBuffer(c.data, c.dtype, c.shape, { copy: true }), count: fromBuffer(n.data, n.dtype, n.shape, { copy: true }) }));
+    } catch (err) {
+      bank.dispose();
+      throw err;
+    }
+    return bank;
+  }
+
+  dispose(): void {
+    this.#centroids.dispose();
+    this.#count.dispose();
+  }
+}
