@@ -3,6 +3,7 @@
 #include "runtime/cuda.h"
 #include "tensor/buffer.h"
 #include "tensor/convert.h"
+#include "tensor/handle.h"
 #include "tensor/registry.h"
 #include "util/errors.h"
 
@@ -12,7 +13,10 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <fstream>
+#include <mutex>
 
 namespace diga {
 
@@ -179,6 +183,33 @@ Napi::Value SetAutocast(const Napi::CallbackInfo& info) {
   DIGA_CATCH(env)
 }
 
+// The default generator of a device (what torch.get_rng_state / set_rng_state act on).
+at::Generator DefaultGenerator(Napi::Env env, const std::string& spec) {
+  c10::Device d = ParseDevice(env, spec);
+  if (d.is_cuda()) return at::detail::getCUDAHooks().getDefaultCUDAGenerator(d.has_index() ? d.index() : 0);
+  return at::detail::getDefaultCPUGenerator();
+}
+
+Napi::Value GetRngState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DIGA_TRY
+  at::Generator gen = DefaultGenerator(env, info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "cpu");
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return TensorHandle::Wrap(env, gen.get_state());
+  DIGA_CATCH(env)
+}
+
+Napi::Value SetRngState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DIGA_TRY
+  at::Tensor state = TensorHandle::FromJs(info[0]);
+  at::Generator gen = DefaultGenerator(env, info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "cpu");
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+  return env.Undefined();
+  DIGA_CATCH(env)
+}
+
 Napi::Value CheckDevice(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) ThrowTypeError(env, "device must be a string such as 'cpu' or 'cuda:0'");
@@ -199,6 +230,8 @@ void InitRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaEmptyCache", Napi::Function::New<CudaEmpty>(env, "cudaEmptyCache"));
   exports.Set("setAutocast", Napi::Function::New<SetAutocast>(env, "setAutocast"));
   exports.Set("checkDevice", Napi::Function::New<CheckDevice>(env, "checkDevice"));
+  exports.Set("getRngState", Napi::Function::New<GetRngState>(env, "getRngState"));
+  exports.Set("setRngState", Napi::Function::New<SetRngState>(env, "setRngState"));
 }
 
 }  // namespace diga

@@ -1,9 +1,11 @@
 // The `diga` command line: one module per command under commands/.
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../version.js';
+import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
 import { registerMakeData } from './commands/make-data.js';
+import { registerStages } from './commands/stages.js';
 
 export function buildProgram(): Command {
   const program = new Command('diga')
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInfo(program);
   registerMakeData(program);
+  registerStages(program);
+  registerConvert(program);
   registerDemo(program);
   return program;
 }

@@ -69,20 +69,28 @@ export const PAPER: RunConfig = {
   refineRounds: 1,
 };
 
+/** The list files `diga make-data` writes under `root` (labelled fraction 1/8). */
+export function demoLists(root: string): PartialRunConfig {
+  const l = (name: string) => join(root, 'lists', name);
+  return {
+    cityDataPath: root,
+    dataListPathCityImgGt: l('split_train/train_image_labeled_1-8.txt'),
+    dataListPathCityLblGt: l('split_train/train_label_labeled_1-8.txt'),
+    dataListPathCityImg: l('split_train/train_image_unlabeled_1-8.txt'),
+    dataListPathCityLbl: l('split_train/train_label_unlabeled_1-8.txt'),
+    dataListPathValImg: l('val.txt'),
+    dataListPathValLbl: l('val_label.txt'),
+    dataListPathTrainImg: l('train.txt'),
+    dataListPathTrainLbl: l('train_label.txt'),
+  };
+}
+
 /** Named presets: overrides on top of the paper's recipe. */
 export const PRESETS: Record<string, PartialRunConfig> = {
   paper: {},
   /** The built-in demo: generated street scenes, a CPU-sized network, minutes not days. */
   demo: {
-    cityDataPath: 'data/synthetic',
-    dataListPathCityImgGt: 'data/synthetic/lists/split_train/train_image_labeled_1-8.txt',
-    dataListPathCityLblGt: 'data/synthetic/lists/split_train/train_label_labeled_1-8.txt',
-    dataListPathCityImg: 'data/synthetic/lists/split_train/train_image_unlabeled_1-8.txt',
-    dataListPathCityLbl: 'data/synthetic/lists/split_train/train_label_unlabeled_1-8.txt',
-    dataListPathValImg: 'data/synthetic/lists/val.txt',
-    dataListPathValLbl: 'data/synthetic/lists/val_label.txt',
-    dataListPathTrainImg: 'data/synthetic/lists/train.txt',
-    dataListPathTrainLbl: 'data/synthetic/lists/train_label.txt',
+    ...demoLists('data/synthetic'),
     weightDir: 'work_dir/demo/warm-up',
     loadWeightDir: 'work_dir/demo/warm-up',
     saveWeightDir: 'work_dir/demo/self-train',

@@ -84,6 +84,8 @@ export interface NativeBinding {
   cudaEmptyCache(): void;
   setAutocast(deviceType: 'cuda' | 'cpu', enabled: boolean, dtype: string): { enabled: boolean; dtype: string };
   checkDevice(device: string): string;
+  getRngState(device?: string): TensorHandle;
+  setRngState(state: TensorHandle, device?: string): void;
   /** Seconds for n additions a + b done in C++ (boxed: through the dispatcher like callOp). */
   benchAddLoop(a: TensorHandle, b: TensorHandle, n: number, boxed: boolean): number;
   /** Present when the addon was built with the network (native/model). */

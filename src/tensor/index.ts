@@ -7,6 +7,6 @@ export * as F from './functional.js';
 export * as foreach from './foreach.js';
 export { noGrad, enableGrad, isGradEnabled, backward } from './autograd.js';
 export { tidy, keep, dispose } from './scope.js';
-export { manualSeed, Generator } from './random.js';
+export { manualSeed, Generator, getRngState, setRngState } from './random.js';
 export { info, memory, setNumThreads, getNumThreads, cuda, autocast, type MemoryInfo, type RuntimeInfo, type AutocastOptions } from './runtime.js';
 export { op, schemaOf } from './dispatch.js';

@@ -10,6 +10,16 @@ export function manualSeed(seed: number): void {
   native().manualSeed(seed);
 }
 
+/** The default generator's state of a device (as torch.get_rng_state), a uint8 tensor. */
+export function getRngState(device: Device | string = 'cpu'): Tensor {
+  return new Tensor(native().getRngState(checkDevice(device)));
+}
+
+/** Restores the default generator of a device (as torch.set_rng_state). */
+export function setRngState(state: Tensor, device: Device | string = 'cpu'): void {
+  native().setRngState(state.handle, checkDevice(device));
+}
+
 /** A generator of its own (same seed, same numbers), for rand/randn/randint/randperm. */
 export class Generator {
   readonly handle: GeneratorHandle;

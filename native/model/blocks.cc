@@ -1,0 +1,47 @@
+#include "model/blocks.h"
+
+#include "model/layers.h"
+
+namespace diga::model {
+
+Chain MakeDownsample(int64_t in, int64_t out) {
+  if (in == out) return Chain(nullptr);
+  return Chain(Conv(in, out, 1, 1, false), BatchNorm(out));
+}
+
+BasicBlockImpl::BasicBlockImpl(int64_t in, int64_t width) {
+  conv1_ = register_module("conv1", Conv(in, width, 3, 1, false));
+  bn1_ = register_module("bn1", BatchNorm(width));
+  conv2_ = register_module("conv2", Conv(width, width, 3, 1, false));
+  bn2_ = register_module("bn2", BatchNorm(width));
+  auto down = MakeDownsample(in, width * kExpansion);
+  if (down) downsample_ = register_module("downsample", down);
+}
+
+torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
+  auto out = bn1_(conv1_(x)).relu_();
+  out = bn2_(conv2_(out));
+  out = out + (downsample_ ? downsample_->forward(x) : x);
+  return out.relu_();
+}
+
+BottleneckImpl::BottleneckImpl(int64_t in, int64_t width) {
+  conv1_ = register_module("conv1", Conv(in, width, 1, 1, false));
+  bn1_ = register_module("bn1", BatchNorm(width));
+  conv2_ = register_module("conv2", Conv(width, width, 3, 1, false));
+  bn2_ = register_module("bn2", BatchNorm(width));
+  conv3_ = register_module("conv3", Conv(width, width * kExpansion, 1, 1, false));
+  bn3_ = register_module("bn3", BatchNorm(width * kExpansion));
+  auto down = MakeDownsample(in, width * kExpansion);
+  if (down) downsample_ = register_module("downsample", down);
+}
+
+torch::Tensor BottleneckImpl::forward(const torch::Tensor& x) {
+  auto out = bn1_(conv1_(x)).relu_();
+  out = bn2_(conv2_(out)).relu_();
+  out = bn3_(conv3_(out));
+  out = out + (downsample_ ? downsample_->forward(x) : x);
+  return out.relu_();
+}
+
+}  // namespace diga::model

@@ -1,0 +1,51 @@
+// The whole segmentation network: HRNetV2 backbone ("hrnet.*") followed by
+// the OCR head ("ocrnet.*"). Its state dict matches the published one name
+// for name and in order, so published checkpoints load as they are.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/config.h"
+#include "model/hrnet.h"
+#include "model/ocr.h"
+
+namespace diga::model {
+
+// All four at 1/4 input resolution.
+struct SegOutput {
+  torch::Tensor backbone;        // N x RawIn() x h x w
+  torch::Tensor aux;             // N x classes x h x w
+  torch::Tensor main;            // N x classes x h x w
+  torch::Tensor pixel_features;  // N x pix x h x w
+};
+
+class SegModelImpl : public torch::nn::Module {
+ public:
+  explicit SegModelImpl(const ModelConfig& config);
+  SegOutput forward(const torch::Tensor& x);
+  const ModelConfig& config() const { return config_; }
+
+ private:
+  ModelConfig config_;
+  HRNet hrnet_{nullptr};
+  OcrHead ocrnet_{nullptr};
+};
+TORCH_MODULE(SegModel);
+
+using NamedTensors = std::vector<std::pair<std::string, at::Tensor>>;
+
+// PyTorch's state_dict order: modules pre-order, each module's own parameters
+// then its own buffers. The tensors are the module's own (shared, not copied).
+NamedTensors StateDictEntries(SegModel& model);
+NamedTensors NamedParameters(SegModel& model);
+NamedTensors NamedBuffers(SegModel& model);
+
+// Stores every 4-d parameter and buffer channels-last (in place: tensors
+// handed out before keep pointing at the model's storage).
+void ToChannelsLast(SegModel& model);
+
+}  // namespace diga::model

@@ -1,0 +1,28 @@
+// `diga convert <in> <out>`: a state dict from .pth (zip or legacy) or
+// .safetensors to either format, chosen by the output's extension.
+import type { Command } from 'commander';
+import { readStateDict, writeStateDict } from '../../checkpoint/index.js';
+import { SegModel } from '../../model/index.js';
+
+export function registerConvert(program: Command): void {
+  program
+    .command('convert')
+    .description('convert a state dict between .pth (zip or legacy) and .safetensors, by the output extension')
+    .argument('<in>', 'input checkpoint (.pth, .pt or .safetensors; the format is read from the content)')
+    .argument('<out>', 'output file (.safetensors, .pth or .pt)')
+    .option('--model <preset>', 'check that the state dict fits this model preset first')
+    .action((input: string, output: string, o: { model?: string }) => {
+      const dict = readStateDict(input);
+      if (o.model) {
+        const model = new SegModel(o.model);
+        try {
+          model.loadStateDict(dict, { strict: true });
+        } catch (err) {
+          throw new Error(`${input} does not fit --model ${o.model}: ${(err as Error).message}`);
+        }
+      }
+      writeStateDict(output, dict);
+      const bytes = [...dict.values()].reduce((s, t) => s + t.data.byteLength, 0);
+      process.stdout.write(`wrote ${dict.size} tensors (${(bytes / 2 ** 20).toFixed(1)} MiB) to ${output}${o.model ? `; fits ${o.model}` : ''}\n`);
+    });
+}

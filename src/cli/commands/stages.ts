@@ -1,0 +1,77 @@
+// The DiGA stage commands: warm-up, pseudo-label, centroids, self-train,
+// evaluate and pipeline. Each is a thin shell over src/stages.
+import type { Command } from 'commander';
+import { formatIouTable } from '../../metrics/table.js';
+import { runCentroids } from '../../stages/centroids.js';
+import { evaluationJson, runEvaluate } from '../../stages/evaluate-stage.js';
+import { runPipeline } from '../../stages/pipeline.js';
+import { runPseudoLabel } from '../../stages/pseudo-label.js';
+import { runSelfTrain } from '../../stages/self-train.js';
+import type { TrainResult } from '../../stages/trainer.js';
+import { runWarmUp } from '../../stages/warm-up.js';
+import { addRunOptions, runConfigFrom, type RunOptionValues } from '../options.js';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const pct = (m: number | null) => (m === null ? 'n/a' : (m * 100).toFixed(2));
+
+function reportTraining(name: string, r: TrainResult, weightDir: string): void {
+  if (r.interrupted) {
+    out(`${name} interrupted at step ${r.iterations}; state in ${r.statePath} (continue with --resume)`);
+    process.exitCode = 130;
+    return;
+  }
+  out(`${name} done: ${r.iterations} steps, best val mIoU ${pct(r.bestMiou)} at step ${r.bestIteration}; weights in ${weightDir}`);
+}
+
+export function registerStages(program: Command): void {
+  addRunOptions(program.command('warm-up').description('stage 1: supervised learning + symmetric distillation on the labelled set')).action(
+    async (o: RunOptionValues) => {
+      const cfg = runConfigFrom(o);
+      reportTraining('warm-up', await runWarmUp(cfg, { say: out }), cfg.weightDir);
+    },
+  );
+
+  addRunOptions(program.command('pseudo-label').description('stage 2: predict the unlabelled images and write pseudo-label PNGs')).action(
+    async (o: RunOptionValues) => {
+      const cfg = runConfigFrom(o);
+      const r = await runPseudoLabel(cfg);
+      out(`wrote ${r.images} pseudo-labels to ${r.outDir} in ${r.seconds.toFixed(1)} s (weights ${r.weights})`);
+      if (r.quality) out(`agreement with the unlabelled set's ground truth: mIoU ${pct(r.quality.miou)}`);
+    },
+  );
+
+  addRunOptions(program.command('centroids').description('stage 3: class centroids of the pixel features')).action(async (o: RunOptionValues) => {
+    const cfg = runConfigFrom(o);
+    const r = await runCentroids(cfg);
+    out(`centroids of ${r.classesSeen} classes from ${r.steps} steps written to ${r.file}`);
+  });
+
+  addRunOptions(program.command('self-train').description('stage 4: self-training with consensus pseudo-labels, centroids and ClassMix')).action(
+    async (o: RunOptionValues) => {
+      const cfg = runConfigFrom(o);
+      reportTraining('self-training', await runSelfTrain(cfg, { say: out }), cfg.saveWeightDir);
+    },
+  );
+
+  addRunOptions(
+    program
+      .command('evaluate')
+      .description('stage 5: multi-scale evaluation on val; per-class IoU table')
+      .option('--json <file>', 'also write {miou, iou[19], overall_acc, mean_acc, fwavacc} as JSON')
+      .option('--teacher', 'evaluate teacher weights instead of the student'),
+  ).action(async (o: RunOptionValues & { json?: string; teacher?: boolean }) => {
+    const cfg = runConfigFrom(o);
+    const r = await runEvaluate(cfg, { json: o.json, role: o.teacher ? 'teacher' : 'student' });
+    out(`weights ${r.weights}, ${r.images} images`);
+    out(formatIouTable(r));
+    if (o.json) out(`wrote ${o.json}`);
+  });
+
+  addRunOptions(program.command('pipeline').description('all five stages in order, with the refined self-training round')).action(
+    async (o: RunOptionValues) => {
+      const cfg = runConfigFrom(o);
+      const r = await runPipeline(cfg, { say: out });
+      out(`pipeline done in ${Math.round(r.seconds)} s: warm-up ${pct(r.warmUpMiou)} → self-training ${r.selfTrainMiou.map(pct).join(' → ')} → final ${pct(r.finalMiou)} mIoU`);
+    },
+  );
+}

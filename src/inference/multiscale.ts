@@ -1,0 +1,31 @@
+// Multi-scale max fusion (spec §6): the network runs (eval mode) on the image
+// at each size; main logits are upsampled (bilinear, align_corners) to the
+// output size and fused by element-wise maximum.
+import type { SegModel } from '../model/index.js';
+import { F, noGrad, tidy, type Tensor } from '../tensor/index.js';
+
+export type Size2 = [number, number];
+
+function resize(x: Tensor, size: Size2): Tensor {
+  const [h, w] = x.shape.slice(2);
+  return h === size[0] && w === size[1] ? x : F.interpolate(x, { size, mode: 'bilinear', alignCorners: true });
+}
+
+/** Fused logits N×classes×outSize for normalised images x (N×3×H×W). */
+export function multiScaleLogits(model: SegModel, x: Tensor, scales: Size2[], outSize: Size2): Tensor {
+  return noGrad(() =>
+    tidy(() => {
+      let fused: Tensor | undefined;
+      for (const size of scales) {
+        const logits = resize(model.forward(resize(x, size)).main, outSize);
+        fused = fused === undefined ? logits : fused.maximum(logits);
+      }
+      return fused!;
+    }),
+  );
+}
+
+/** Arg-max train ids N×outSize (int64) by multi-scale max fusion. */
+export function multiScalePredict(model: SegModel, x: Tensor, scales: Size2[], outSize: Size2): Tensor {
+  return tidy(() => multiScaleLogits(model, x, scales, outSize).argmax(1));
+}

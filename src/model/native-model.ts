@@ -1,0 +1,38 @@
+// The native `Model` class of the addon (native/model/binding.cc), typed.
+import { native } from '../native/binding.js';
+import type { TensorHandle } from '../native/types.js';
+import type { ModelConfig } from './presets.js';
+
+export interface NativeOutputs {
+  backbone: TensorHandle;
+  aux: TensorHandle;
+  main: TensorHandle;
+  pixelFeatures: TensorHandle;
+}
+
+export type NamedHandles = Array<[string, TensorHandle]>;
+
+export interface NativeModel {
+  forward(x: TensorHandle, options?: { grad?: boolean }): NativeOutputs;
+  train(on: boolean): void;
+  isTraining(): boolean;
+  /** Published state-dict order; the handles share the module's tensors. */
+  stateDict(): NamedHandles;
+  namedParameters(): NamedHandles;
+  namedBuffers(): NamedHandles;
+  to(device: string): void;
+  channelsLast(): void;
+  config(): ModelConfig & { rawIn: number };
+}
+
+type NativeModelCtor = new (config: ModelConfig) => NativeModel;
+
+export function createNativeModel(config: ModelConfig): NativeModel {
+  const ctor = native().Model as NativeModelCtor | undefined;
+  if (ctor === undefined) {
+    throw new Error(
+      'the diga addon was built without the network (DIGA_SKIP_MODEL); rebuild it with `npm run build:native`',
+    );
+  }
+  return new ctor(config);
+}

@@ -1,0 +1,42 @@
+// Stage 5, evaluation (spec §5.5, §6): load weights, evaluate on val with
+// multi-scale max fusion, report per-class IoU and the summary scores.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../checkpoint/atomic.js';
+import type { RunConfig } from '../config/schema.js';
+import { openDataset } from './datasets.js';
+import { evaluateModel, type EvaluationResult } from './evaluate.js';
+import { Progress } from './run/progress.js';
+import { createModel, prepareRuntime } from './setup.js';
+import { loadWeights, type WeightRole } from './weights.js';
+
+export interface EvaluateOptions {
+  weightDir?: string;
+  role?: WeightRole;
+  json?: string;
+}
+
+/** The JSON written by `diga evaluate --json`. */
+export function evaluationJson(r: EvaluationResult): Record<string, unknown> {
+  return { miou: r.miou, iou: r.iou, overall_acc: r.overallAcc, mean_acc: r.meanAcc, fwavacc: r.fwavacc, images: r.images };
+}
+
+export async function runEvaluate(cfg: RunConfig, options: EvaluateOptions = {}): Promise<EvaluationResult & { weights: string }> {
+  prepareRuntime(cfg);
+  const val = await openDataset(cfg, 'val');
+  const model = createModel(cfg);
+  const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, options.role ?? 'student', model, { modelName: cfg.model });
+  const total = cfg.evalLimit > 0 ? Math.min(cfg.evalLimit, val.entries.length) : val.entries.length;
+  const progress = new Progress({ title: 'evaluate', total });
+  let r: EvaluationResult;
+  try {
+    r = await evaluateModel(model, val, cfg, (done) => progress.update(done));
+  } finally {
+    progress.stop();
+  }
+  if (options.json) {
+    mkdirSync(dirname(options.json), { recursive: true });
+    writeFileAtomic(options.json, [Buffer.from(`${JSON.stringify(evaluationJson(r), null, 2)}\n`)]);
+  }
+  return { ...r, weights };
+}

@@ -1,0 +1,52 @@
+// Evaluation on the validation set (spec §6): multi-scale max fusion, a
+// confusion matrix accumulated on the device, per-class IoU and mIoU.
+import type { RunConfig } from '../config/schema.js';
+import type { CityscapesDataset } from '../data/dataset.js';
+import { createSequentialLoader } from '../data/loader.js';
+import { multiScalePredict, type Size2 } from '../inference/multiscale.js';
+import { ConfusionMatrix } from '../metrics/confusion.js';
+import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
+import type { SegModel } from '../model/index.js';
+import { tidy } from '../tensor/index.js';
+import { disposeBatch, uploadBatch } from './batches.js';
+
+export interface EvaluationResult extends SegmentationScores {
+  images: number;
+  seconds: number;
+}
+
+/** Evaluates `model` (switched to eval mode, restored after) on `dataset`. */
+export async function evaluateModel(
+  model: SegModel,
+  dataset: CityscapesDataset,
+  cfg: Pick<RunConfig, 'device' | 'evalScales' | 'evalLimit' | 'loaderConcurrency'>,
+  onImage?: (done: number, total: number) => void,
+): Promise<EvaluationResult> {
+  const started = Date.now();
+  const wasTraining = model.training;
+  model.eval();
+  const count = cfg.evalLimit > 0 ? Math.min(cfg.evalLimit, dataset.entries.length) : dataset.entries.length;
+  const indices = dataset.entries.slice(0, count).map((e) => e.index);
+  const confusion = new ConfusionMatrix(19, cfg.device);
+  const loader = createSequentialLoader({ dataset, indices, batchSize: 1, concurrency: cfg.loaderConcurrency, depth: 2 });
+  const scales = cfg.evalScales as Size2[];
+  let done = 0;
+  try {
+    for await (const batch of loader) {
+      const b = uploadBatch(batch, cfg.device);
+      tidy(() => {
+        const pred = multiScalePredict(model, b.images, scales, [batch.height, batch.width]);
+        confusion.update(pred, b.labels);
+      });
+      disposeBatch(b);
+      done += batch.n;
+      onImage?.(done, count);
+    }
+  } finally {
+    await loader.close();
+    model.train(wasTraining);
+  }
+  const scores = segmentationScores(confusion.compute());
+  confusion.dispose();
+  return { ...scores, images: done, seconds: (Date.now() - started) / 1000 };
+}

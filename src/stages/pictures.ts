@@ -1,0 +1,48 @@
+// Sample grids: device tensors to pictures, only when a grid is written.
+import { join } from 'node:path';
+import { NORMALISATION } from '../data/normalise.js';
+import type { LabelMap, RgbImage } from '../data/images.js';
+import { writeSampleGrid, type GridRow } from '../data/writers.js';
+import { F, noGrad, tidy, type Tensor } from '../tensor/index.js';
+
+/** Sample b of a normalised N×3×H×W batch as an RGB picture. */
+export function pictureOf(images: Tensor, b: number): RgbImage {
+  return noGrad(() => {
+    using one = images.narrow(0, b, 1);
+    using rgb = NORMALISATION.toUint8Nhwc(one);
+    const [, height, width] = rgb.shape;
+    return { data: rgb.toBuffer(), width, height };
+  });
+}
+
+/** Sample b of an N×H×W label/prediction tensor as a label map. */
+export function labelMapOf(labels: Tensor, b: number): LabelMap {
+  return noGrad(() => {
+    using one = labels.select(0, b);
+    using ids = one.clamp(0, 255).to('uint8');
+    const [height, width] = ids.shape;
+    return { data: ids.toBuffer(), width, height };
+  });
+}
+
+export interface GridColumn {
+  image: Tensor;
+  maps: Tensor[];
+}
+
+/** Writes one grid row per sample and per column group: image | maps ... */
+export async function writeGrid(dir: string, name: string, columns: GridColumn[], samples: number): Promise<string> {
+  const rows: GridRow[] = [];
+  for (let b = 0; b < samples; b++) {
+    for (const c of columns) rows.push({ image: pictureOf(c.image, b), maps: c.maps.map((m) => labelMapOf(m, b)) });
+  }
+  const file = join(dir, `${name}.jpg`);
+  await writeSampleGrid(file, rows, { cellWidth: 384 });
+  return file;
+}
+
+/** Arg-max train ids of logits (N×C×h×w) at the labels' size (N×H×W). */
+export function predictionAt(logits: Tensor, labels: Tensor): Tensor {
+  const size: [number, number] = [labels.shape[1], labels.shape[2]];
+  return noGrad(() => tidy(() => F.interpolate(logits, { size, mode: 'bilinear', alignCorners: true }).argmax(1)));
+}

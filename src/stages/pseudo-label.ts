@@ -1,0 +1,67 @@
+// Stage 2, pseudo-labels (spec §5.2): the student predicts every unlabelled
+// image with multi-scale max fusion; each PNG (train ids) is written as soon
+// as it is predicted, never the whole set in memory.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunConfig } from '../config/schema.js';
+import { createSequentialLoader } from '../data/loader.js';
+import { writePseudoLabel } from '../data/writers.js';
+import { multiScalePredict, type Size2 } from '../inference/multiscale.js';
+import { ConfusionMatrix } from '../metrics/confusion.js';
+import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
+import { noGrad } from '../tensor/index.js';
+import { disposeBatch, uploadBatch } from './batches.js';
+import { openDataset } from './datasets.js';
+import { labelMapOf } from './pictures.js';
+import { Progress } from './run/progress.js';
+import { createModel, prepareRuntime } from './setup.js';
+import { loadWeights } from './weights.js';
+
+export interface PseudoLabelResult {
+  outDir: string;
+  images: number;
+  weights: string;
+  /** Agreement with the unlabelled set's ground truth, where it has labels. */
+  quality: SegmentationScores | null;
+  seconds: number;
+}
+
+export async function runPseudoLabel(cfg: RunConfig, options: { outDir?: string; weightDir?: string } = {}): Promise<PseudoLabelResult> {
+  prepareRuntime(cfg);
+  const started = Date.now();
+  const outDir = options.outDir ?? cfg.pseudoDir;
+  mkdirSync(outDir, { recursive: true });
+  const dataset = await openDataset(cfg, 'unlabelled');
+  const model = createModel(cfg);
+  const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, 'student', model, { modelName: cfg.model });
+  model.eval();
+  const confusion = dataset.hasLabels ? new ConfusionMatrix(19, cfg.device) : null;
+  const loader = createSequentialLoader({ dataset, batchSize: 1, concurrency: cfg.loaderConcurrency, depth: 2 });
+  const progress = new Progress({ title: 'pseudo-label', total: dataset.entries.length });
+  const pending: Promise<void>[] = [];
+  let done = 0;
+  try {
+    for await (const batch of loader) {
+      const b = uploadBatch(batch, cfg.device);
+      const pred = noGrad(() => multiScalePredict(model, b.images, cfg.evalScales as Size2[], [batch.height, batch.width]));
+      confusion?.update(pred, b.labels);
+      for (let i = 0; i < batch.n; i++) {
+        const file = join(outDir, batch.names[i].split('/').pop()!);
+        pending.push(writePseudoLabel(file, labelMapOf(pred, i)));
+      }
+      pred.dispose();
+      disposeBatch(b);
+      // Bound the writes in flight so memory stays flat on large sets.
+      if (pending.length >= 8) await Promise.all(pending.splice(0));
+      done += batch.n;
+      progress.update(done);
+    }
+    await Promise.all(pending);
+  } finally {
+    progress.stop();
+    await loader.close();
+  }
+  const quality = confusion ? segmentationScores(confusion.compute()) : null;
+  confusion?.dispose();
+  return { outDir, images: done, weights, quality, seconds: (Date.now() - started) / 1000 };
+}

@@ -1,0 +1,257 @@
+// The training loop shared by warm-up and self-training: learning-rate
+// schedule, EMA teacher, logging, evaluation with best-model keeping,
+// periodic full-state checkpoints, resume and Ctrl-C. A stage supplies only
+// its step (batches → loss terms).
+import { join } from 'node:path';
+import type { RunConfig } from '../config/schema.js';
+import type { TwoScaleLoader } from '../data/loader.js';
+import { formatIouTable } from '../metrics/table.js';
+import type { SegModel } from '../model/index.js';
+import { EmaTeacher } from '../optim/ema.js';
+import { polyLr } from '../optim/schedule.js';
+import { SGD } from '../optim/sgd.js';
+import { dispose, getRngState, noGrad, setRngState, type Tensor } from '../tensor/index.js';
+import type { EvaluationResult } from './evaluate.js';
+import type { GridColumn } from './pictures.js';
+import { writeGrid } from './pictures.js';
+import { InterruptFlag } from './run/interrupt.js';
+import { writeLineChart } from './run/plots.js';
+import { Progress } from './run/progress.js';
+import { RunLog } from './run/run-log.js';
+import { addGroup, group, loadTrainState, saveTrainState, type TrainStateRecord } from './run/train-state.js';
+import { saveWeights } from './weights.js';
+
+export interface StepOutput {
+  /** The total loss to minimise (scalar). */
+  loss: Tensor;
+  /** Named scalar terms to log (read back only at log steps). */
+  terms: Record<string, Tensor>;
+  /** Builds the sample grid columns; called only on picture steps. */
+  pictures?: () => GridColumn[];
+  /** Tensors the pictures need; disposed with the step output. */
+  keep?: Tensor[];
+}
+
+/** Extra tensors a stage keeps in its training state (e.g. the centroids). */
+export interface ExtraState {
+  save(): Map<string, Tensor>;
+  load(tensors: Map<string, Tensor>): void;
+}
+
+export interface TrainerSetup {
+  stage: 'warm-up' | 'self-train';
+  cfg: RunConfig;
+  student: SegModel;
+  teacher: SegModel;
+  /** Where best weights, the training state and logs go. */
+  saveDir: string;
+  loaders: Record<string, TwoScaleLoader>;
+  extra?: ExtraState;
+  step: (iter: number) => Promise<StepOutput>;
+  evaluate: () => Promise<EvaluationResult>;
+  /** Receives every log line meant for a person. */
+  say?: (line: string) => void;
+  /** Called after each finished step with the count of steps done. */
+  onStep?: (iteration: number) => void;
+}
+
+export interface TrainResult {
+  iterations: number;
+  bestMiou: number | null;
+  bestIteration: number | null;
+  lastEvaluation: EvaluationResult | null;
+  interrupted: boolean;
+  statePath: string;
+}
+
+export function statePath(saveDir: string): string {
+  return join(saveDir, 'state.safetensors');
+}
+
+/** Resumable state of a stage: the record and the sampler states to rebuild loaders from. */
+export function readResumeRecord(saveDir: string): TrainStateRecord {
+  const st = loadTrainState(statePath(saveDir));
+  dispose([...st.tensors.values()]);
+  return st.record;
+}
+
+export class Trainer {
+  readonly #s: TrainerSetup;
+  readonly optimizer: SGD;
+  readonly ema: EmaTeacher;
+  #iteration = 0;
+  #best: { miou: number | null; iteration: number | null } = { miou: null, iteration: null };
+
+  constructor(setup: TrainerSetup) {
+    this.#s = setup;
+    const { cfg, student, teacher } = setup;
+    this.optimizer = new SGD(student.parameters(), { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
+    this.ema = new EmaTeacher(teacher.parameters(), student.parameters(), { maxAlpha: cfg.emaMax });
+  }
+
+  /** Fresh start: the teacher's parameters are copied from the student (spec §4). */
+  start(): void {
+    this.ema.copyFromStudent();
+    this.#iteration = 0;
+  }
+
+  /** Restores models, optimiser, extra state and counters from the saved training state. */
+  resume(): TrainStateRecord {
+    const st = loadTrainState(statePath(this.#s.saveDir));
+    if (st.record.stage !== this.#s.stage) {
+      throw new Error(`${statePath(this.#s.saveDir)} holds a ${st.record.stage} state, not ${this.#s.stage}`);
+    }
+    this.#s.student.loadStateDict(group(st.tensors, 'student'));
+    this.#s.teacher.loadStateDict(group(st.tensors, 'teacher'));
+    const momentum = group(st.tensors, 'optim.momentum');
+    const present = JSON.parse(String(st.record.streams.momentumPresent ?? '[]')) as boolean[];
+    this.optimizer.loadStateDict({
+      step: Number(st.record.streams.optimizerStep ?? st.record.iteration),
+      lr: this.#s.cfg.lr,
+      momentumBuffers: present.map((p, i) => (p ? momentum.get(String(i))! : null)),
+    });
+    this.#s.extra?.load(group(st.tensors, 'extra'));
+    const cpuRng = st.tensors.get('rng.cpu');
+    if (cpuRng) setRngState(cpuRng, 'cpu');
+    const deviceRng = st.tensors.get('rng.device');
+    if (deviceRng && this.#s.cfg.device !== 'cpu') setRngState(deviceRng, this.#s.cfg.device);
+    this.#iteration = st.record.iteration;
+    this.#best = { miou: st.record.bestMiou, iteration: st.record.bestIteration };
+    dispose([...st.tensors.values()]);
+    return st.record;
+  }
+
+  #saveState(): void {
+    const { student, teacher, saveDir, loaders, extra, cfg, stage } = this.#s;
+    const tensors = new Map<string, Tensor>();
+    addGroup(tensors, 'student', student.stateDict());
+    addGroup(tensors, 'teacher', teacher.stateDict());
+    const opt = this.optimizer.stateDict();
+    const buffers = opt.momentumBuffers;
+    buffers.forEach((b, i) => b && tensors.set(`optim.momentum.${i}`, b));
+    // The default generators drive dropout: a resumed run must draw what an uninterrupted one would.
+    tensors.set('rng.cpu', getRngState('cpu'));
+    if (cfg.device !== 'cpu') tensors.set('rng.device', getRngState(cfg.device));
+    const extraTensors = extra?.save();
+    if (extraTensors) addGroup(tensors, 'extra', extraTensors);
+    const streams: Record<string, unknown> = {
+      optimizerStep: opt.step,
+      momentumPresent: JSON.stringify(buffers.map((b) => b !== null)),
+    };
+    for (const [name, loader] of Object.entries(loaders)) streams[name] = loader.samplerState();
+    saveTrainState(statePath(saveDir), {
+      record: {
+        stage,
+        iteration: this.#iteration,
+        bestMiou: this.#best.miou,
+        bestIteration: this.#best.iteration,
+        streams,
+        config: cfg as unknown as Record<string, unknown>,
+        version: 1,
+      },
+      tensors,
+    });
+    dispose(buffers);
+    dispose([tensors.get('rng.cpu'), tensors.get('rng.device')]);
+    if (extraTensors) dispose([...extraTensors.values()]);
+  }
+
+  async #evaluate(log: RunLog, progress: Progress): Promise<EvaluationResult> {
+    const { student, teacher, saveDir, stage } = this.#s;
+    const r = await this.#s.evaluate();
+    const miou = r.miou ?? 0;
+    const improved = this.#best.miou === null || miou > this.#best.miou;
+    if (improved) {
+      this.#best = { miou, iteration: this.#iteration };
+      const meta = { stage, iteration: String(this.#iteration), miou: String(miou) };
+      saveWeights(saveDir, 'student', student, meta);
+      saveWeights(saveDir, 'teacher', teacher, meta);
+    }
+    log.write({ kind: 'eval', stage, iteration: this.#iteration, miou: r.miou, iou: r.iou, overallAcc: r.overallAcc, meanAcc: r.meanAcc, fwavacc: r.fwavacc, best: improved });
+    progress.log(`[${stage}] step ${this.#iteration}: val mIoU ${(miou * 100).toFixed(2)}${improved ? ' (best so far, weights saved)' : ''}`);
+    await this.#plot(log.path);
+    return r;
+  }
+
+  async #plot(logPath: string): Promise<void> {
+    const records = RunLog.read(logPath).filter((r) => r.stage === this.#s.stage);
+    const steps = records.filter((r) => r.kind === 'step');
+    const termNames = [...new Set(steps.flatMap((r) => Object.keys((r.terms as Record<string, number>) ?? {})))];
+    const dir = this.#s.cfg.logDir;
+    await writeLineChart(join(dir, `${this.#s.stage}-loss.png`), `${this.#s.stage} losses`, termNames.map((name) => ({
+      name,
+      points: steps.map((r) => [r.iteration as number, (r.terms as Record<string, number>)[name]] as [number, number]),
+    })));
+    const evals = records.filter((r) => r.kind === 'eval');
+    await writeLineChart(join(dir, `${this.#s.stage}-miou.png`), `${this.#s.stage} val mIoU`, [
+      { name: 'mIoU', points: evals.map((r) => [r.iteration as number, r.miou as number] as [number, number]) },
+    ]);
+  }
+
+  /** Runs from the current iteration to cfg.steps. */
+  async run(): Promise<TrainResult> {
+    const { cfg, stage, student, teacher } = this.#s;
+    const log = new RunLog(join(cfg.logDir, `${stage}.jsonl`), { append: this.#iteration > 0 });
+    log.write({ kind: 'start', stage, iteration: this.#iteration, steps: cfg.steps, model: cfg.model, device: cfg.device });
+    const interrupt = new InterruptFlag();
+    const progress = new Progress({ title: stage, total: cfg.steps, start: this.#iteration });
+    let last: EvaluationResult | null = null;
+    let interrupted = false;
+    student.train();
+    teacher.train(); // the published code runs the teacher in training mode under no-grad
+    try {
+      while (this.#iteration < cfg.steps) {
+        const iter = this.#iteration;
+        noGrad(() => this.ema.update(iter));
+        this.optimizer.setLr(polyLr(cfg.lr, iter, cfg.steps, cfg.lrPower));
+        const out = await this.#s.step(iter);
+        out.loss.backward();
+        this.optimizer.step();
+        this.optimizer.zeroGrad();
+        this.#iteration = iter + 1;
+        const n = this.#iteration;
+        const logStep = n % cfg.logEvery === 0 || n === cfg.steps;
+        if (logStep) {
+          const terms = Object.fromEntries(Object.entries(out.terms).map(([k, t]) => [k, t.item()]));
+          log.write({ kind: 'step', stage, iteration: n, lr: this.optimizer.lr, terms });
+          progress.update(n, terms, true);
+        } else {
+          progress.update(n);
+        }
+        if (out.pictures && cfg.imageEvery > 0 && n % cfg.imageEvery === 0) {
+          const columns = out.pictures();
+          await writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0]));
+          dispose(columns);
+        }
+        dispose(out);
+        this.#s.onStep?.(n);
+        if (n % cfg.evalEvery === 0 || n === cfg.steps) last = await this.#evaluate(log, progress);
+        if (interrupt.requested) {
+          interrupted = true;
+          this.#saveState();
+          progress.log(`[${stage}] interrupted at step ${n}; state saved to ${statePath(this.#s.saveDir)} (resume with --resume)`);
+          break;
+        }
+        if (n % cfg.checkpointEvery === 0 || n === cfg.steps) this.#saveState();
+      }
+    } finally {
+      progress.stop();
+      interrupt.dispose();
+    }
+    if (last && !interrupted) this.#s.say?.(formatIouTable(last));
+    log.write({ kind: 'end', stage, iteration: this.#iteration, bestMiou: this.#best.miou, interrupted });
+    return {
+      iterations: this.#iteration,
+      bestMiou: this.#best.miou,
+      bestIteration: this.#best.iteration,
+      lastEvaluation: last,
+      interrupted,
+      statePath: statePath(this.#s.saveDir),
+    };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
+

@@ -1,0 +1,83 @@
+// Stage 1, warm-up (spec §5.1): supervised learning on the labelled set plus
+// symmetric distillation between the student and the EMA teacher on the
+// clean and augmented views.
+import type { RunConfig } from '../config/schema.js';
+import { augmentedView, DIGA_PHOTOMETRIC } from '../augment/photometric.js';
+import { Rng } from '../data/random.js';
+import type { TwoScaleState } from '../data/sampler.js';
+import { mainAuxDistillation } from '../losses/distillation.js';
+import { mainAuxLoss } from '../losses/segmentation.js';
+import { loadPretrainedBackbone } from '../model/pretrained.js';
+import { cat, noGrad, tidy } from '../tensor/index.js';
+import { predictionAt } from './pictures.js';
+import { disposeBatch, uploadBatch } from './batches.js';
+import { openDataset } from './datasets.js';
+import { evaluateModel } from './evaluate.js';
+import { createModel, forward, nextBatch, prepareRuntime, twoScaleLoader } from './setup.js';
+import { readResumeRecord, Trainer, type TrainResult } from './trainer.js';
+
+export interface StageHooks {
+  /** Lines meant for a person (stage summaries, evaluation tables). */
+  say?: (line: string) => void;
+  /** Called after each training step with the number of steps done. */
+  onStep?: (iteration: number) => void;
+}
+
+export async function runWarmUp(cfg: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
+  prepareRuntime(cfg);
+  const labelled = await openDataset(cfg, 'labelled');
+  const val = await openDataset(cfg, 'val');
+  const student = createModel(cfg);
+  const teacher = createModel(cfg);
+  if (cfg.pretrained) hooks.say?.(`loaded ${loadPretrainedBackbone(student, cfg.pretrained)} backbone tensors from ${cfg.pretrained}`);
+  const record = cfg.resume ? readResumeRecord(cfg.weightDir) : undefined;
+  const loader = twoScaleLoader(cfg, labelled, { seed: cfg.seed, state: record?.streams.labelled as TwoScaleState | undefined });
+  const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
+  const trainer = new Trainer({
+    stage: 'warm-up',
+    cfg,
+    student,
+    teacher,
+    saveDir: cfg.weightDir,
+    loaders: { labelled: loader },
+    say: hooks.say,
+    onStep: hooks.onStep,
+    evaluate: () => evaluateModel(student, val, cfg),
+    step: async (iter) => {
+      const b = uploadBatch(await nextBatch(loader, 'labelled'), cfg.device);
+      const out = tidy(() => {
+        const n = b.n;
+        const size: [number, number] = [b.labels.shape[1], b.labels.shape[2]];
+        // Augmentation decisions depend on (seed, step) only, so a resumed run draws the same.
+        const aug = augmentedView(b.images, Rng.fromSeed(cfg.seed).fork(`warm-up-aug-${iter}`), photometric);
+        const x = cat([b.images, aug]);
+        const s = forward(student, x, cfg);
+        const t = noGrad(() => forward(teacher, x, cfg, { grad: false }));
+        const seg = mainAuxLoss({ main: s.main.narrow(0, 0, n), aux: s.aux.narrow(0, 0, n) }, b.labels, { average: cfg.ceAverage });
+        const kd = mainAuxDistillation({ main: t.main, aux: t.aux }, { main: s.main, aux: s.aux }, size);
+        const loss = seg.add(kd.mul(cfg.distilWeight));
+        const logits = s.main.narrow(0, 0, n).detach();
+        return { loss, terms: { loss: loss.detach(), seg: seg.detach(), distil: kd.detach() }, images: b.images.clone(), aug, labels: b.labels.clone(), logits };
+      });
+      disposeBatch(b);
+      const { images, aug, labels, logits } = out;
+      return {
+        loss: out.loss,
+        terms: out.terms,
+        pictures: () => [
+          { image: images, maps: [predictionAt(logits, labels), labels] },
+          { image: aug, maps: [] },
+        ],
+        keep: [images, aug, labels, logits],
+      };
+    },
+  });
+  if (record) trainer.resume();
+  else trainer.start();
+  try {
+    return await trainer.run();
+  } finally {
+    trainer.dispose();
+    await loader.close();
+  }
+}

@@ -1,0 +1,52 @@
+// Model weights in a weight folder: `student` and `teacher`, as our
+// safetensors or as the published code's `student.pth` / `teacher.pth`.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readStateDict } from '../checkpoint/index.js';
+import type { RawStateDict } from '../checkpoint/raw.js';
+import { saveTensors } from '../checkpoint/tensors.js';
+import type { SegModel } from '../model/index.js';
+
+export type WeightRole = 'student' | 'teacher';
+
+/** The file holding `role` in `dir`, our format first. */
+export function findWeights(dir: string, role: WeightRole): string | undefined {
+  for (const name of [`${role}.safetensors`, `${role}.pth`, `${role}.pt`]) {
+    const file = join(dir, name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+export function saveWeights(dir: string, role: WeightRole, model: SegModel, metadata: Record<string, string> = {}): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${role}.safetensors`);
+  saveTensors(file, model.stateDict(), { model: JSON.stringify(model.config), ...metadata });
+  return file;
+}
+
+/** Drops a `module.` prefix that DataParallel-trained checkpoints carry on every key. */
+function stripModulePrefix(dict: RawStateDict): RawStateDict {
+  const keys = [...dict.keys()];
+  if (keys.length === 0 || !keys.every((k) => k.startsWith('module.'))) return dict;
+  return new Map([...dict].map(([k, v]) => [k.slice('module.'.length), v]));
+}
+
+/** Loads `role` from `dir` into `model`; errors say which file and what does not fit. */
+export function loadWeights(dir: string, role: WeightRole, model: SegModel, options: { modelName?: string } = {}): string {
+  const file = findWeights(dir, role);
+  if (file === undefined) {
+    throw new Error(
+      `no ${role} weights in ${dir} (expected ${role}.safetensors or ${role}.pth); ` +
+        'train them first (diga warm-up / diga self-train) or point --load-weight-dir at a folder that has them',
+    );
+  }
+  const dict = stripModulePrefix(readStateDict(file));
+  try {
+    model.loadStateDict(dict, { strict: true });
+  } catch (err) {
+    const preset = options.modelName ? ` --model ${options.modelName}` : '';
+    throw new Error(`${file} does not fit the model${preset}: ${(err as Error).message}`);
+  }
+  return file;
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { readSafetensors } from '../../src/checkpoint/index.js';
+import { fromBuffer, type Tensor } from '../../src/tensor/index.js';
+
+export const fixturePath = (name: string): string => new URL(`../fixtures/${name}`, import.meta.url).pathname;
+
+/** A published state-dict layout: [name, shape, dtype] in order, and the parameter count. */
+export interface Layout {
+  keys: Array<[string, number[], string]>;
+  num_parameters: number;
+}
+
+export function readLayout(width: 18 | 32 | 48): Layout {
+  return JSON.parse(gunzipSync(readFileSync(fixturePath(`state_dict_layout_w${width}.json.gz`))).toString('utf8')) as Layout;
+}
+
+/** Every tensor of a safetensors fixture, as Tensors. */
+export function readTensors(name: string): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  for (const [key, raw] of readSafetensors(fixturePath(name)).tensors) {
+    out.set(key, fromBuffer(raw.data, raw.dtype, raw.shape, { copy: true }));
+  }
+  return out;
+}
+
+/** max |a - b| / max |b| */
+export function maxRelativeError(actual: Tensor, expected: Tensor): number {
+  const a = actual.detach().double();
+  const e = expected.double();
+  return a.sub(e).abs().max().item() / e.abs().max().item();
+}
+
+/** ||a - b|| / ||b|| */
+export function l2RelativeError(actual: Tensor, expected: Tensor): number {
+  const a = actual.detach().double();
+  const e = expected.double();
+  return a.sub(e).norm().item() / e.norm().item();
+}
+
+/** Share of pixel positions (N, H, W) whose largest error over channels is within `tol` of max |b|. */
+export function pixelsWithin(actual: Tensor, expected: Tensor, tol: number): number {
+  const a = actual.detach().double();
+  const e = expected.double();
+  const scale = e.abs().max().item();
+  const perPixel = a.sub(e).abs().max(1)[0];
+  return perPixel.le(tol * scale).double().mean().item();
+}

@@ -1,0 +1,127 @@
+// End to end on tiny generated data: every stage runs for a few steps, writes
+// what it should, and a resumed run continues exactly where it stopped.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { demoLists } from '../../src/config/defaults.js';
+import { resolveConfig } from '../../src/config/load.js';
+import type { RunConfig } from '../../src/config/schema.js';
+import { generateDataset } from '../../src/data/synthetic/generate.js';
+import { readStateDict } from '../../src/checkpoint/index.js';
+import { runCentroids } from '../../src/stages/centroids.js';
+import { runEvaluate } from '../../src/stages/evaluate-stage.js';
+import { runPseudoLabel } from '../../src/stages/pseudo-label.js';
+import { runSelfTrain } from '../../src/stages/self-train.js';
+import { runWarmUp } from '../../src/stages/warm-up.js';
+import { memory } from '../../src/tensor/index.js';
+
+let root: string;
+let data: string;
+
+function config(name: string, extra: Partial<RunConfig> = {}): RunConfig {
+  const work = join(root, name);
+  return resolveConfig({
+    preset: 'demo',
+    overrides: {
+      ...demoLists(data),
+      weightDir: join(work, 'warm-up'),
+      loadWeightDir: join(work, 'warm-up'),
+      saveWeightDir: join(work, 'self-train'),
+      logDir: join(work, 'logs'),
+      genImgDir: join(work, 'images'),
+      outputDir: join(work, 'output'),
+      centroidDir: join(work, 'centroids'),
+      pseudoDir: join(work, 'pseudo'),
+      model: 'tiny',
+      steps: 4,
+      evalEvery: 2,
+      checkpointEvery: 2,
+      logEvery: 1,
+      imageEvery: 2,
+      cropSize: [32, 64],
+      fullSize: [64, 128],
+      evalScales: [[64, 128], [32, 64]],
+      loaderConcurrency: 2,
+      ...extra,
+    },
+  });
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'diga-stages-'));
+  data = join(root, 'data');
+  await generateDataset({ out: data, train: 16, val: 4, height: 64, width: 128, seed: 1, labelledFraction: 0.125, workers: 0 });
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('the five stages end to end', () => {
+  test('warm-up → pseudo-label → centroids → self-train → evaluate', async () => {
+    const cfg = config('run');
+    const warm = await runWarmUp(cfg);
+    expect(warm.iterations).toBe(4);
+    expect(warm.bestMiou).toBeGreaterThanOrEqual(0);
+    for (const f of ['student.safetensors', 'teacher.safetensors', 'state.safetensors']) expect(existsSync(join(cfg.weightDir, f))).toBe(true);
+    const log = readFileSync(join(cfg.logDir, 'warm-up.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.filter((r) => r.kind === 'step')).toHaveLength(4);
+    expect(log.filter((r) => r.kind === 'eval')).toHaveLength(2);
+    expect(existsSync(join(cfg.logDir, 'warm-up-loss.png'))).toBe(true);
+    expect(readdirSync(cfg.genImgDir).filter((f) => f.startsWith('warm-up'))).toHaveLength(2);
+
+    const pl = await runPseudoLabel(cfg);
+    expect(pl.images).toBe(14);
+    const pngs = readdirSync(cfg.pseudoDir);
+    expect(pngs).toHaveLength(14);
+    expect(pngs.every((f) => f.endsWith('_leftImg8bit.png'))).toBe(true);
+
+    const c = await runCentroids({ ...cfg, centroidEpochs: 1 });
+    expect(c.steps).toBe(16);
+    const centroids = readStateDict(c.file);
+    expect(centroids.get('centroids')!.shape).toEqual([19, 32]);
+
+    const before = memory().numTensors;
+    const st = await runSelfTrain(cfg);
+    expect(st.iterations).toBe(4);
+    expect(memory().numTensors).toBeLessThanOrEqual(before + 2);
+    expect(existsSync(join(cfg.saveWeightDir, 'student.safetensors'))).toBe(true);
+    expect(readdirSync(cfg.genImgDir).filter((f) => f.startsWith('self-train'))).toHaveLength(2);
+
+    const json = join(cfg.outputDir, 'eval.json');
+    const ev = await runEvaluate({ ...cfg, loadWeightDir: cfg.saveWeightDir }, { json });
+    expect(ev.images).toBe(4);
+    const written = JSON.parse(readFileSync(json, 'utf8'));
+    expect(written.iou).toHaveLength(19);
+    expect(typeof written.miou).toBe('number');
+    expect(Object.keys(written)).toEqual(expect.arrayContaining(['miou', 'iou', 'overall_acc', 'mean_acc', 'fwavacc']));
+  });
+
+  test('an interrupted warm-up resumes at the same step with the same state', async () => {
+    const straight = config('straight');
+    await runWarmUp(straight);
+
+    const cut = config('cut');
+    const first = await runWarmUp(cut, { onStep: (n) => n === 2 && process.emit('SIGINT') });
+    expect(first.interrupted).toBe(true);
+    expect(first.iterations).toBe(2);
+    const resumed = await runWarmUp({ ...cut, resume: true });
+    expect(resumed.interrupted).toBe(false);
+    expect(resumed.iterations).toBe(4);
+
+    const a = readStateDict(join(straight.weightDir, 'state.safetensors'));
+    const b = readStateDict(join(cut.weightDir, 'state.safetensors'));
+    // Student, teacher, momentum buffers and generator states: bit for bit.
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    const different = [...a.keys()].filter((k) => !a.get(k)!.data.equals(b.get(k)!.data));
+    expect(different).toEqual([]);
+  });
+});
+
+describe('stage errors', () => {
+  test('missing weights, missing pseudo-labels and a wrong preset are named', async () => {
+    const cfg = config('errors');
+    await expect(runPseudoLabel(cfg)).rejects.toThrow(/no student weights in .*warm-up/);
+    await expect(runSelfTrain({ ...cfg, loadWeightDir: join(root, 'run', 'warm-up') })).rejects.toThrow(/pseudo-label/);
+    await expect(runEvaluate({ ...cfg, model: 'hrnet18-small', loadWeightDir: join(root, 'run', 'warm-up') })).rejects.toThrow(/does not fit the model --model hrnet18-small/);
+  });
+});
