@@ -14,4 +14,47 @@ export {
   type RawStateDict,
   type RawTensor,
 } from './checkpoint/index.js';
+export { loadTensors, saveTensors, rawToTensor, tensorToRaw } from './checkpoint/tensors.js';
+export * from './model/index.js';
+export { loadPretrainedBackbone } from './model/pretrained.js';
+export {
+  CityscapesDataset,
+  createSequentialLoader,
+  createTwoScaleLoader,
+  TwoScaleSampler,
+  Rng,
+  CLASS_NAMES,
+  PALETTE,
+  LABEL_ID_TO_TRAIN_ID,
+  NORMALISATION,
+  generateDataset,
+  writePseudoLabel,
+  writeSampleGrid,
+  type Batch,
+  type GenerateOptions,
+} from './data/index.js';
+export { augmentedView, DIGA_PHOTOMETRIC, type PhotometricConfig } from './augment/photometric.js';
+export { classMix } from './augment/classmix.js';
+export { segLoss, mainAuxLoss } from './losses/segmentation.js';
+export { symmetricDistillation, mainAuxDistillation } from './losses/distillation.js';
+export { SGD } from './optim/sgd.js';
+export { EmaTeacher } from './optim/ema.js';
+export { polyLr, emaAlpha } from './optim/schedule.js';
+export { ConfusionMatrix } from './metrics/confusion.js';
+export { segmentationScores, type SegmentationScores } from './metrics/scores.js';
+export { formatIouTable } from './metrics/table.js';
+export { CentroidBank } from './centroids/bank.js';
+export { classMeanVectors } from './centroids/class-means.js';
+export { centroidWeights } from './centroids/weights.js';
+export { consensusLabels } from './inference/consensus.js';
+export { multiScaleLogits, multiScalePredict } from './inference/multiscale.js';
+export { resolveConfig, readConfigFile } from './config/load.js';
+export { PAPER, PRESETS as RUN_PRESETS } from './config/defaults.js';
+export type { RunConfig, PartialRunConfig } from './config/schema.js';
+export { runWarmUp, type StageHooks } from './stages/warm-up.js';
+export { runPseudoLabel } from './stages/pseudo-label.js';
+export { runCentroids } from './stages/centroids.js';
+export { runSelfTrain } from './stages/self-train.js';
+export { runEvaluate } from './stages/evaluate-stage.js';
+export { runPipeline } from './stages/pipeline.js';
 export { packageVersion } from './version.js';

@@ -108,6 +108,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
             InstanceMethod<&ModelWrap::To>("to"),
             InstanceMethod<&ModelWrap::ChannelsLast>("channelsLast"),
             InstanceMethod<&ModelWrap::Config>("config"),
+            InstanceMethod<&ModelWrap::Dispose>("dispose"),
         });
     exports.Set("Model", ctor);
   }
@@ -121,6 +122,18 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   }
 
  private:
+  // The module, or a clear error once dispose() has released it.
+  model::SegModel& Live(Napi::Env env) {
+    if (!model_) ThrowError(env, "model was disposed");
+    return model_;
+  }
+
+  // Releases the module's parameters and buffers now rather than at garbage collection.
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    model_ = model::SegModel(nullptr);
+    return info.Env().Undefined();
+  }
+
   // forward(x, {grad?: boolean}) -> {backbone, aux, main, pixelFeatures}
   Napi::Value Forward(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -138,10 +151,10 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     model::SegOutput out;
     DIGA_TRY
     if (grad) {
-      out = model_->forward(x);
+      out = Live(env)->forward(x);
     } else {
       torch::NoGradGuard no_grad;
-      out = model_->forward(x);
+      out = Live(env)->forward(x);
     }
     DIGA_CATCH(env)
     Napi::Object result = Napi::Object::New(env);
@@ -159,24 +172,24 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
       if (!info[0].IsBoolean()) ThrowTypeError(env, "train(on): on must be a boolean");
       on = info[0].As<Napi::Boolean>().Value();
     }
-    model_->train(on);
+    Live(env)->train(on);
     return env.Undefined();
   }
 
   Napi::Value IsTraining(const Napi::CallbackInfo& info) {
-    return Napi::Boolean::New(info.Env(), model_->is_training());
+    return Napi::Boolean::New(info.Env(), Live(info.Env())->is_training());
   }
 
   Napi::Value StateDict(const Napi::CallbackInfo& info) {
-    return NamedToJs(info.Env(), model::StateDictEntries(model_));
+    return NamedToJs(info.Env(), model::StateDictEntries(Live(info.Env())));
   }
 
   Napi::Value NamedParameters(const Napi::CallbackInfo& info) {
-    return NamedToJs(info.Env(), model::NamedParameters(model_));
+    return NamedToJs(info.Env(), model::NamedParameters(Live(info.Env())));
   }
 
   Napi::Value NamedBuffers(const Napi::CallbackInfo& info) {
-    return NamedToJs(info.Env(), model::NamedBuffers(model_));
+    return NamedToJs(info.Env(), model::NamedBuffers(Live(info.Env())));
   }
 
   // to("cpu" | "cuda" | "cuda:1" ...): moves parameters and buffers in place.
@@ -187,7 +200,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     }
     const std::string device = info[0].As<Napi::String>().Utf8Value();
     DIGA_TRY
-    model_->to(torch::Device(device));
+    Live(env)->to(torch::Device(device));
     DIGA_CATCH(env)
     return env.Undefined();
   }
@@ -195,14 +208,14 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value ChannelsLast(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     DIGA_TRY
-    model::ToChannelsLast(model_);
+    model::ToChannelsLast(Live(env));
     DIGA_CATCH(env)
     return env.Undefined();
   }
 
   Napi::Value Config(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    const model::ModelConfig& c = model_->config();
+    const model::ModelConfig& c = Live(env)->config();
     Napi::Object out = Napi::Object::New(env);
     out.Set("stemWidth", Napi::Number::New(env, c.stem));
     out.Set("stage1Width", Napi::Number::New(env, c.stage1_width));

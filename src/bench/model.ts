@@ -17,18 +17,11 @@ export interface ModelBenchResult extends ModelBenchCase {
   evalForwardS: number;
   /** Median seconds per train-mode forward + backward (loss = sum of main logits). */
   trainStepS: number;
-  /** Peak resident set size of the process so far (host). */
+  /** Peak resident set size of the whole process up to the end of this case (host). */
   peakRssBytes: number;
   /** Peak CUDA allocator bytes during the case (CUDA only). */
   peakDeviceBytes?: number;
 }
-
-/** Reference times of the published PyTorch model on this project's 2-core CPU machines (PyTorch 1.13, fp32, batch 1). */
-export const PYTORCH_CPU_REFERENCE: Record<string, { evalForwardS: number; trainStepS: number }> = {
-  'hrnet18@256x512': { evalForwardS: 0.35, trainStepS: 2.07 },
-  'hrnet48@256x512': { evalForwardS: 0.52, trainStepS: 2.67 },
-  'hrnet18@512x1024': { evalForwardS: 1.55, trainStepS: 6.66 },
-};
 
 export const DEFAULT_CASES: ModelBenchCase[] = [
   { model: 'hrnet18', height: 256, width: 512, batch: 1 },
@@ -82,10 +75,6 @@ export function benchModel(c: ModelBenchCase, device = 'cpu', repeats = 3): Mode
   return result;
 }
 
-export function benchModels(device = 'cpu', cases = DEFAULT_CASES): Array<ModelBenchResult & { pytorchReference?: { evalForwardS: number; trainStepS: number }; ratio?: { eval: number; train: number } }> {
-  return cases.map((c) => {
-    const r = benchModel(c, device);
-    const ref = device === 'cpu' && c.batch === 1 ? PYTORCH_CPU_REFERENCE[`${c.model}@${c.height}x${c.width}`] : undefined;
-    return ref ? { ...r, pytorchReference: ref, ratio: { eval: r.evalForwardS / ref.evalForwardS, train: r.trainStepS / ref.trainStepS } } : r;
-  });
+export function benchModels(device = 'cpu', cases = DEFAULT_CASES): ModelBenchResult[] {
+  return cases.map((c) => benchModel(c, device));
 }

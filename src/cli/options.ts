@@ -46,6 +46,7 @@ const FLAGS: Array<[string, keyof RunConfig, Parser | null, string]> = [
   ['--model <preset>', 'model', null, 'hrnet48 | hrnet32 | hrnet18 | hrnet18-small | tiny'],
   ['--pretrained <file>', 'pretrained', null, 'ImageNet-pretrained HRNet backbone (.pth)'],
   ['--steps <n>', 'steps', int, 'training steps'],
+  ['--self-train-steps <n>', 'selfTrainSteps', int, 'self-training steps in `pipeline` (default: --steps)'],
   ['--eval-every <n>', 'evalEvery', int, 'evaluate every N steps'],
   ['--checkpoint-every <n>', 'checkpointEvery', int, 'save the training state every N steps'],
   ['--log-every <n>', 'logEvery', int, 'log losses every N steps'],

@@ -36,6 +36,7 @@ export const runConfigSchema = z
     model: z.string().describe('model preset (hrnet48, hrnet32, hrnet18, hrnet18-small, tiny)'),
     pretrained: z.string().nullable().describe('ImageNet-pretrained backbone file'),
     steps: positiveInt,
+    selfTrainSteps: positiveInt.nullable().describe('self-training steps (null: as --steps)'),
     evalEvery: positiveInt,
     checkpointEvery: positiveInt,
     logEvery: positiveInt,

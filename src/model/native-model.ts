@@ -23,6 +23,8 @@ export interface NativeModel {
   to(device: string): void;
   channelsLast(): void;
   config(): ModelConfig & { rawIn: number };
+  /** Releases the module's memory now; later calls throw. */
+  dispose(): void;
 }
 
 type NativeModelCtor = new (config: ModelConfig) => NativeModel;

@@ -60,13 +60,16 @@ export const PRESETS = {
   hrnet32: hrnet(32),
   hrnet18: hrnet(18),
   /** CPU-sized: W18 branches, 2 blocks, one module per stage, narrow OCR head (2.5 M parameters, ~1/4 of hrnet18's compute). */
+  /** CPU-sized: W18 branches, one block and one module per stage, a thin stem and OCR head. */
   'hrnet18-small': {
     ...hrnet(18),
-    stage1Blocks: 2,
-    blocks: 2,
+    stemWidth: 32,
+    stage1Width: 16,
+    stage1Blocks: 1,
+    blocks: 1,
     modules: [1, 1, 1],
-    pixelChannels: 128,
-    keyChannels: 64,
+    pixelChannels: 64,
+    keyChannels: 32,
   },
   /** The reference fixtures' tiny model (tiny_config.json). */
   tiny: {

@@ -103,7 +103,10 @@ export class SegModel {
     if (cached !== undefined && ![...cached.values()].some((t) => t.isDisposed)) return cached;
     const entries = new Map<string, Tensor>();
     for (const [name, handle] of this.#native.stateDict()) entries.set(name, keep(Tensor.fromHandle(handle)));
-    this.#parameterNames = new Set(this.#native.namedParameters().map(([name]: NamedHandles[number]) => name));
+    const named = this.#native.namedParameters();
+    this.#parameterNames = new Set(named.map(([name]: NamedHandles[number]) => name));
+    // Only the names are needed; free the handles now rather than at garbage collection.
+    for (const [, handle] of named) handle.dispose();
     this.#entries = entries;
     return entries;
   }
@@ -132,6 +135,19 @@ export class SegModel {
   buffers(): Tensor[] {
     return [...this.namedBuffers().values()];
   }
+  /**
+   * Frees the network's parameters and buffers now (and the Tensors handed
+   * out over them); the model cannot be used afterwards.
+   */
+  dispose(): void {
+    if (this.#entries) for (const t of this.#entries.values()) t.dispose();
+    this.#entries = undefined;
+    this.#native.dispose();
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   /** Number of trainable elements (70 372 678 for hrnet48). */
   numParameters(): number {
     let n = 0;

@@ -55,6 +55,7 @@ export async function runCentroids(cfg: RunConfig, options: { weightDir?: string
   } finally {
     progress.stop();
     await loader.close();
+    model.dispose();
   }
   mkdirSync(cfg.centroidDir, { recursive: true });
   const file = centroidFile(cfg.centroidDir);

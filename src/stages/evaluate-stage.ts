@@ -33,6 +33,7 @@ export async function runEvaluate(cfg: RunConfig, options: EvaluateOptions = {})
     r = await evaluateModel(model, val, cfg, (done) => progress.update(done));
   } finally {
     progress.stop();
+    model.dispose();
   }
   if (options.json) {
     mkdirSync(dirname(options.json), { recursive: true });

@@ -41,8 +41,9 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
     say(`== centroids from ${weights}`);
     const c = await runCentroids({ ...roundCfg, centroidDir: join(cfg.centroidDir, `round${round + 1}`) });
     say(`centroids: ${c.classesSeen} classes seen in ${c.steps} steps → ${c.file}`);
-    say(`== self-training round ${round + 1} (${cfg.steps} steps)`);
-    const st = await runSelfTrain({ ...roundCfg, centroidDir: join(cfg.centroidDir, `round${round + 1}`) }, hooks);
+    const steps = cfg.selfTrainSteps ?? cfg.steps;
+    say(`== self-training round ${round + 1} (${steps} steps)`);
+    const st = await runSelfTrain({ ...roundCfg, steps, evalEvery: Math.min(cfg.evalEvery, steps), centroidDir: join(cfg.centroidDir, `round${round + 1}`) }, hooks);
     if (st.interrupted) throw new Error(`interrupted during self-training round ${round + 1}; resume with \`diga self-train --resume\``);
     selfTrainMiou.push(st.bestMiou);
     say(`self-training round ${round + 1}: best val mIoU ${pct(st.bestMiou)} at step ${st.bestIteration}`);

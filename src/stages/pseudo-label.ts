@@ -60,6 +60,7 @@ export async function runPseudoLabel(cfg: RunConfig, options: { outDir?: string;
   } finally {
     progress.stop();
     await loader.close();
+    model.dispose();
   }
   const quality = confusion ? segmentationScores(confusion.compute()) : null;
   confusion?.dispose();

@@ -118,6 +118,8 @@ export async function runSelfTrain(cfg: RunConfig, hooks: StageHooks = {}): Prom
     return await trainer.run();
   } finally {
     trainer.dispose();
+    student.dispose();
+    teacher.dispose();
     bank.dispose();
     await source.close();
     await target.close();

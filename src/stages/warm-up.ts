@@ -78,6 +78,8 @@ export async function runWarmUp(cfg: RunConfig, hooks: StageHooks = {}): Promise
     return await trainer.run();
   } finally {
     trainer.dispose();
+    student.dispose();
+    teacher.dispose();
     await loader.close();
   }
 }

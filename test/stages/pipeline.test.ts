@@ -1,6 +1,6 @@
 // End to end on tiny generated data: every stage runs for a few steps, writes
 // what it should, and a resumed run continues exactly where it stopped.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -8,7 +8,7 @@ import { demoLists } from '../../src/config/defaults.js';
 import { resolveConfig } from '../../src/config/load.js';
 import type { RunConfig } from '../../src/config/schema.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
-import { readStateDict } from '../../src/checkpoint/index.js';
+import { readStateDict, writePth } from '../../src/checkpoint/index.js';
 import { runCentroids } from '../../src/stages/centroids.js';
 import { runEvaluate } from '../../src/stages/evaluate-stage.js';
 import { runPseudoLabel } from '../../src/stages/pseudo-label.js';
@@ -94,6 +94,14 @@ describe('the five stages end to end', () => {
     expect(written.iou).toHaveLength(19);
     expect(typeof written.miou).toBe('number');
     expect(Object.keys(written)).toEqual(expect.arrayContaining(['miou', 'iou', 'overall_acc', 'mean_acc', 'fwavacc']));
+
+    // A weight folder as the published code leaves it: student.pth (zip format).
+    const published = join(root, 'published');
+    mkdirSync(published);
+    writePth(join(published, 'student.pth'), readStateDict(join(cfg.saveWeightDir, 'student.safetensors')));
+    const fromPth = await runEvaluate({ ...cfg, loadWeightDir: published });
+    expect(fromPth.weights).toMatch(/student\.pth$/);
+    expect(fromPth.miou).toBe(ev.miou);
   });
 
   test('an interrupted warm-up resumes at the same step with the same state', async () => {

@@ -11,8 +11,11 @@ import { addRunOptions, runConfigFrom, type RunOptionValues } from '../options.j
 import { formatSummary } from './make-data.js';
 import { formatInfo, infoReport } from './info.js';
 
-/** The demo dataset: daylight labelled scenes; unlabelled and val scenes at dusk. */
-export const DEMO_DATA = { train: 160, val: 32, height: 256, width: 512, seed: 0, labelledFraction: 0.125, shift: 'dusk', shiftVal: true } as const;
+/**
+ * The demo dataset: the semi-supervised Cityscapes setting in miniature (1/8 of the training
+ * images labelled, one look throughout). `diga make-data --shift dusk` makes a shifted variant.
+ */
+export const DEMO_DATA = { train: 160, val: 32, height: 256, width: 512, seed: 0, labelledFraction: 0.125 } as const;
 
 export function registerDemo(program: Command): void {
   addRunOptions(

@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { readStateDict } from '../../src/checkpoint/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'diga-convert-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fixture = (n: string) => new URL(`../fixtures/${n}`, import.meta.url).pathname;
+
+function diga(...args: string[]): { status: number; out: string } {
+  try {
+    return { status: 0, out: execFileSync(process.execPath, ['bin/diga.js', ...args], { encoding: 'utf8', stdio: 'pipe' }) };
+  } catch (e) {
+    const err = e as { status: number; stderr: string };
+    return { status: err.status, out: err.stderr };
+  }
+}
+
+describe.skipIf(!existsSync('dist/cli/main.js'))('diga convert', () => {
+  test('legacy .pth → safetensors → zip .pth keeps every tensor, checked against a preset', () => {
+    const st = join(dir, 'tiny.safetensors');
+    const r = diga('convert', fixture('tiny_state_dict_legacy.pth'), st, '--model', 'tiny');
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/fits tiny/);
+    const pth = join(dir, 'tiny.pth');
+    expect(diga('convert', st, pth).status).toBe(0);
+    const ref = readStateDict(fixture('tiny_state_dict.safetensors'));
+    for (const file of [st, pth]) {
+      const got = readStateDict(file);
+      expect([...got.keys()]).toEqual([...ref.keys()]);
+      for (const [k, v] of ref) expect(got.get(k)!.data.equals(v.data), k).toBe(true);
+    }
+  });
+
+  test('a state dict that does not fit the preset is refused with the reason', () => {
+    const r = diga('convert', fixture('tiny_state_dict_zip.pth'), join(dir, 'x.safetensors'), '--model', 'hrnet18-small');
+    expect(r.status).not.toBe(0);
+    expect(r.out).toMatch(/does not fit --model hrnet18-small/);
+    expect(existsSync(join(dir, 'x.safetensors'))).toBe(false);
+  });
+});
