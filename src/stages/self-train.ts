@@ -19,7 +19,7 @@ import { openDataset } from './datasets.js';
 import { evaluateModel } from './evaluate.js';
 import { predictionAt } from './pictures.js';
 import { createModel, forward, nextBatch, prepareRuntime, twoScaleLoader } from './setup.js';
-import { readResumeRecord, Trainer, type TrainResult } from './trainer.js';
+import { isPictureStep, readResumeRecord, Trainer, type TrainResult } from './trainer.js';
 import type { StageHooks } from './warm-up.js';
 import { findWeights, loadWeights } from './weights.js';
 
@@ -91,37 +91,35 @@ export async function runSelfTrain(cfg: RunConfig, hooks: StageHooks = {}): Prom
         const segT = mainAuxLoss({ main: sMix.main, aux: sMix.aux }, mix.label, { average: cfg.ceAverage });
         const kd = mainAuxDistillation({ main: tS.main, aux: tS.aux }, { main: sClean.main, aux: sClean.aux }, size);
         const loss = segS.add(segT).add(kd.mul(cfg.distilWeight));
-        return {
-          loss,
-          terms: { loss: loss.detach(), seg: segS.detach(), mix: segT.detach(), distil: kd.detach() },
-          keep: [s.images.clone(), s.labels.clone(), sClean.main.narrow(0, 0, n).detach(), t.images.clone(), t.pseudo!.clone(), consensus, mix.image, mix.label, sMix.main.detach()],
-        };
+        const terms = { loss: loss.detach(), seg: segS.detach(), mix: segT.detach(), distil: kd.detach() };
+        // What the sample grid shows, kept only on the steps that write one.
+        const shown = isPictureStep(cfg, iter)
+          ? [s.images.clone(), s.labels.clone(), sClean.main.narrow(0, 0, n).detach(), t.images.clone(), t.pseudo!.clone(), consensus, mix.image, mix.label, sMix.main.detach()]
+          : undefined;
+        return { loss, terms, shown };
       });
       disposeBatch(s);
       disposeBatch(t);
-      const [sImages, sLabels, sLogits, tImages, tPseudo, consensus, mixImage, mixLabel, mixLogits] = out.keep;
+      const shown = out.shown;
       return {
         loss: out.loss,
         terms: out.terms,
-        keep: out.keep,
-        pictures: () => [
-          { image: sImages, maps: [predictionAt(sLogits, sLabels), sLabels] },
-          { image: tImages, maps: [tPseudo, consensus] },
-          { image: mixImage, maps: [predictionAt(mixLogits, mixLabel), mixLabel] },
-        ],
+        keep: shown,
+        pictures: shown && (() => {
+          const [sImages, sLabels, sLogits, tImages, tPseudo, consensus, mixImage, mixLabel, mixLogits] = shown;
+          return [
+            { image: sImages, maps: [predictionAt(sLogits, sLabels), sLabels] },
+            { image: tImages, maps: [tPseudo, consensus] },
+            { image: mixImage, maps: [predictionAt(mixLogits, mixLabel), mixLabel] },
+          ];
+        }),
       };
     },
   });
-  if (record) trainer.resume();
-  else trainer.start();
   try {
-    return await trainer.run();
+    return await trainer.runFrom(record !== undefined);
   } finally {
-    trainer.dispose();
-    student.dispose();
-    teacher.dispose();
+    await trainer.close();
     bank.dispose();
-    await source.close();
-    await target.close();
   }
 }

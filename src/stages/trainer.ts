@@ -18,7 +18,7 @@ import { InterruptFlag } from './run/interrupt.js';
 import { writeLineChart } from './run/plots.js';
 import { Progress } from './run/progress.js';
 import { RunLog } from './run/run-log.js';
-import { addGroup, group, loadTrainState, saveTrainState, type TrainStateRecord } from './run/train-state.js';
+import { addGroup, group, loadTrainState, readTrainStateRecord, saveTrainState, type TrainStateRecord } from './run/train-state.js';
 import { saveWeights } from './weights.js';
 
 export interface StepOutput {
@@ -68,11 +68,14 @@ export function statePath(saveDir: string): string {
   return join(saveDir, 'state.safetensors');
 }
 
-/** Resumable state of a stage: the record and the sampler states to rebuild loaders from. */
+/** The record of a saved stage (sampler states to rebuild loaders from), without reading its tensors. */
 export function readResumeRecord(saveDir: string): TrainStateRecord {
-  const st = loadTrainState(statePath(saveDir));
-  dispose([...st.tensors.values()]);
-  return st.record;
+  return readTrainStateRecord(statePath(saveDir));
+}
+
+/** True on the steps (0-based `iter`) whose sample grid will be written. */
+export function isPictureStep(cfg: RunConfig, iter: number): boolean {
+  return cfg.imageEvery > 0 && (iter + 1) % cfg.imageEvery === 0;
 }
 
 export class Trainer {
@@ -104,7 +107,7 @@ export class Trainer {
     this.#s.student.loadStateDict(group(st.tensors, 'student'));
     this.#s.teacher.loadStateDict(group(st.tensors, 'teacher'));
     const momentum = group(st.tensors, 'optim.momentum');
-    const present = JSON.parse(String(st.record.streams.momentumPresent ?? '[]')) as boolean[];
+    const present = (st.record.streams.momentumPresent ?? []) as boolean[];
     this.optimizer.loadStateDict({
       step: Number(st.record.streams.optimizerStep ?? st.record.iteration),
       lr: this.#s.cfg.lr,
@@ -136,7 +139,7 @@ export class Trainer {
     if (extraTensors) addGroup(tensors, 'extra', extraTensors);
     const streams: Record<string, unknown> = {
       optimizerStep: opt.step,
-      momentumPresent: JSON.stringify(buffers.map((b) => b !== null)),
+      momentumPresent: buffers.map((b) => b !== null),
     };
     for (const [name, loader] of Object.entries(loaders)) streams[name] = loader.samplerState();
     saveTrainState(statePath(saveDir), {
@@ -218,7 +221,7 @@ export class Trainer {
         } else {
           progress.update(n);
         }
-        if (out.pictures && cfg.imageEvery > 0 && n % cfg.imageEvery === 0) {
+        if (out.pictures && isPictureStep(cfg, iter)) {
           const columns = out.pictures();
           await writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0]));
           dispose(columns);
@@ -250,8 +253,19 @@ export class Trainer {
     };
   }
 
-  dispose(): void {
+  /** Resumes from the saved state or starts fresh, then runs to the last step. */
+  async runFrom(resume: boolean): Promise<TrainResult> {
+    if (resume) this.resume();
+    else this.start();
+    return this.run();
+  }
+
+  /** Frees what the stage trained with: optimiser state, both networks, the loaders. */
+  async close(): Promise<void> {
     this.optimizer.dispose();
+    this.#s.student.dispose();
+    this.#s.teacher.dispose();
+    await Promise.all(Object.values(this.#s.loaders).map((l) => l.close()));
   }
 }
 

@@ -14,7 +14,7 @@ import { disposeBatch, uploadBatch } from './batches.js';
 import { openDataset } from './datasets.js';
 import { evaluateModel } from './evaluate.js';
 import { createModel, forward, nextBatch, prepareRuntime, twoScaleLoader } from './setup.js';
-import { readResumeRecord, Trainer, type TrainResult } from './trainer.js';
+import { isPictureStep, readResumeRecord, Trainer, type TrainResult } from './trainer.js';
 
 export interface StageHooks {
   /** Lines meant for a person (stage summaries, evaluation tables). */
@@ -56,30 +56,30 @@ export async function runWarmUp(cfg: RunConfig, hooks: StageHooks = {}): Promise
         const seg = mainAuxLoss({ main: s.main.narrow(0, 0, n), aux: s.aux.narrow(0, 0, n) }, b.labels, { average: cfg.ceAverage });
         const kd = mainAuxDistillation({ main: t.main, aux: t.aux }, { main: s.main, aux: s.aux }, size);
         const loss = seg.add(kd.mul(cfg.distilWeight));
-        const logits = s.main.narrow(0, 0, n).detach();
-        return { loss, terms: { loss: loss.detach(), seg: seg.detach(), distil: kd.detach() }, images: b.images.clone(), aug, labels: b.labels.clone(), logits };
+        const terms = { loss: loss.detach(), seg: seg.detach(), distil: kd.detach() };
+        // What the sample grid shows, kept only on the steps that write one.
+        const shown = isPictureStep(cfg, iter) ? [b.images.clone(), aug, b.labels.clone(), s.main.narrow(0, 0, n).detach()] : undefined;
+        return { loss, terms, shown };
       });
       disposeBatch(b);
-      const { images, aug, labels, logits } = out;
+      const shown = out.shown;
       return {
         loss: out.loss,
         terms: out.terms,
-        pictures: () => [
-          { image: images, maps: [predictionAt(logits, labels), labels] },
-          { image: aug, maps: [] },
-        ],
-        keep: [images, aug, labels, logits],
+        keep: shown,
+        pictures: shown && (() => {
+          const [images, aug, labels, logits] = shown;
+          return [
+            { image: images, maps: [predictionAt(logits, labels), labels] },
+            { image: aug, maps: [] },
+          ];
+        }),
       };
     },
   });
-  if (record) trainer.resume();
-  else trainer.start();
   try {
-    return await trainer.run();
+    return await trainer.runFrom(record !== undefined);
   } finally {
-    trainer.dispose();
-    student.dispose();
-    teacher.dispose();
-    await loader.close();
+    await trainer.close();
   }
 }

@@ -4,7 +4,7 @@
 // config) in the file's metadata. `--resume` continues from it exactly.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { readSafetensors } from '../../checkpoint/safetensors.js';
+import { readSafetensors, readSafetensorsHeader } from '../../checkpoint/safetensors.js';
 import { rawToTensor, saveTensors } from '../../checkpoint/tensors.js';
 import type { Tensor } from '../../tensor/index.js';
 
@@ -33,14 +33,28 @@ export function saveTrainState(path: string, state: TrainState): void {
   saveTensors(path, state.tensors, { [META_KEY]: JSON.stringify(state.record) });
 }
 
-export function loadTrainState(path: string): TrainState {
+function checkExists(path: string): void {
   if (!existsSync(path)) {
     throw new Error(`cannot resume: no training state at ${path} (it is written every --checkpoint-every steps)`);
   }
-  const { tensors, metadata } = readSafetensors(path);
+}
+
+function recordOf(path: string, metadata: Record<string, string>): TrainStateRecord {
   const json = metadata[META_KEY];
   if (json === undefined) throw new Error(`${path} is a safetensors file but not a diga training state (no '${META_KEY}' metadata)`);
-  const record = JSON.parse(json) as TrainStateRecord;
+  return JSON.parse(json) as TrainStateRecord;
+}
+
+/** Only the record (iteration, sampler states ...), from the file's header. */
+export function readTrainStateRecord(path: string): TrainStateRecord {
+  checkExists(path);
+  return recordOf(path, readSafetensorsHeader(path).metadata);
+}
+
+export function loadTrainState(path: string): TrainState {
+  checkExists(path);
+  const { tensors, metadata } = readSafetensors(path);
+  const record = recordOf(path, metadata);
   const out = new Map<string, Tensor>();
   for (const [k, r] of tensors) out.set(k, rawToTensor(r));
   return { record, tensors: out };
