@@ -19,6 +19,8 @@ namespace diga {
 AddonState& AddonData(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Refuse a libtorch other than the one built against, before anything can misbehave.
+  CheckTorchVersion(env);
   env.SetInstanceData<AddonState>(new AddonState());
   TensorHandle::Init(env, exports);
   GeneratorHandle::Init(env, exports);

@@ -58,3 +58,6 @@ export { runSelfTrain } from './stages/self-train.js';
 export { runEvaluate } from './stages/evaluate-stage.js';
 export { runPipeline } from './stages/pipeline.js';
 export { packageVersion } from './version.js';
+export { evaluateModel, type EvaluationResult } from './stages/evaluate.js';
+export { uploadBatch, disposeBatch, type DeviceBatch } from './stages/batches.js';
+export { demoLists } from './config/defaults.js';

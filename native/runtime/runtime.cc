@@ -39,6 +39,30 @@ std::string LoadedBlas() {
   return found;
 }
 
+}  // namespace
+
+std::string LoadedTorchVersion() {
+  const std::string config = at::show_config();
+  const std::string key = "TORCH_VERSION=";
+  const auto at = config.find(key);
+  if (at == std::string::npos) return "";
+  const auto end = config.find_first_of(", \n", at + key.size());
+  return config.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+}
+
+void CheckTorchVersion(Napi::Env env) {
+  const std::string loaded = LoadedTorchVersion();
+  const std::string built = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR);
+  // Same major.minor or nothing to compare with (a build that does not record it).
+  if (loaded.empty() || loaded.rfind(built + ".", 0) == 0 || loaded == built) return;
+  ThrowError(env, "the diga addon was built against libtorch " + built + " but libtorch " + loaded +
+                      " was loaded; rebuild it for this libtorch (npm run build:native, with LIBTORCH "
+                      "pointing at it) or make the libtorch it was built with the one found first "
+                      "(LD_LIBRARY_PATH)");
+}
+
+namespace {
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   DIGA_TRY
@@ -47,6 +71,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("torchVersionMajor", TORCH_VERSION_MAJOR);
   o.Set("torchVersionMinor", TORCH_VERSION_MINOR);
   o.Set("torchVersionPatch", TORCH_VERSION_PATCH);
+  o.Set("loadedTorchVersion", LoadedTorchVersion());
   o.Set("builtWithCuda", BuiltWithCuda());
   o.Set("cudaAvailable", torch::cuda::is_available());
   o.Set("cudnnAvailable", torch::cuda::cudnn_is_available());

@@ -1,4 +1,6 @@
 // Between checkpoint records (plain bytes) and tensors (native memory).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fromBuffer } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { readStateDict, writeStateDict } from './index.js';
@@ -19,8 +21,9 @@ export function toRawStateDict(tensors: Map<string, Tensor>): RawStateDict {
   return out;
 }
 
-/** Writes tensors as .safetensors or .pth by the file's extension (atomically). */
+/** Writes tensors as .safetensors or .pth by the file's extension (atomically; the folder is created). */
 export function saveTensors(path: string, tensors: Map<string, Tensor>, metadata?: Record<string, string>): void {
+  mkdirSync(dirname(path), { recursive: true });
   writeStateDict(path, toRawStateDict(tensors), metadata);
 }
 

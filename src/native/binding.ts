@@ -2,7 +2,7 @@
 // then a prebuilt binary for this platform, and when nothing loads, throw one
 // error that says what was tried and what fixes it.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,12 +13,27 @@ const require = createRequire(import.meta.url);
 /** The package root: the folder holding package.json (src/native or dist/native → ../..). */
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Where an addon may be: DIGA_ADDON, the local build, then the prebuilt ones for this platform. */
 function candidates(): string[] {
   const list: string[] = [];
   if (process.env.DIGA_ADDON) list.push(process.env.DIGA_ADDON);
   list.push(join(packageRoot, 'build', 'Release', 'diga.node'));
-  list.push(join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`, 'diga.node'));
+  const prebuilds = join(packageRoot, 'prebuilds');
+  if (existsSync(prebuilds)) {
+    for (const dir of readdirSync(prebuilds).sort()) {
+      if (dir.startsWith(`${process.platform}-${process.arch}-`)) list.push(join(prebuilds, dir, 'diga.node'));
+    }
+  }
   return list;
+}
+
+/** A hint for a load failure, from the first line of its message. */
+function hintFor(message: string): string {
+  if (/libtorch[^:]*\.so[^:]*: cannot open shared object/.test(message) || /libc10[^:]*\.so/.test(message)) {
+    return ' (libtorch is not installed or not on the library path)';
+  }
+  if (/undefined symbol/.test(message)) return ' (built against another libtorch than the one found)';
+  return '';
 }
 
 function loadBinding(): NativeBinding {
@@ -31,7 +46,8 @@ function loadBinding(): NativeBinding {
     try {
       return require(file) as NativeBinding;
     } catch (err) {
-      tried.push(`${file}: ${(err as Error).message.split('\n')[0]}`);
+      const first = (err as Error).message.split('\n')[0];
+      tried.push(`${file}: ${first}${hintFor(first)}`);
     }
   }
   const help = [
@@ -39,7 +55,8 @@ function loadBinding(): NativeBinding {
     'Tried:',
     ...tried.map((t) => `  - ${t}`),
     'Possible solutions:',
-    '  - Build it: `npm run bootstrap` (installs libtorch-dev, cmake and g++ on Debian/Ubuntu and compiles the addon).',
+    '  - Install libtorch (Debian/Ubuntu: `apt-get install libtorch-dev libopenblas0-pthread`) for the prebuilt addon.',
+    '  - Build it: `npm rebuild diga` in a project, or `npm run bootstrap` in a checkout (installs libtorch-dev, cmake and g++ on Debian/Ubuntu and compiles).',
     '  - With your own libtorch (e.g. a CUDA build): `LIBTORCH=/path/to/libtorch npm run build:native`;',
     "    a pip torch works too: LIBTORCH=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')",
     '  - If the addon was built but fails to load with a missing libtorch*.so, add the libtorch lib folder to LD_LIBRARY_PATH.',

@@ -35,6 +35,8 @@ export interface NativeInfo {
   torchVersionMajor: number;
   torchVersionMinor: number;
   torchVersionPatch: number;
+  /** The libtorch loaded at run time (its build settings' TORCH_VERSION). */
+  loadedTorchVersion: string;
   builtWithCuda: boolean;
   cudaAvailable: boolean;
   cudnnAvailable: boolean;

@@ -7,22 +7,24 @@ import { F, noGrad, tidy, type Tensor } from '../tensor/index.js';
 
 /** Sample b of a normalised N×3×H×W batch as an RGB picture. */
 export function pictureOf(images: Tensor, b: number): RgbImage {
-  return noGrad(() => {
-    using one = images.narrow(0, b, 1);
-    using rgb = NORMALISATION.toUint8Nhwc(one);
-    const [, height, width] = rgb.shape;
-    return { data: rgb.toBuffer(), width, height };
-  });
+  return noGrad(() =>
+    tidy(() => {
+      const rgb = NORMALISATION.toUint8Nhwc(images.narrow(0, b, 1));
+      const [, height, width] = rgb.shape;
+      return { data: rgb.toBuffer(), width, height };
+    }),
+  );
 }
 
 /** Sample b of an N×H×W label/prediction tensor as a label map. */
 export function labelMapOf(labels: Tensor, b: number): LabelMap {
-  return noGrad(() => {
-    using one = labels.select(0, b);
-    using ids = one.clamp(0, 255).to('uint8');
-    const [height, width] = ids.shape;
-    return { data: ids.toBuffer(), width, height };
-  });
+  return noGrad(() =>
+    tidy(() => {
+      const ids = labels.select(0, b).clamp(0, 255).to('uint8');
+      const [height, width] = ids.shape;
+      return { data: ids.toBuffer(), width, height };
+    }),
+  );
 }
 
 export interface GridColumn {

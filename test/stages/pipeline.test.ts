@@ -81,10 +81,13 @@ describe('the five stages end to end', () => {
     expect(centroids.get('centroids')!.shape).toEqual([19, 32]);
 
     // The live tensor count stays flat from step to step (pictures on steps 2 and 4 included).
+    // and every tensor the stage made is released when it returns.
     const counts: number[] = [];
+    const before = memory().numTensors;
     const st = await runSelfTrain(cfg, { onStep: () => counts.push(memory().numTensors) });
     expect(st.iterations).toBe(4);
     expect(new Set(counts).size).toBe(1);
+    expect(memory().numTensors).toBeLessThanOrEqual(before);
     expect(existsSync(join(cfg.saveWeightDir, 'student.safetensors'))).toBe(true);
     expect(readdirSync(cfg.genImgDir).filter((f) => f.startsWith('self-train'))).toHaveLength(2);
 
