@@ -235,6 +235,12 @@ Napi::Value SetRngState(const Napi::CallbackInfo& info) {
   DIGA_CATCH(env)
 }
 
+// cuDNN autotuning: pick the fastest convolution algorithms per input shape.
+Napi::Value SetCudnnBenchmark(const Napi::CallbackInfo& info) {
+  at::globalContext().setBenchmarkCuDNN(info[0].ToBoolean().Value());
+  return info.Env().Undefined();
+}
+
 Napi::Value CheckDevice(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) ThrowTypeError(env, "device must be a string such as 'cpu' or 'cuda:0'");
@@ -255,6 +261,7 @@ void InitRuntime(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaEmptyCache", Napi::Function::New<CudaEmpty>(env, "cudaEmptyCache"));
   exports.Set("setAutocast", Napi::Function::New<SetAutocast>(env, "setAutocast"));
   exports.Set("checkDevice", Napi::Function::New<CheckDevice>(env, "checkDevice"));
+  exports.Set("setCudnnBenchmark", Napi::Function::New<SetCudnnBenchmark>(env, "setCudnnBenchmark"));
   exports.Set("getRngState", Napi::Function::New<GetRngState>(env, "getRngState"));
   exports.Set("setRngState", Napi::Function::New<SetRngState>(env, "setRngState"));
 }

@@ -75,6 +75,7 @@ export function addRunOptions(cmd: Command): Command {
     .addOption(new Option('--preset <name>', 'preset the config starts from').choices(presetNames()))
     .addOption(new Option('--amp <mode>', 'mixed precision').choices(['off', 'bf16', 'fp16']))
     .option('--resume', 'continue from the saved training state')
+    .option('--channels-last', 'channels-last weights and inputs')
     .option('--cuda-device-id <n>', 'the published flag: same as --device cuda:N', int);
   for (const [flag, , parser, help] of FLAGS) {
     if (parser) cmd.option(flag, help, parser as (v: string, p: unknown) => unknown);
@@ -100,5 +101,6 @@ export function runConfigFrom(values: RunOptionValues, defaults: { preset?: stri
   }
   if (values.amp !== undefined) overrides.amp = values.amp;
   if (values.resume) overrides.resume = true;
+  if (values.channelsLast) overrides.channelsLast = true;
   return resolveConfig({ preset: values.preset ?? defaults.preset ?? 'paper', file: values.config, overrides: overrides as PartialRunConfig });
 }

@@ -38,6 +38,8 @@ export const PAPER: RunConfig = {
   imageEvery: 1000,
   seed: 0,
   amp: 'off',
+  channelsLast: false,
+  cudnnBenchmark: true,
   resume: false,
   threads: 0,
 

@@ -43,6 +43,8 @@ export const runConfigSchema = z
     imageEvery: z.number().int().nonnegative().describe('sample grids every N steps (0: never)'),
     seed: z.number().int().nonnegative(),
     amp: z.enum(['off', 'bf16', 'fp16']),
+    channelsLast: z.boolean().describe('channels-last weights and inputs (faster convolutions on GPUs)'),
+    cudnnBenchmark: z.boolean().describe('cuDNN autotuning on CUDA devices'),
     resume: z.boolean(),
     threads: z.number().int().nonnegative().describe('intra-op threads (0: all cores)'),
 

@@ -86,6 +86,7 @@ export interface NativeBinding {
   cudaEmptyCache(): void;
   setAutocast(deviceType: 'cuda' | 'cpu', enabled: boolean, dtype: string): { enabled: boolean; dtype: string };
   checkDevice(device: string): string;
+  setCudnnBenchmark(on: boolean): void;
   getRngState(device?: string): TensorHandle;
   setRngState(state: TensorHandle, device?: string): void;
   /** Seconds for n additions a + b done in C++ (boxed: through the dispatcher like callOp). */

@@ -4,7 +4,7 @@ import type { CityscapesDataset } from '../data/dataset.js';
 import { createTwoScaleLoader, type TwoScaleLoader } from '../data/loader.js';
 import { TwoScaleSampler, type TwoScaleState } from '../data/sampler.js';
 import { SegModel, type SegOutputs } from '../model/index.js';
-import { autocast, checkDevice, manualSeed, setNumThreads, type Tensor } from '../tensor/index.js';
+import { autocast, checkDevice, cuda, manualSeed, setNumThreads, type Tensor } from '../tensor/index.js';
 
 export function prepareRuntime(cfg: RunConfig): void {
   checkDevice(cfg.device);
@@ -13,14 +13,17 @@ export function prepareRuntime(cfg: RunConfig): void {
   if (cfg.amp === 'fp16' && !cfg.device.startsWith('cuda')) {
     throw new Error("--amp fp16 needs a CUDA device; on the CPU use --amp bf16 or --amp off");
   }
+  if (cfg.device.startsWith('cuda')) cuda.setCudnnBenchmark(cfg.cudnnBenchmark);
 }
 
 export function createModel(cfg: RunConfig): SegModel {
-  return new SegModel(cfg.model).to(cfg.device);
+  const model = new SegModel(cfg.model).to(cfg.device);
+  return cfg.channelsLast ? model.channelsLast() : model;
 }
 
 /** Runs the model, under autocast when --amp asks for it; logits come back as float32. */
-export function forward(model: SegModel, x: Tensor, cfg: RunConfig, options: { grad?: boolean } = {}): SegOutputs {
+export function forward(model: SegModel, input: Tensor, cfg: RunConfig, options: { grad?: boolean } = {}): SegOutputs {
+  const x = cfg.channelsLast ? input.contiguous('channelsLast') : input;
   if (cfg.amp === 'off') return model.forward(x, options);
   const deviceType = cfg.device.startsWith('cuda') ? 'cuda' : 'cpu';
   const dtype = cfg.amp === 'bf16' ? 'bfloat16' : 'float16';

@@ -8,6 +8,7 @@ import type { TwoScaleLoader } from '../data/loader.js';
 import { formatIouTable } from '../metrics/table.js';
 import type { SegModel } from '../model/index.js';
 import { EmaTeacher } from '../optim/ema.js';
+import { GradScaler, type GradScalerState } from '../optim/grad-scaler.js';
 import { polyLr } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
 import { dispose, getRngState, noGrad, setRngState, type Tensor } from '../tensor/index.js';
@@ -82,6 +83,8 @@ export class Trainer {
   readonly #s: TrainerSetup;
   readonly optimizer: SGD;
   readonly ema: EmaTeacher;
+  /** Loss scaling for --amp fp16 (float16 gradients underflow without it). */
+  readonly scaler: GradScaler | null;
   #iteration = 0;
   #best: { miou: number | null; iteration: number | null } = { miou: null, iteration: null };
 
@@ -90,6 +93,7 @@ export class Trainer {
     const { cfg, student, teacher } = setup;
     this.optimizer = new SGD(student.parameters(), { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
     this.ema = new EmaTeacher(teacher.parameters(), student.parameters(), { maxAlpha: cfg.emaMax });
+    this.scaler = cfg.amp === 'fp16' ? new GradScaler() : null;
   }
 
   /** Fresh start: the teacher's parameters are copied from the student (spec §4). */
@@ -114,6 +118,8 @@ export class Trainer {
       momentumBuffers: present.map((p, i) => (p ? momentum.get(String(i))! : null)),
     });
     this.#s.extra?.load(group(st.tensors, 'extra'));
+    const scalerState = st.record.streams.gradScaler as GradScalerState | null | undefined;
+    if (this.scaler && scalerState) this.scaler.loadStateDict(scalerState);
     const cpuRng = st.tensors.get('rng.cpu');
     if (cpuRng) setRngState(cpuRng, 'cpu');
     const deviceRng = st.tensors.get('rng.device');
@@ -140,6 +146,7 @@ export class Trainer {
     const streams: Record<string, unknown> = {
       optimizerStep: opt.step,
       momentumPresent: buffers.map((b) => b !== null),
+      gradScaler: this.scaler?.stateDict() ?? null,
     };
     for (const [name, loader] of Object.entries(loaders)) streams[name] = loader.samplerState();
     saveTrainState(statePath(saveDir), {
@@ -208,8 +215,14 @@ export class Trainer {
         noGrad(() => this.ema.update(iter));
         this.optimizer.setLr(polyLr(cfg.lr, iter, cfg.steps, cfg.lrPower));
         const out = await this.#s.step(iter);
-        out.loss.backward();
-        this.optimizer.step();
+        if (this.scaler) {
+          using scaled = this.scaler.scaleLoss(out.loss);
+          scaled.backward();
+          this.scaler.step(this.optimizer, student.parameters());
+        } else {
+          out.loss.backward();
+          this.optimizer.step();
+        }
         this.optimizer.zeroGrad();
         this.#iteration = iter + 1;
         const n = this.#iteration;

@@ -1,7 +1,8 @@
 // Operations over lists of tensors in one native call each (the optimiser and
 // the EMA teacher update hundreds of parameters per step).
 import { op } from './dispatch.js';
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
+import type { TensorHandle } from '../native/types.js';
 
 const ops = {
   addList: op('_foreach_add_', 'List'), addScalar: op('_foreach_add_', 'Scalar'),
@@ -88,4 +89,9 @@ export function copy_(self: Tensor[], src: Tensor[]): void {
   sameLength(self, src, 'foreach.copy_');
   // No list form of copy_ in every libtorch we support; copies are rare (stage starts).
   for (let i = 0; i < self.length; i++) self[i].copy_(src[i]);
+}
+
+/** The p-norm of each tensor, as a list of scalar tensors (one native call). */
+export function norm(self: Tensor[], ord = 2): Tensor[] {
+  return (ops.norm([list(self), ord]) as TensorHandle[]).map((h) => new Tensor(h));
 }

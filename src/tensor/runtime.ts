@@ -46,6 +46,10 @@ export const cuda = {
   emptyCache(): void {
     native().cudaEmptyCache();
   },
+  /** cuDNN autotuning of convolution algorithms (fastest for fixed input shapes). */
+  setCudnnBenchmark(on: boolean): void {
+    native().setCudnnBenchmark(on);
+  },
 };
 
 export interface AutocastOptions {

@@ -35,7 +35,7 @@ const ops = {
   neg: op('neg'), exp: op('exp'), log: op('log'), sqrt: op('sqrt'), rsqrt: op('rsqrt'), abs: op('abs'),
   sigmoid: op('sigmoid'), tanh: op('tanh'), relu: op('relu'), floor: op('floor'), ceil: op('ceil'),
   round: op('round'), sign: op('sign'), reciprocal: op('reciprocal'), sin: op('sin'), cos: op('cos'),
-  log1p: op('log1p'), expm1: op('expm1'), square: op('square'),
+  log1p: op('log1p'), expm1: op('expm1'), square: op('square'), isfinite: op('isfinite'),
   clamp: op('clamp'), clampT: op('clamp', 'Tensor'), clamp_: op('clamp_'),
   eq: op('eq', 'Tensor'), eqS: op('eq', 'Scalar'), ne: op('ne', 'Tensor'), neS: op('ne', 'Scalar'),
   lt: op('lt', 'Tensor'), ltS: op('lt', 'Scalar'), le: op('le', 'Tensor'), leS: op('le', 'Scalar'),
@@ -342,6 +342,8 @@ export class Tensor {
   logicalOr(other: Tensor): Tensor { return T(ops.logicalOr([this.handle, h(other)])); }
   logicalXor(other: Tensor): Tensor { return T(ops.logicalXor([this.handle, h(other)])); }
   logicalNot(): Tensor { return T(ops.logicalNot([this.handle])); }
+  /** True where the element is neither inf nor NaN. */
+  isfinite(): Tensor { return T(ops.isfinite([this.handle])); }
   maskedFill(mask: Tensor, value: TensorOrScalar): Tensor {
     return value instanceof Tensor
       ? T(ops.maskedFillT([this.handle, h(mask), value.handle]))

@@ -129,6 +129,24 @@ describe('the five stages end to end', () => {
   });
 });
 
+describe('speed options', () => {
+  test('channels-last training computes the same losses', async () => {
+    const losses: number[][] = [];
+    for (const channelsLast of [false, true]) {
+      const cfg = config(channelsLast ? 'nhwc' : 'nchw', { channelsLast, steps: 2, evalEvery: 2, imageEvery: 0 });
+      await runWarmUp(cfg);
+      const log = readFileSync(join(cfg.logDir, 'warm-up.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      losses.push(log.filter((r) => r.kind === 'step').map((r) => r.terms.loss as number));
+    }
+    expect(losses[1]).toHaveLength(2);
+    losses[1].forEach((l, i) => expect(Math.abs(l - losses[0][i]) / losses[0][i]).toBeLessThan(1e-4));
+  });
+
+  test('fp16 needs CUDA and says so', async () => {
+    await expect(runWarmUp(config('fp16', { amp: 'fp16' }))).rejects.toThrow(/--amp fp16 needs a CUDA device/);
+  });
+});
+
 describe('stage errors', () => {
   test('missing weights, missing pseudo-labels and a wrong preset are named', async () => {
     const cfg = config('errors');
