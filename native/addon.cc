@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "addon_data.h"
+#include "distributed/process_group.h"
 #include "ops/autograd.h"
 #include "ops/dispatch.h"
 #include "runtime/bench.h"
@@ -29,6 +30,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitAutograd(env, exports);
   InitRuntime(env, exports);
   InitBench(env, exports);
+  InitDistributed(env, exports);
 #ifdef DIGA_HAS_MODEL
   InitModel(env, exports);
 #endif

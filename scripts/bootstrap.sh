@@ -10,7 +10,7 @@ log() { printf '[bootstrap] %s\n' "$*"; }
 # ---- system packages --------------------------------------------------------
 # libtorch comes from Debian unless LIBTORCH points at another one (e.g. CUDA).
 pkgs=(cmake g++ libopenblas0-pthread)
-[ -n "${LIBTORCH:-}" ] || pkgs+=(libtorch-dev)
+[ -n "${LIBTORCH:-}" ] || pkgs+=(libtorch-dev libgloo-dev)
 if command -v dpkg >/dev/null 2>&1; then
   missing=()
   for p in "${pkgs[@]}"; do

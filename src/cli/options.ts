@@ -4,6 +4,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { presetNames, resolveConfig } from '../config/load.js';
 import type { PartialRunConfig, RunConfig } from '../config/schema.js';
+import { distEnv } from '../distributed/env.js';
+import { launchWorkers, stripLaunchFlags } from '../distributed/launch.js';
 
 type Parser = (value: string) => unknown;
 
@@ -76,7 +78,12 @@ export function addRunOptions(cmd: Command): Command {
     .addOption(new Option('--amp <mode>', 'mixed precision').choices(['off', 'bf16', 'fp16']))
     .option('--resume', 'continue from the saved training state')
     .option('--channels-last', 'channels-last weights and inputs')
-    .option('--cuda-device-id <n>', 'the published flag: same as --device cuda:N', int);
+    .option('--cuda-device-id <n>', 'the published flag: same as --device cuda:N', int)
+    .option('--nproc-per-node <n>', 'data-parallel worker processes on this machine (one per GPU, or CPU workers)', int)
+    .option('--nnodes <n>', 'machines in a multi-machine run', int)
+    .option('--node-rank <n>', "this machine's index in a multi-machine run", int)
+    .option('--master-addr <host>', 'address of rank 0 for rendezvous')
+    .option('--master-port <port>', 'port of rank 0 for rendezvous', int);
   for (const [flag, , parser, help] of FLAGS) {
     if (parser) cmd.option(flag, help, parser as (v: string, p: unknown) => unknown);
     else cmd.option(flag, help);
@@ -103,4 +110,29 @@ export function runConfigFrom(values: RunOptionValues, defaults: { preset?: stri
   if (values.resume) overrides.resume = true;
   if (values.channelsLast) overrides.channelsLast = true;
   return resolveConfig({ preset: values.preset ?? defaults.preset ?? 'paper', file: values.config, overrides: overrides as PartialRunConfig });
+}
+
+/**
+ * Starts the worker processes when --nproc-per-node asks for several and this
+ * process is not already a worker; resolves true when it did (the caller stops).
+ */
+export async function launchIfAsked(values: RunOptionValues): Promise<boolean> {
+  const nproc = (values.nprocPerNode as number | undefined) ?? 1;
+  const nnodes = (values.nnodes as number | undefined) ?? 1;
+  if ((nproc <= 1 && nnodes <= 1) || process.env.WORLD_SIZE) return false;
+  const code = await launchWorkers({
+    nprocPerNode: nproc,
+    nnodes,
+    nodeRank: (values.nodeRank as number | undefined) ?? 0,
+    masterAddr: (values.masterAddr as string | undefined) ?? '127.0.0.1',
+    masterPort: (values.masterPort as number | undefined) ?? 29500,
+    argv: stripLaunchFlags(process.argv.slice(1)),
+  });
+  process.exitCode = code;
+  return true;
+}
+
+/** Rank 0, or a single-process run: the process that prints results. */
+export function isMainProcess(): boolean {
+  return (distEnv()?.rank ?? 0) === 0;
 }

@@ -42,6 +42,7 @@ export const PAPER: RunConfig = {
   cudnnBenchmark: true,
   resume: false,
   threads: 0,
+  distTimeoutS: 300,
 
   lr: 1e-3,
   momentum: 0.9,

@@ -47,6 +47,7 @@ export const runConfigSchema = z
     cudnnBenchmark: z.boolean().describe('cuDNN autotuning on CUDA devices'),
     resume: z.boolean(),
     threads: z.number().int().nonnegative().describe('intra-op threads (0: all cores)'),
+    distTimeoutS: z.number().positive().describe('seconds a collective may wait for the other ranks'),
 
     // --- optimiser and losses (spec §3, §4)
     lr: z.number().positive(),

@@ -10,7 +10,7 @@ import { noGrad, tidy } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
 import { openDataset } from './datasets.js';
 import { Progress } from './run/progress.js';
-import { createModel, forward, nextBatch, prepareRuntime, twoScaleLoader } from './setup.js';
+import { createModel, forward, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
 import { loadWeights } from './weights.js';
 
 export interface CentroidResult {
@@ -25,8 +25,10 @@ export function centroidFile(dir: string): string {
   return join(dir, 'centroids.safetensors');
 }
 
-export async function runCentroids(cfg: RunConfig, options: { weightDir?: string } = {}): Promise<CentroidResult> {
+export async function runCentroids(config: RunConfig, options: { weightDir?: string } = {}): Promise<CentroidResult> {
+  const cfg = rankDevice(config);
   prepareRuntime(cfg);
+  const group = joinProcessGroup(cfg);
   const started = Date.now();
   const dataset = await openDataset(cfg, 'train');
   const model = createModel(cfg);
@@ -35,9 +37,10 @@ export async function runCentroids(cfg: RunConfig, options: { weightDir?: string
   const bank = new CentroidBank(19, model.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap });
   // One low-scale and one high-scale (flip + crop) sample per step; an epoch
   // visits every training image once at each scale.
-  const steps = cfg.centroidEpochs * dataset.entries.length;
-  const loader = twoScaleLoader({ ...cfg, lowPerStep: 1, highPerStep: 1 }, dataset, { seed: cfg.seed + 3 });
-  const progress = new Progress({ title: 'centroids', total: steps });
+  // With several ranks the epochs are shared out; every rank applies every rank's means in rank order.
+  const steps = Math.ceil((cfg.centroidEpochs * dataset.entries.length) / (group?.worldSize ?? 1));
+  const loader = twoScaleLoader({ ...cfg, lowPerStep: 1, highPerStep: 1 }, dataset, { seed: rankSeed(cfg.seed + 3, group) });
+  const progress = new Progress({ title: 'centroids', total: steps, enabled: !group || group.isMain });
   try {
     for (let step = 0; step < steps; step++) {
       const b = uploadBatch(await nextBatch(loader, 'training'), cfg.device);
@@ -46,7 +49,8 @@ export async function runCentroids(cfg: RunConfig, options: { weightDir?: string
           const out = forward(model, b.images, cfg, { grad: false });
           const pred = out.main.argmax(1);
           const { vectors, ids } = classMeanVectors(out.pixelFeatures, pred, { minPixels: cfg.centroidMinPixels });
-          bank.meanUpdate(vectors, ids);
+          if (group) bank.meanUpdate(group.allgatherRows(vectors), group.allgatherRows(ids));
+          else bank.meanUpdate(vectors, ids);
         }),
       );
       disposeBatch(b);
@@ -59,7 +63,9 @@ export async function runCentroids(cfg: RunConfig, options: { weightDir?: string
   }
   mkdirSync(cfg.centroidDir, { recursive: true });
   const file = centroidFile(cfg.centroidDir);
-  bank.save(file);
+  if (!group || group.isMain) bank.save(file);
+  group?.barrier();
+  group?.close();
   const classesSeen = noGrad(() => tidy(() => bank.count.gt(0).sum().item()));
   bank.dispose();
   return { file, steps, classesSeen, seconds: (Date.now() - started) / 1000 };

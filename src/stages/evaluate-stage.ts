@@ -7,7 +7,7 @@ import type { RunConfig } from '../config/schema.js';
 import { openDataset } from './datasets.js';
 import { evaluateModel, type EvaluationResult } from './evaluate.js';
 import { Progress } from './run/progress.js';
-import { createModel, prepareRuntime } from './setup.js';
+import { createModel, joinProcessGroup, prepareRuntime, rankDevice } from './setup.js';
 import { loadWeights, type WeightRole } from './weights.js';
 
 export interface EvaluateOptions {
@@ -21,21 +21,24 @@ export function evaluationJson(r: EvaluationResult): Record<string, unknown> {
   return { miou: r.miou, iou: r.iou, overall_acc: r.overallAcc, mean_acc: r.meanAcc, fwavacc: r.fwavacc, images: r.images };
 }
 
-export async function runEvaluate(cfg: RunConfig, options: EvaluateOptions = {}): Promise<EvaluationResult & { weights: string }> {
+export async function runEvaluate(config: RunConfig, options: EvaluateOptions = {}): Promise<EvaluationResult & { weights: string }> {
+  const cfg = rankDevice(config);
   prepareRuntime(cfg);
+  const group = joinProcessGroup(cfg);
   const val = await openDataset(cfg, 'val');
   const model = createModel(cfg);
   const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, options.role ?? 'student', model, { modelName: cfg.model });
   const total = cfg.evalLimit > 0 ? Math.min(cfg.evalLimit, val.entries.length) : val.entries.length;
-  const progress = new Progress({ title: 'evaluate', total });
+  const progress = new Progress({ title: 'evaluate', total, enabled: !group || group.isMain });
   let r: EvaluationResult;
   try {
-    r = await evaluateModel(model, val, cfg, (done) => progress.update(done));
+    r = await evaluateModel(model, val, cfg, (done) => progress.update(done), group);
   } finally {
     progress.stop();
     model.dispose();
+    group?.close();
   }
-  if (options.json) {
+  if (options.json && (!group || group.isMain)) {
     mkdirSync(dirname(options.json), { recursive: true });
     writeFileAtomic(options.json, [Buffer.from(`${JSON.stringify(evaluationJson(r), null, 2)}\n`)]);
   }

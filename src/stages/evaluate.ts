@@ -8,7 +8,9 @@ import { ConfusionMatrix } from '../metrics/confusion.js';
 import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
 import type { SegModel } from '../model/index.js';
 import { tidy } from '../tensor/index.js';
+import type { ProcessGroup } from '../distributed/group.js';
 import { disposeBatch, uploadBatch } from './batches.js';
+import { shardIndices } from './setup.js';
 
 export interface EvaluationResult extends SegmentationScores {
   images: number;
@@ -21,12 +23,14 @@ export async function evaluateModel(
   dataset: CityscapesDataset,
   cfg: Pick<RunConfig, 'device' | 'evalScales' | 'evalLimit' | 'loaderConcurrency'>,
   onImage?: (done: number, total: number) => void,
+  group: ProcessGroup | null = null,
 ): Promise<EvaluationResult> {
   const started = Date.now();
   const wasTraining = model.training;
   model.eval();
   const count = cfg.evalLimit > 0 ? Math.min(cfg.evalLimit, dataset.entries.length) : dataset.entries.length;
-  const indices = dataset.entries.slice(0, count).map((e) => e.index);
+  // With several ranks each evaluates its share; the confusion matrices are summed.
+  const indices = shardIndices(count, group).map((i) => dataset.entries[i].index);
   const confusion = new ConfusionMatrix(19, cfg.device);
   const loader = createSequentialLoader({ dataset, indices, batchSize: 1, concurrency: cfg.loaderConcurrency, depth: 2 });
   const scales = cfg.evalScales as Size2[];
@@ -46,7 +50,8 @@ export async function evaluateModel(
     await loader.close();
     model.train(wasTraining);
   }
+  if (group) group.allreduceSum([confusion.counts]);
   const scores = segmentationScores(confusion.compute());
   confusion.dispose();
-  return { ...scores, images: done, seconds: (Date.now() - started) / 1000 };
+  return { ...scores, images: count, seconds: (Date.now() - started) / 1000 };
 }

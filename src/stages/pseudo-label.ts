@@ -14,7 +14,7 @@ import { disposeBatch, uploadBatch } from './batches.js';
 import { openDataset } from './datasets.js';
 import { labelMapOf } from './pictures.js';
 import { Progress } from './run/progress.js';
-import { createModel, prepareRuntime } from './setup.js';
+import { createModel, joinProcessGroup, prepareRuntime, rankDevice, shardIndices } from './setup.js';
 import { loadWeights } from './weights.js';
 
 export interface PseudoLabelResult {
@@ -26,8 +26,10 @@ export interface PseudoLabelResult {
   seconds: number;
 }
 
-export async function runPseudoLabel(cfg: RunConfig, options: { outDir?: string; weightDir?: string } = {}): Promise<PseudoLabelResult> {
+export async function runPseudoLabel(config: RunConfig, options: { outDir?: string; weightDir?: string } = {}): Promise<PseudoLabelResult> {
+  const cfg = rankDevice(config);
   prepareRuntime(cfg);
+  const group = joinProcessGroup(cfg);
   const started = Date.now();
   const outDir = options.outDir ?? cfg.pseudoDir;
   mkdirSync(outDir, { recursive: true });
@@ -36,8 +38,10 @@ export async function runPseudoLabel(cfg: RunConfig, options: { outDir?: string;
   const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, 'student', model, { modelName: cfg.model });
   model.eval();
   const confusion = dataset.hasLabels ? new ConfusionMatrix(19, cfg.device) : null;
-  const loader = createSequentialLoader({ dataset, batchSize: 1, concurrency: cfg.loaderConcurrency, depth: 2 });
-  const progress = new Progress({ title: 'pseudo-label', total: dataset.entries.length });
+  // Each rank predicts its share of the images, so every file is written exactly once.
+  const indices = shardIndices(dataset.entries.length, group).map((i) => dataset.entries[i].index);
+  const loader = createSequentialLoader({ dataset, indices, batchSize: 1, concurrency: cfg.loaderConcurrency, depth: 2 });
+  const progress = new Progress({ title: 'pseudo-label', total: indices.length, enabled: !group || group.isMain });
   const pending: Promise<void>[] = [];
   let done = 0;
   try {
@@ -62,7 +66,9 @@ export async function runPseudoLabel(cfg: RunConfig, options: { outDir?: string;
     await loader.close();
     model.dispose();
   }
+  if (confusion && group) group.allreduceSum([confusion.counts]);
+  group?.close();
   const quality = confusion ? segmentationScores(confusion.compute()) : null;
   confusion?.dispose();
-  return { outDir, images: done, weights, quality, seconds: (Date.now() - started) / 1000 };
+  return { outDir, images: group ? dataset.entries.length : done, weights, quality, seconds: (Date.now() - started) / 1000 };
 }

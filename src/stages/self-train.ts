@@ -12,19 +12,21 @@ import type { TwoScaleState } from '../data/sampler.js';
 import { consensusLabels } from '../inference/consensus.js';
 import { mainAuxDistillation } from '../losses/distillation.js';
 import { mainAuxLoss } from '../losses/segmentation.js';
-import { cat, Generator, noGrad, tidy } from '../tensor/index.js';
+import { cat, Generator, noGrad, tidy, type Tensor } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
 import { centroidFile } from './centroids.js';
 import { openDataset } from './datasets.js';
 import { evaluateModel } from './evaluate.js';
 import { predictionAt } from './pictures.js';
-import { createModel, forward, nextBatch, prepareRuntime, twoScaleLoader } from './setup.js';
-import { isPictureStep, readResumeRecord, Trainer, type TrainResult } from './trainer.js';
+import { createModel, forward, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
+import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';
 import type { StageHooks } from './warm-up.js';
 import { findWeights, loadWeights } from './weights.js';
 
-export async function runSelfTrain(cfg: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
+export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
+  const cfg = rankDevice(config);
   prepareRuntime(cfg);
+  const group = joinProcessGroup(cfg);
   const labelled = await openDataset(cfg, 'labelled');
   const unlabelled = await openDataset(cfg, 'unlabelled', { pseudoDir: cfg.pseudoDir });
   const val = await openDataset(cfg, 'val');
@@ -39,12 +41,18 @@ export async function runSelfTrain(cfg: RunConfig, hooks: StageHooks = {}): Prom
   const bank = record
     ? new CentroidBank(19, student.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap })
     : CentroidBank.load(centroidFile(cfg.centroidDir), cfg.device, { maxCount: cfg.centroidCountCap });
-  const source = twoScaleLoader(cfg, labelled, { seed: cfg.seed + 1, state: record?.streams.source as TwoScaleState | undefined });
+  const streams = resumeStreams(record, group);
+  const source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source as TwoScaleState | undefined });
   const target = twoScaleLoader(cfg, unlabelled, {
-    seed: cfg.seed + 2,
+    seed: rankSeed(cfg.seed + 2, group),
     highRecipe: 'high-rescale',
-    state: record?.streams.target as TwoScaleState | undefined,
+    state: streams?.target as TwoScaleState | undefined,
   });
+  // Every rank applies every rank's class means, in rank order: the centroids stay identical.
+  const updateCentroids = (m: { vectors: Tensor; ids: Tensor }) =>
+    group
+      ? tidy(() => bank.movingAverageUpdate(group.allgatherRows(m.vectors), group.allgatherRows(m.ids), cfg.centroidMomentum))
+      : bank.movingAverageUpdate(m.vectors, m.ids, cfg.centroidMomentum);
   const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
   const trainer = new Trainer({
     stage: 'self-train',
@@ -62,14 +70,15 @@ export async function runSelfTrain(cfg: RunConfig, hooks: StageHooks = {}): Prom
       },
       load: (t) => bank.loadStateDict({ centroids: t.get('centroids')!, count: t.get('count')! }),
     },
-    evaluate: () => evaluateModel(student, val, cfg),
+    group,
+    evaluate: () => evaluateModel(student, val, cfg, undefined, group),
     step: async (iter) => {
       const s = uploadBatch(await nextBatch(source, 'labelled'), cfg.device);
       const t = uploadBatch(await nextBatch(target, 'unlabelled'), cfg.device);
       const out = tidy(() => {
         const n = s.n;
         const size: [number, number] = [s.labels.shape[1], s.labels.shape[2]];
-        const rng = Rng.fromSeed(cfg.seed).fork(`self-train-${iter}`);
+        const rng = Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`self-train-${iter}`);
         const augS = augmentedView(s.images, rng.fork('source'), photometric);
         const augT = augmentedView(t.images, rng.fork('target'), photometric);
         const clean = cat([s.images, augS]);
@@ -78,10 +87,10 @@ export async function runSelfTrain(cfg: RunConfig, hooks: StageHooks = {}): Prom
           const consensus = consensusLabels(tT.pixelFeatures, bank.centroids, t.pseudo!);
           const tS = forward(teacher, clean, cfg, { grad: false });
           const fromTarget = classMeanVectors(tT.pixelFeatures, tT.main.argmax(1), { label: consensus, minPixels: cfg.centroidMinPixels });
-          bank.movingAverageUpdate(fromTarget.vectors, fromTarget.ids, cfg.centroidMomentum);
+          updateCentroids(fromTarget);
           const augFeatures = tS.pixelFeatures.narrow(0, n, n);
           const fromSource = classMeanVectors(augFeatures, tS.main.narrow(0, n, n).argmax(1), { label: s.labels, minPixels: cfg.centroidMinPixels });
-          bank.movingAverageUpdate(fromSource.vectors, fromSource.ids, cfg.centroidMomentum);
+          updateCentroids(fromSource);
           const gen = new Generator({ seed: rng.fork('mix').nextUint32() });
           return { consensus, mix: classMix(s.images, s.labels, augT, consensus, gen), teacherOut: tS };
         });
@@ -121,5 +130,6 @@ export async function runSelfTrain(cfg: RunConfig, hooks: StageHooks = {}): Prom
   } finally {
     await trainer.close();
     bank.dispose();
+    group?.close();
   }
 }

@@ -3,6 +3,8 @@ import type { RunConfig } from '../config/schema.js';
 import type { CityscapesDataset } from '../data/dataset.js';
 import { createTwoScaleLoader, type TwoScaleLoader } from '../data/loader.js';
 import { TwoScaleSampler, type TwoScaleState } from '../data/sampler.js';
+import { distEnv } from '../distributed/env.js';
+import { ProcessGroup } from '../distributed/group.js';
 import { SegModel, type SegOutputs } from '../model/index.js';
 import { autocast, checkDevice, cuda, manualSeed, setNumThreads, type Tensor } from '../tensor/index.js';
 
@@ -14,6 +16,29 @@ export function prepareRuntime(cfg: RunConfig): void {
     throw new Error("--amp fp16 needs a CUDA device; on the CPU use --amp bf16 or --amp off");
   }
   if (cfg.device.startsWith('cuda')) cuda.setCudnnBenchmark(cfg.cudnnBenchmark);
+}
+
+/** This process's place in a distributed run (from the environment), or null when alone. */
+export function joinProcessGroup(cfg: RunConfig): ProcessGroup | null {
+  const env = distEnv();
+  return env ? new ProcessGroup(env, cfg.distTimeoutS * 1000) : null;
+}
+
+/** Each rank on its own GPU (cuda:LOCAL_RANK) when the device names none. */
+export function rankDevice(cfg: RunConfig): RunConfig {
+  const env = distEnv();
+  return env && cfg.device === 'cuda' ? { ...cfg, device: `cuda:${env.localRank}` } : cfg;
+}
+
+/** A seed for (seed, rank): different samples per rank, deterministic. */
+export function rankSeed(seed: number, group: ProcessGroup | null): number {
+  return seed + 7919 * (group?.rank ?? 0);
+}
+
+/** The dataset indices this rank handles (round robin), all of them when alone. */
+export function shardIndices(count: number, group: ProcessGroup | null): number[] {
+  const all = Array.from({ length: count }, (_, i) => i);
+  return group ? all.filter((i) => i % group.worldSize === group.rank) : all;
 }
 
 export function createModel(cfg: RunConfig): SegModel {

@@ -11,7 +11,8 @@ import { EmaTeacher } from '../optim/ema.js';
 import { GradScaler, type GradScalerState } from '../optim/grad-scaler.js';
 import { polyLr } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
-import { dispose, getRngState, noGrad, setRngState, type Tensor } from '../tensor/index.js';
+import type { ProcessGroup } from '../distributed/group.js';
+import { dispose, getRngState, noGrad, setRngState, tensor, tidy, type Tensor } from '../tensor/index.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { GridColumn } from './pictures.js';
 import { writeGrid } from './pictures.js';
@@ -54,6 +55,8 @@ export interface TrainerSetup {
   say?: (line: string) => void;
   /** Called after each finished step with the count of steps done. */
   onStep?: (iteration: number) => void;
+  /** Data-parallel training: gradients averaged over ranks, rank 0 writes. */
+  group?: ProcessGroup | null;
 }
 
 export interface TrainResult {
@@ -72,6 +75,16 @@ export function statePath(saveDir: string): string {
 /** The record of a saved stage (sampler states to rebuild loaders from), without reading its tensors. */
 export function readResumeRecord(saveDir: string): TrainStateRecord {
   return readTrainStateRecord(statePath(saveDir));
+}
+
+/** This rank's data-stream states in a saved record (every rank's are kept in a distributed run). */
+export function resumeStreams(record: TrainStateRecord | undefined, group: ProcessGroup | null): Record<string, unknown> | undefined {
+  if (!record) return undefined;
+  const byRank = record.streams.byRank as Array<Record<string, unknown>> | undefined;
+  if (byRank && group && byRank.length !== group.worldSize) {
+    throw new Error(`the saved state comes from a run of ${byRank.length} processes; resume it with as many (this run has ${group.worldSize})`);
+  }
+  return byRank ? byRank[group?.rank ?? 0] : record.streams;
 }
 
 /** True on the steps (0-based `iter`) whose sample grid will be written. */
@@ -96,8 +109,14 @@ export class Trainer {
     this.scaler = cfg.amp === 'fp16' ? new GradScaler() : null;
   }
 
+  get #isMain(): boolean {
+    return !this.#s.group || this.#s.group.isMain;
+  }
+
   /** Fresh start: the teacher's parameters are copied from the student (spec §4). */
   start(): void {
+    // Every rank starts from rank 0's weights.
+    this.#s.group?.broadcast([...this.#s.student.stateDict().values()]);
     this.ema.copyFromStudent();
     this.#iteration = 0;
   }
@@ -149,6 +168,18 @@ export class Trainer {
       gradScaler: this.scaler?.stateDict() ?? null,
     };
     for (const [name, loader] of Object.entries(loaders)) streams[name] = loader.samplerState();
+    // Each rank has its own data streams; all of them go into the one state file.
+    const own = Object.fromEntries(Object.keys(loaders).map((n) => [n, streams[n]]));
+    if (this.#s.group) {
+      streams.byRank = this.#s.group.allgatherJson(own);
+      this.#checkReplicas([...student.parameters(), ...teacher.parameters(), ...(extraTensors?.values() ?? [])]);
+    }
+    if (!this.#isMain) {
+      dispose(buffers);
+      dispose([tensors.get('rng.cpu'), tensors.get('rng.device')]);
+      if (extraTensors) dispose([...extraTensors.values()]);
+      return;
+    }
     saveTrainState(statePath(saveDir), {
       record: {
         stage,
@@ -174,9 +205,12 @@ export class Trainer {
     if (improved) {
       this.#best = { miou, iteration: this.#iteration };
       const meta = { stage, iteration: String(this.#iteration), miou: String(miou) };
-      saveWeights(saveDir, 'student', student, meta);
-      saveWeights(saveDir, 'teacher', teacher, meta);
+      if (this.#isMain) {
+        saveWeights(saveDir, 'student', student, meta);
+        saveWeights(saveDir, 'teacher', teacher, meta);
+      }
     }
+    if (!this.#isMain) return r;
     log.write({ kind: 'eval', stage, iteration: this.#iteration, miou: r.miou, iou: r.iou, overallAcc: r.overallAcc, meanAcc: r.meanAcc, fwavacc: r.fwavacc, best: improved });
     progress.log(`[${stage}] step ${this.#iteration}: val mIoU ${(miou * 100).toFixed(2)}${improved ? ' (best so far, weights saved)' : ''}`);
     await this.#plot(log.path);
@@ -198,13 +232,39 @@ export class Trainer {
     ]);
   }
 
+  /** Data parallelism keeps parameters, teacher and centroids identical on every rank; check it. */
+  #checkReplicas(tensors: Tensor[]): void {
+    const group = this.#s.group!;
+    const sums = tidy(() => tensors.map((t) => t.double().sum().item()));
+    const all = group.allgatherJson(sums);
+    const bad = all.findIndex((other) => other.some((v, i) => v !== sums[i]));
+    if (bad >= 0) throw new Error(`rank ${group.rank}: the replicas diverged (rank ${bad} holds different weights); data-parallel training is broken`);
+  }
+
+  #averageGradients(): void {
+    const group = this.#s.group;
+    if (!group) return;
+    tidy(() => group.allreduceMean(this.#s.student.parameters().map((p) => p.grad).filter((g): g is Tensor => g !== null)));
+  }
+
+  /** Whether any rank was asked to stop (so all stop at the same step). */
+  #stopRequested(local: boolean): boolean {
+    const group = this.#s.group;
+    if (!group) return local;
+    return tidy(() => {
+      const flag = tensor([local ? 1 : 0], { dtype: 'int64' });
+      group.allreduceSum([flag]);
+      return flag.item() > 0;
+    });
+  }
+
   /** Runs from the current iteration to cfg.steps. */
   async run(): Promise<TrainResult> {
     const { cfg, stage, student, teacher } = this.#s;
-    const log = new RunLog(join(cfg.logDir, `${stage}.jsonl`), { append: this.#iteration > 0 });
+    const log = new RunLog(join(cfg.logDir, `${stage}.jsonl`), { append: this.#iteration > 0, enabled: this.#isMain });
     log.write({ kind: 'start', stage, iteration: this.#iteration, steps: cfg.steps, model: cfg.model, device: cfg.device });
     const interrupt = new InterruptFlag();
-    const progress = new Progress({ title: stage, total: cfg.steps, start: this.#iteration });
+    const progress = new Progress({ title: stage, total: cfg.steps, start: this.#iteration, enabled: this.#isMain });
     let last: EvaluationResult | null = null;
     let interrupted = false;
     student.train();
@@ -218,9 +278,11 @@ export class Trainer {
         if (this.scaler) {
           using scaled = this.scaler.scaleLoss(out.loss);
           scaled.backward();
+          this.#averageGradients();
           this.scaler.step(this.optimizer, student.parameters());
         } else {
           out.loss.backward();
+          this.#averageGradients();
           this.optimizer.step();
         }
         this.optimizer.zeroGrad();
@@ -234,7 +296,7 @@ export class Trainer {
         } else {
           progress.update(n);
         }
-        if (out.pictures && isPictureStep(cfg, iter)) {
+        if (out.pictures && isPictureStep(cfg, iter) && this.#isMain) {
           const columns = out.pictures();
           await writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0]));
           dispose(columns);
@@ -242,7 +304,7 @@ export class Trainer {
         dispose(out);
         this.#s.onStep?.(n);
         if (n % cfg.evalEvery === 0 || n === cfg.steps) last = await this.#evaluate(log, progress);
-        if (interrupt.requested) {
+        if (this.#stopRequested(interrupt.requested)) {
           interrupted = true;
           this.#saveState();
           progress.log(`[${stage}] interrupted at step ${n}; state saved to ${statePath(this.#s.saveDir)} (resume with --resume)`);
@@ -254,7 +316,7 @@ export class Trainer {
       progress.stop();
       interrupt.dispose();
     }
-    if (last && !interrupted) this.#s.say?.(formatIouTable(last));
+    if (last && !interrupted && this.#isMain) this.#s.say?.(formatIouTable(last));
     log.write({ kind: 'end', stage, iteration: this.#iteration, bestMiou: this.#best.miou, interrupted });
     return {
       iterations: this.#iteration,

@@ -13,8 +13,8 @@ import { predictionAt } from './pictures.js';
 import { disposeBatch, uploadBatch } from './batches.js';
 import { openDataset } from './datasets.js';
 import { evaluateModel } from './evaluate.js';
-import { createModel, forward, nextBatch, prepareRuntime, twoScaleLoader } from './setup.js';
-import { isPictureStep, readResumeRecord, Trainer, type TrainResult } from './trainer.js';
+import { createModel, forward, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
+import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';
 
 export interface StageHooks {
   /** Lines meant for a person (stage summaries, evaluation tables). */
@@ -23,15 +23,18 @@ export interface StageHooks {
   onStep?: (iteration: number) => void;
 }
 
-export async function runWarmUp(cfg: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
+export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
+  const cfg = rankDevice(config);
   prepareRuntime(cfg);
+  const group = joinProcessGroup(cfg);
   const labelled = await openDataset(cfg, 'labelled');
   const val = await openDataset(cfg, 'val');
   const student = createModel(cfg);
   const teacher = createModel(cfg);
   if (cfg.pretrained) hooks.say?.(`loaded ${loadPretrainedBackbone(student, cfg.pretrained)} backbone tensors from ${cfg.pretrained}`);
   const record = cfg.resume ? readResumeRecord(cfg.weightDir) : undefined;
-  const loader = twoScaleLoader(cfg, labelled, { seed: cfg.seed, state: record?.streams.labelled as TwoScaleState | undefined });
+  const streams = resumeStreams(record, group);
+  const loader = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed, group), state: streams?.labelled as TwoScaleState | undefined });
   const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
   const trainer = new Trainer({
     stage: 'warm-up',
@@ -42,14 +45,15 @@ export async function runWarmUp(cfg: RunConfig, hooks: StageHooks = {}): Promise
     loaders: { labelled: loader },
     say: hooks.say,
     onStep: hooks.onStep,
-    evaluate: () => evaluateModel(student, val, cfg),
+    group,
+    evaluate: () => evaluateModel(student, val, cfg, undefined, group),
     step: async (iter) => {
       const b = uploadBatch(await nextBatch(loader, 'labelled'), cfg.device);
       const out = tidy(() => {
         const n = b.n;
         const size: [number, number] = [b.labels.shape[1], b.labels.shape[2]];
         // Augmentation decisions depend on (seed, step) only, so a resumed run draws the same.
-        const aug = augmentedView(b.images, Rng.fromSeed(cfg.seed).fork(`warm-up-aug-${iter}`), photometric);
+        const aug = augmentedView(b.images, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`warm-up-aug-${iter}`), photometric);
         const x = cat([b.images, aug]);
         const s = forward(student, x, cfg);
         const t = noGrad(() => forward(teacher, x, cfg, { grad: false }));
@@ -81,5 +85,6 @@ export async function runWarmUp(cfg: RunConfig, hooks: StageHooks = {}): Promise
     return await trainer.runFrom(record !== undefined);
   } finally {
     await trainer.close();
+    group?.close();
   }
 }

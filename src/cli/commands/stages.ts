@@ -9,9 +9,11 @@ import { runPseudoLabel } from '../../stages/pseudo-label.js';
 import { runSelfTrain } from '../../stages/self-train.js';
 import type { TrainResult } from '../../stages/trainer.js';
 import { runWarmUp } from '../../stages/warm-up.js';
-import { addRunOptions, runConfigFrom, type RunOptionValues } from '../options.js';
+import { addRunOptions, isMainProcess, launchIfAsked, runConfigFrom, type RunOptionValues } from '../options.js';
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+const out = (line: string) => {
+  if (isMainProcess()) process.stdout.write(`${line}\n`);
+};
 const pct = (m: number | null) => (m === null ? 'n/a' : (m * 100).toFixed(2));
 
 function reportTraining(name: string, r: TrainResult, weightDir: string): void {
@@ -26,6 +28,7 @@ function reportTraining(name: string, r: TrainResult, weightDir: string): void {
 export function registerStages(program: Command): void {
   addRunOptions(program.command('warm-up').description('stage 1: supervised learning + symmetric distillation on the labelled set')).action(
     async (o: RunOptionValues) => {
+      if (await launchIfAsked(o)) return;
       const cfg = runConfigFrom(o);
       reportTraining('warm-up', await runWarmUp(cfg, { say: out }), cfg.weightDir);
     },
@@ -33,6 +36,7 @@ export function registerStages(program: Command): void {
 
   addRunOptions(program.command('pseudo-label').description('stage 2: predict the unlabelled images and write pseudo-label PNGs')).action(
     async (o: RunOptionValues) => {
+      if (await launchIfAsked(o)) return;
       const cfg = runConfigFrom(o);
       const r = await runPseudoLabel(cfg);
       out(`wrote ${r.images} pseudo-labels to ${r.outDir} in ${r.seconds.toFixed(1)} s (weights ${r.weights})`);
@@ -41,6 +45,7 @@ export function registerStages(program: Command): void {
   );
 
   addRunOptions(program.command('centroids').description('stage 3: class centroids of the pixel features')).action(async (o: RunOptionValues) => {
+    if (await launchIfAsked(o)) return;
     const cfg = runConfigFrom(o);
     const r = await runCentroids(cfg);
     out(`centroids of ${r.classesSeen} classes from ${r.steps} steps written to ${r.file}`);
@@ -48,6 +53,7 @@ export function registerStages(program: Command): void {
 
   addRunOptions(program.command('self-train').description('stage 4: self-training with consensus pseudo-labels, centroids and ClassMix')).action(
     async (o: RunOptionValues) => {
+      if (await launchIfAsked(o)) return;
       const cfg = runConfigFrom(o);
       reportTraining('self-training', await runSelfTrain(cfg, { say: out }), cfg.saveWeightDir);
     },
@@ -60,6 +66,7 @@ export function registerStages(program: Command): void {
       .option('--json <file>', 'also write {miou, iou[19], overall_acc, mean_acc, fwavacc} as JSON')
       .option('--teacher', 'evaluate teacher weights instead of the student'),
   ).action(async (o: RunOptionValues & { json?: string; teacher?: boolean }) => {
+    if (await launchIfAsked(o)) return;
     const cfg = runConfigFrom(o);
     const r = await runEvaluate(cfg, { json: o.json, role: o.teacher ? 'teacher' : 'student' });
     out(`weights ${r.weights}, ${r.images} images`);
@@ -69,6 +76,7 @@ export function registerStages(program: Command): void {
 
   addRunOptions(program.command('pipeline').description('all five stages in order, with the refined self-training round')).action(
     async (o: RunOptionValues) => {
+      if (await launchIfAsked(o)) return;
       const cfg = runConfigFrom(o);
       const r = await runPipeline(cfg, { say: out });
       out(`pipeline done in ${Math.round(r.seconds)} s: warm-up ${pct(r.warmUpMiou)} → self-training ${r.selfTrainMiou.map(pct).join(' → ')} → final ${pct(r.finalMiou)} mIoU`);

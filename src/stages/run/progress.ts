@@ -15,8 +15,10 @@ export class Progress {
   readonly #total: number;
   readonly #started = Date.now();
   readonly #startStep: number;
+  readonly #quiet: boolean;
 
   constructor(o: ProgressOptions) {
+    this.#quiet = o.enabled === false;
     this.#title = o.title;
     this.#total = o.total;
     this.#startStep = o.start ?? 0;
@@ -44,7 +46,7 @@ export class Progress {
       .join(' ');
     if (this.#bar) {
       this.#bar.update(step, { stepTime: `${perStep.toFixed(2)}s/step`, terms: termText });
-    } else if (printLine) {
+    } else if (printLine && !this.#quiet) {
       const eta = perStep * (this.#total - step);
       process.stderr.write(`${this.#title} ${step}/${this.#total} ${perStep.toFixed(2)}s/step ETA ${Math.round(eta)}s ${termText}\n`);
     }
@@ -52,6 +54,7 @@ export class Progress {
 
   /** Prints a message without breaking the bar. */
   log(line: string): void {
+    if (this.#quiet) return;
     if (this.#bar) {
       this.#bar.stop();
       process.stderr.write(`${line}\n`);

@@ -8,13 +8,19 @@ export type LogRecord = { kind: string; time?: string } & Record<string, unknown
 export class RunLog {
   readonly path: string;
 
-  constructor(path: string, options: { append?: boolean } = {}) {
+  readonly #enabled: boolean;
+
+  /** `enabled: false` makes a log that writes nothing (ranks other than 0). */
+  constructor(path: string, options: { append?: boolean; enabled?: boolean } = {}) {
     this.path = path;
+    this.#enabled = options.enabled ?? true;
+    if (!this.#enabled) return;
     mkdirSync(dirname(path), { recursive: true });
     if (!options.append) appendFileSync(path, '', { flag: 'w' });
   }
 
   write(record: LogRecord): void {
+    if (!this.#enabled) return;
     appendFileSync(this.path, `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
   }
 

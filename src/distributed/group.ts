@@ -1,0 +1,133 @@
+// A process group (c10d TCPStore + Gloo) with the collectives training needs:
+// mean of gradients in flat buckets, broadcast from rank 0, gathers of
+// variable-length rows, barriers. Every call blocks until all ranks join or
+// the timeout passes; a rank that died makes the others' calls fail.
+import { native } from '../native/binding.js';
+import type { TensorHandle } from '../native/types.js';
+import { cat, fromBuffer, noGrad, Tensor, tensor, tidy, zeros } from '../tensor/index.js';
+import type { DistEnv } from './env.js';
+
+interface NativeGroup {
+  allreduce(tensors: TensorHandle[]): void;
+  broadcast(tensors: TensorHandle[], root: number): void;
+  allgather(t: TensorHandle): TensorHandle[];
+  barrier(): void;
+  close(): void;
+}
+
+/** Bytes per gradient bucket: large enough to amortise a collective, small enough to overlap. */
+const BUCKET_BYTES = 25 * 2 ** 20;
+
+export class ProcessGroup {
+  readonly rank: number;
+  readonly worldSize: number;
+  readonly #pg: NativeGroup;
+
+  constructor(env: DistEnv, timeoutMs = 300_000) {
+    const ctor = (native() as unknown as { ProcessGroup?: new (o: object) => NativeGroup }).ProcessGroup;
+    if (!ctor) throw new Error('this diga addon was built without distributed support (the gloo headers were not found: apt-get install libgloo-dev, then rebuild)');
+    this.rank = env.rank;
+    this.worldSize = env.worldSize;
+    try {
+      this.#pg = new ctor({ rank: env.rank, worldSize: env.worldSize, masterAddr: env.masterAddr, masterPort: env.masterPort, timeoutMs });
+    } catch (err) {
+      throw new Error(`rank ${env.rank}: could not join the process group at ${env.masterAddr}:${env.masterPort}: ${(err as Error).message}`);
+    }
+  }
+
+  get isMain(): boolean {
+    return this.rank === 0;
+  }
+
+  #call<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw new Error(`rank ${this.rank}: ${what} failed (another rank died or timed out?): ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  /** In place: every tensor becomes the mean over ranks. Flattened into buckets, one collective each. */
+  allreduceMean(tensors: Tensor[]): void {
+    noGrad(() => {
+      let bucket: Tensor[] = [];
+      let bytes = 0;
+      const flush = () => {
+        if (bucket.length === 0) return;
+        tidy(() => {
+          const flat = cat(bucket.map((t) => t.reshape(-1)));
+          this.#call('allreduce', () => this.#pg.allreduce([flat.handle]));
+          flat.div_(this.worldSize);
+          let offset = 0;
+          for (const t of bucket) {
+            const n = t.numel();
+            t.copy_(flat.narrow(0, offset, n).view(t.shape));
+            offset += n;
+          }
+        });
+        bucket = [];
+        bytes = 0;
+      };
+      for (const t of tensors) {
+        bucket.push(t);
+        bytes += t.numel() * 4;
+        if (bytes >= BUCKET_BYTES) flush();
+      }
+      flush();
+    });
+  }
+
+  /** In place: the tensors take rank 0's values. */
+  broadcast(tensors: Tensor[]): void {
+    this.#call('broadcast', () => this.#pg.broadcast(tensors.map((t) => t.handle), 0));
+  }
+
+  /** In place: element-wise sum over ranks. */
+  allreduceSum(tensors: Tensor[]): void {
+    this.#call('allreduce', () => this.#pg.allreduce(tensors.map((t) => t.handle)));
+  }
+
+  /** Every rank's rows (N_r × ...), concatenated in rank order; N_r may differ. */
+  allgatherRows(rows: Tensor): Tensor {
+    return noGrad(() =>
+      tidy(() => {
+        const count = tensor([rows.shape[0]], { dtype: 'int64' });
+        const counts = this.#call('allgather', () => this.#pg.allgather(count.handle)).map((h) => new Tensor(h).item());
+        const most = Math.max(...counts);
+        // Nothing anywhere: skip the gather (an empty collective is not allowed).
+        if (most === 0) return rows.clone();
+        const padded = zeros([most, ...rows.shape.slice(1)], { dtype: rows.dtype });
+        if (rows.shape[0] > 0) padded.narrow(0, 0, rows.shape[0]).copy_(rows);
+        const parts = this.#call('allgather', () => this.#pg.allgather(padded.handle)).map((h) => new Tensor(h));
+        return cat(parts.map((t, r) => t.narrow(0, 0, counts[r])));
+      }),
+    );
+  }
+
+  /** JSON values from every rank, in rank order. */
+  allgatherJson<T>(value: T): T[] {
+    const bytes = Buffer.from(JSON.stringify(value));
+    const all = this.allgatherRows(fromBuffer(bytes, 'uint8', [bytes.length], { copy: true }));
+    // Split by the per-rank lengths, gathered the same way.
+    const lengths = this.allgatherRows(tensor([bytes.length], { dtype: 'int64' }));
+    const buf = all.toBuffer();
+    const lens = (lengths.tolist() as number[]);
+    all.dispose();
+    lengths.dispose();
+    const out: T[] = [];
+    let at = 0;
+    for (const n of lens) {
+      out.push(JSON.parse(buf.subarray(at, at + n).toString('utf8')) as T);
+      at += n;
+    }
+    return out;
+  }
+
+  barrier(): void {
+    this.#call('barrier', () => this.#pg.barrier());
+  }
+
+  close(): void {
+    this.#pg.close();
+  }
+}

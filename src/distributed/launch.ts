@@ -1,0 +1,68 @@
+// `--nproc-per-node N`: starts N worker processes of the same command on this
+// machine with the torchrun environment (RANK, WORLD_SIZE, LOCAL_RANK,
+// MASTER_ADDR, MASTER_PORT). When one worker fails, the others are stopped and
+// the launcher exits with the failing worker's code, naming its rank.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+export interface LaunchOptions {
+  nprocPerNode: number;
+  nnodes: number;
+  nodeRank: number;
+  masterAddr: string;
+  masterPort: number;
+  /** The command line to run in each worker, without the launch flags. */
+  argv: string[];
+}
+
+/** Removes the launch flags (and their values) from a command line. */
+export function stripLaunchFlags(argv: string[]): string[] {
+  const flags = new Set(['--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port']);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [name] = argv[i].split('=');
+    if (flags.has(name)) {
+      if (!argv[i].includes('=')) i++;
+      continue;
+    }
+    out.push(argv[i]);
+  }
+  return out;
+}
+
+export function launchWorkers(o: LaunchOptions): Promise<number> {
+  const world = o.nprocPerNode * o.nnodes;
+  const children: ChildProcess[] = [];
+  return new Promise((resolve) => {
+    let finished = 0;
+    let failed: { rank: number; code: number } | null = null;
+    for (let local = 0; local < o.nprocPerNode; local++) {
+      const rank = o.nodeRank * o.nprocPerNode + local;
+      const child = spawn(process.execPath, o.argv, {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          RANK: String(rank),
+          LOCAL_RANK: String(local),
+          WORLD_SIZE: String(world),
+          LOCAL_WORLD_SIZE: String(o.nprocPerNode),
+          MASTER_ADDR: o.masterAddr,
+          MASTER_PORT: String(o.masterPort),
+          // Each worker gets its share of the cores.
+          DIGA_NUM_THREADS: process.env.DIGA_NUM_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / o.nprocPerNode))),
+        },
+      });
+      children.push(child);
+      child.on('exit', (code, signal) => {
+        finished++;
+        const status = code ?? (signal ? 128 + 9 : 1);
+        if (status !== 0 && failed === null) {
+          failed = { rank, code: status };
+          process.stderr.write(`diga: worker rank ${rank} exited with ${signal ?? `code ${code}`}; stopping the others\n`);
+          for (const c of children) if (c !== child && c.exitCode === null) c.kill('SIGTERM');
+        }
+        if (finished === children.length) resolve(failed ? failed.code : 0);
+      });
+    }
+  });
+}

@@ -1,0 +1,117 @@
+// Data-parallel training over 2 CPU processes (c10d + Gloo on loopback).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readStateDict } from '../../src/checkpoint/index.js';
+import { generateDataset } from '../../src/data/synthetic/generate.js';
+import { SegModel } from '../../src/model/index.js';
+import { manualSeed, randn } from '../../src/tensor/index.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'diga-ddp-'));
+const worker = new URL('./grad-worker.mjs', import.meta.url).pathname;
+let port = 29700 + Math.floor(Math.random() * 200);
+
+/** Runs the same script as ranks 0 and 1 of a 2-process group, concurrently; exit codes and stderr. */
+async function twoRanks(args: string[]): Promise<Array<{ status: number; stderr: string }>> {
+  port += 1;
+  return Promise.all(
+    [0, 1].map((rank) =>
+      run(process.execPath, [worker, ...args], {
+        env: { ...process.env, RANK: String(rank), WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), DIGA_NUM_THREADS: '1' },
+        timeout: 60_000,
+      }).then(
+        (r) => ({ status: 0, stderr: r.stderr }),
+        (e: { code: number; stderr: string }) => ({ status: e.code, stderr: e.stderr }),
+      ),
+    ),
+  );
+}
+
+const haveBuild = existsSync('dist/index.js');
+const data = join(dir, 'data');
+
+beforeAll(async () => {
+  if (haveBuild) await generateDataset({ out: data, train: 16, val: 4, height: 64, width: 128, seed: 2, workers: 0 });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(!haveBuild)('data-parallel training (2 processes, Gloo)', () => {
+  test('the averaged gradient equals the gradient of the combined batch', async () => {
+    // Run the two ranks concurrently (each waits for the other in the collectives).
+    port += 1;
+    const env = (rank: number) => ({ ...process.env, RANK: String(rank), WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), DIGA_NUM_THREADS: '1' });
+    await Promise.all([0, 1].map((r) => run(process.execPath, [worker, 'grad', dir], { env: env(r), timeout: 60_000 })));
+    manualSeed(0);
+    const model = new SegModel('tiny').eval();
+    const x = randn([4, 3, 64, 128]);
+    model.forward(x).main.mean().backward();
+    const params = model.namedParameters();
+    for (const rank of [0, 1]) {
+      const got = readStateDict(join(dir, `rank${rank}.safetensors`));
+      expect(got.size).toBe(3);
+      for (const [name, raw] of got) {
+        const want = params.get(name)!.grad!.toTypedArray() as Float32Array;
+        const have = new Float32Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength / 4);
+        const scale = Math.max(...want.map(Math.abs));
+        const err = Math.max(...have.map((v, i) => Math.abs(v - want[i])));
+        expect(err / scale, name).toBeLessThan(1e-5);
+      }
+    }
+    // Both ranks hold bit-identical averaged gradients.
+    const [a, b] = [0, 1].map((r) => readStateDict(join(dir, `rank${r}.safetensors`)));
+    for (const [k, v] of a) expect(v.data.equals(b.get(k)!.data), k).toBe(true);
+  });
+
+  test('a worker that dies ends the other with an error naming its rank, quickly', async () => {
+    const started = Date.now();
+    const [r0, r1] = await twoRanks(['die', dir]);
+    expect(r1.status).toBe(7);
+    expect(r0.status).toBe(3);
+    expect(r0.stderr).toMatch(/rank 0: allreduce failed/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  test('warm-up and self-train through the launcher keep every replica identical; sharded evaluation matches one process', async () => {
+    const work = join(dir, 'work');
+    const common = [
+      '--preset', 'demo', '--city-data-path', data,
+      '--data-list-path-city-img-gt', join(data, 'lists/split_train/train_image_labeled_1-8.txt'),
+      '--data-list-path-city-lbl-gt', join(data, 'lists/split_train/train_label_labeled_1-8.txt'),
+      '--data-list-path-city-img', join(data, 'lists/split_train/train_image_unlabeled_1-8.txt'),
+      '--data-list-path-city-lbl', join(data, 'lists/split_train/train_label_unlabeled_1-8.txt'),
+      '--data-list-path-val-img', join(data, 'lists/val.txt'), '--data-list-path-val-lbl', join(data, 'lists/val_label.txt'),
+      '--data-list-path-train-img', join(data, 'lists/train.txt'), '--data-list-path-train-lbl', join(data, 'lists/train_label.txt'),
+      '--model', 'tiny', '--crop-size', '32x64', '--full-size', '64x128', '--steps', '4', '--eval-every', '2',
+      '--checkpoint-every', '2', '--image-every', '0', '--log-every', '1',
+      '--weight-dir', join(work, 'warm-up'), '--load-weight-dir', join(work, 'warm-up'), '--save-weight-dir', join(work, 'self-train'),
+      '--log-dir', join(work, 'logs'), '--gen-img-dir', join(work, 'images'), '--centroid-dir', join(work, 'centroids'),
+      '--pseudo-dir', join(work, 'pseudo'),
+    ];
+    const diga = (...args: string[]) => run(process.execPath, ['bin/diga.js', ...args], { timeout: 300_000 });
+    port += 1;
+    const launch = ['--nproc-per-node', '2', '--master-port', String(port)];
+    await diga('warm-up', ...common, ...launch);
+    expect(existsSync(join(work, 'warm-up', 'state.safetensors'))).toBe(true);
+    const state = readStateDict(join(work, 'warm-up', 'state.safetensors'));
+    expect(state.has('student.hrnet.conv1.weight')).toBe(true);
+    port += 1;
+    await diga('pseudo-label', ...common, '--nproc-per-node', '2', '--master-port', String(port));
+    port += 1;
+    await diga('centroids', ...common, '--nproc-per-node', '2', '--master-port', String(port));
+    port += 1;
+    // Replica checks run at every checkpoint: a divergence would fail this run.
+    await diga('self-train', ...common, '--nproc-per-node', '2', '--master-port', String(port));
+    const one = join(work, 'one.json');
+    const two = join(work, 'two.json');
+    await diga('evaluate', ...common, '--load-weight-dir', join(work, 'self-train'), '--json', one);
+    port += 1;
+    await diga('evaluate', ...common, '--load-weight-dir', join(work, 'self-train'), '--json', two, '--nproc-per-node', '2', '--master-port', String(port));
+    const [a, b] = [one, two].map((f) => JSON.parse(readFileSync(f, 'utf8')));
+    expect(b.miou).toBe(a.miou);
+    expect(b.iou).toEqual(a.iou);
+  });
+});
