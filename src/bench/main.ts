@@ -1,6 +1,7 @@
 // `npm run bench`: runs the benchmark suites and writes one JSON report.
 // Usage: node dist/bench/main.js [--only ops,...] [--out work_dir/bench] [--device cpu]
 import { parseArgs } from 'node:util';
+import { benchDistributed } from './distributed.js';
 import { benchLoader } from './loader.js';
 import { benchModels } from './model.js';
 import { benchOpOverhead } from './ops.js';
@@ -9,6 +10,7 @@ import { benchEnvironment, writeReport } from './report.js';
 const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
   ops: () => benchOpOverhead(),
   model: (device) => benchModels(device),
+  distributed: () => benchDistributed(),
   loader: async () => ({
     small: await benchLoader({ generate: { height: 256, width: 512, train: 24 }, steps: 30 }),
     fullSize: await benchLoader({ generate: { height: 1024, width: 2048, train: 8 }, steps: 10, concurrency: 4 }),
