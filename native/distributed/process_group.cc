@@ -4,6 +4,7 @@
 // the group's timeout passes; a failed or timed-out collective throws.
 #include "distributed/process_group.h"
 
+#include "tensor/convert.h"
 #include "tensor/handle.h"
 #include "util/errors.h"
 
@@ -22,14 +23,6 @@ namespace diga {
 
 #ifdef DIGA_WITH_GLOO
 namespace {
-
-std::vector<at::Tensor> TensorList(Napi::Env env, Napi::Value v) {
-  if (!v.IsArray()) ThrowTypeError(env, "expected an array of tensors");
-  Napi::Array a = v.As<Napi::Array>();
-  std::vector<at::Tensor> out;
-  for (uint32_t i = 0; i < a.Length(); ++i) out.push_back(TensorHandle::FromJs(a.Get(i)));
-  return out;
-}
 
 class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
  public:
@@ -83,7 +76,7 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
   // allreduce(tensors): element-wise sum over ranks, in place.
   Napi::Value AllReduce(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::vector<at::Tensor> tensors = TensorList(env, info[0]);
+    std::vector<at::Tensor> tensors = JsToTensors(env, info[0]);
     DIGA_TRY
     Group(env).allreduce(tensors)->wait();
     return env.Undefined();
@@ -93,7 +86,7 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
   // broadcast(tensors, root): every rank gets root's values, in place.
   Napi::Value Broadcast(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::vector<at::Tensor> tensors = TensorList(env, info[0]);
+    std::vector<at::Tensor> tensors = JsToTensors(env, info[0]);
     DIGA_TRY
     c10d::BroadcastOptions opts;
     opts.rootRank = info[1].As<Napi::Number>().Int32Value();

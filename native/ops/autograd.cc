@@ -1,6 +1,7 @@
 // Autograd entry points that are not operators: backward, .grad, grad mode.
 #include "ops/autograd.h"
 
+#include "tensor/convert.h"
 #include "tensor/handle.h"
 #include "util/errors.h"
 
@@ -10,20 +11,11 @@ namespace diga {
 
 namespace {
 
-std::vector<at::Tensor> TensorArray(Napi::Env env, Napi::Value v) {
-  std::vector<at::Tensor> out;
-  if (v.IsNull() || v.IsUndefined()) return out;
-  if (!v.IsArray()) ThrowTypeError(env, "expected an array of tensors");
-  Napi::Array a = v.As<Napi::Array>();
-  for (uint32_t i = 0; i < a.Length(); ++i) out.push_back(TensorHandle::FromJs(a.Get(i)));
-  return out;
-}
-
 // backward(tensors, grads|null, retainGraph, createGraph)
 Napi::Value Backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::vector<at::Tensor> tensors = TensorArray(env, info[0]);
-  std::vector<at::Tensor> grads = TensorArray(env, info[1]);
+  std::vector<at::Tensor> tensors = JsToTensors(env, info[0]);
+  std::vector<at::Tensor> grads = JsToTensors(env, info[1]);
   const bool retain = info.Length() > 2 && info[2].ToBoolean().Value();
   const bool create = info.Length() > 3 && info[3].ToBoolean().Value();
   DIGA_TRY

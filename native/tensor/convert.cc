@@ -224,6 +224,16 @@ std::vector<int64_t> JsToIntList(Napi::Env env, Napi::Value v, const char* what)
   return out;
 }
 
+std::vector<at::Tensor> JsToTensors(Napi::Env env, Napi::Value v) {
+  std::vector<at::Tensor> out;
+  if (v.IsNull() || v.IsUndefined()) return out;
+  if (!v.IsArray()) ThrowTypeError(env, "expected an array of tensors");
+  Napi::Array a = v.As<Napi::Array>();
+  out.reserve(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) out.push_back(TensorHandle::FromJs(a.Get(i)));
+  return out;
+}
+
 c10::IValue JsToIValue(Napi::Env env, Napi::Value v, const c10::Argument& arg) {
   return ConvertTyped(env, v, arg.type(), arg);
 }

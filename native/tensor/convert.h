@@ -20,6 +20,8 @@ std::string AvailableDevices();
 
 Napi::Array IntListToJs(Napi::Env env, c10::IntArrayRef values);
 std::vector<int64_t> JsToIntList(Napi::Env env, Napi::Value v, const char* what);
+// An array of tensor handles; null or undefined gives an empty list.
+std::vector<at::Tensor> JsToTensors(Napi::Env env, Napi::Value v);
 
 // One argument of an operator call, converted according to its schema type.
 c10::IValue JsToIValue(Napi::Env env, Napi::Value v, const c10::Argument& arg);
