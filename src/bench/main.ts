@@ -5,12 +5,14 @@ import { benchDistributed } from './distributed.js';
 import { benchLoader } from './loader.js';
 import { benchModels } from './model.js';
 import { benchOpOverhead } from './ops.js';
+import { benchSteps } from './step.js';
 import { benchEnvironment, writeReport } from './report.js';
 
 const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
   ops: () => benchOpOverhead(),
   model: (device) => benchModels(device),
   distributed: () => benchDistributed(),
+  step: () => benchSteps(),
   loader: async () => ({
     small: await benchLoader({ generate: { height: 256, width: 512, train: 24 }, steps: 30 }),
     fullSize: await benchLoader({ generate: { height: 1024, width: 2048, train: 8 }, steps: 10, concurrency: 4 }),

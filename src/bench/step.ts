@@ -1,0 +1,70 @@
+// The warm-up training step through diga's TypeScript API, on a prepared
+// batch (no loader, fixed augmented view), against the same step written in
+// C++ (native/tools/warmup_step.cc) when that tool is built:
+//   cmake -S . -B build-tools -DDIGA_BUILD_TOOLS=ON && cmake --build build-tools --target warmup_step
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { mainAuxDistillation } from '../losses/distillation.js';
+import { mainAuxLoss } from '../losses/segmentation.js';
+import { SegModel } from '../model/index.js';
+import { packageRoot } from '../native/binding.js';
+import { EmaTeacher } from '../optim/ema.js';
+import { SGD } from '../optim/sgd.js';
+import { cat, manualSeed, noGrad, randint, randn, tidy } from '../tensor/index.js';
+
+export interface StepBenchResult {
+  preset: string;
+  height: number;
+  width: number;
+  /** Median seconds per warm-up step through the TypeScript API. */
+  oursS: number;
+  /** The same step in C++, when the tool is built. */
+  cppS?: number;
+  ratio?: number;
+}
+
+export function benchWarmupStep(preset: string, height: number, width: number, steps = 5): StepBenchResult {
+  manualSeed(0);
+  const student = new SegModel(preset).train();
+  const teacher = new SegModel(preset).train();
+  const x = randn([3, 3, height, width]);
+  const aug = x.mul(1.4).sub(0.4);
+  const labels = randint(0, 19, [3, height, width]);
+  const opt = new SGD(student.parameters(), { lr: 1e-3 });
+  const ema = new EmaTeacher(teacher.parameters(), student.parameters());
+  const times: number[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const t0 = process.hrtime.bigint();
+    ema.update(i);
+    const loss = tidy(() => {
+      const input = cat([x, aug]);
+      const s = student.forward(input);
+      const t = noGrad(() => teacher.forward(input, { grad: false }));
+      const seg = mainAuxLoss({ main: s.main.narrow(0, 0, 3), aux: s.aux.narrow(0, 0, 3) }, labels);
+      const kd = mainAuxDistillation({ main: t.main, aux: t.aux }, { main: s.main, aux: s.aux }, [height, width]);
+      return seg.add(kd.mul(0.5));
+    });
+    loss.backward();
+    loss.dispose();
+    opt.step();
+    opt.zeroGrad();
+    if (i > 0) times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  times.sort((a, b) => a - b);
+  const result: StepBenchResult = { preset, height, width, oursS: times[Math.floor(times.length / 2)] };
+  opt.dispose();
+  student.dispose();
+  teacher.dispose();
+  const tool = join(packageRoot, 'build-tools', 'warmup_step');
+  if (existsSync(tool)) {
+    const out = JSON.parse(execFileSync(tool, [preset, String(height), String(width), String(steps)], { encoding: 'utf8' })) as { stepS: number };
+    result.cppS = out.stepS;
+    result.ratio = result.oursS / out.stepS;
+  }
+  return result;
+}
+
+export function benchSteps(): StepBenchResult[] {
+  return [benchWarmupStep('hrnet18-small', 128, 256), benchWarmupStep('hrnet18', 256, 512, 3)];
+}
