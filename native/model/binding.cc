@@ -109,6 +109,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
             InstanceMethod<&ModelWrap::ChannelsLast>("channelsLast"),
             InstanceMethod<&ModelWrap::Config>("config"),
             InstanceMethod<&ModelWrap::Dispose>("dispose"),
+            InstanceMethod<&ModelWrap::SetCheckpointing>("setCheckpointing"),
         });
     exports.Set("Model", ctor);
   }
@@ -126,6 +127,12 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   model::SegModel& Live(Napi::Env env) {
     if (!model_) ThrowError(env, "model was disposed");
     return model_;
+  }
+
+  Napi::Value SetCheckpointing(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Live(env)->set_checkpointing(info[0].ToBoolean().Value());
+    return env.Undefined();
   }
 
   // Releases the module's parameters and buffers now rather than at garbage collection.

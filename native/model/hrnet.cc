@@ -1,5 +1,7 @@
 #include "model/hrnet.h"
 
+#include "model/checkpoint.h"
+
 #include <string>
 
 #include "model/blocks.h"
@@ -183,7 +185,8 @@ torch::Tensor HRNetImpl::forward(const torch::Tensor& input) {
   std::vector<torch::Tensor> y{x};
   for (size_t s = 0; s < stages_.size(); ++s) {
     y = transitions_[s]->forward(y);
-    for (auto& module : stages_[s]) y = module->forward(std::move(y));
+    const bool recompute = checkpointing_ && is_training() && torch::GradMode::is_enabled();
+    for (auto& module : stages_[s]) y = recompute ? CheckpointedForward(*module, y) : module->forward(std::move(y));
   }
 
   const int64_t h = y[0].size(2), w = y[0].size(3);

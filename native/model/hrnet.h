@@ -48,6 +48,9 @@ class HRNetImpl : public torch::nn::Module {
   explicit HRNetImpl(const ModelConfig& config);
   // Backbone features: all branches upsampled to branch 0 and concatenated.
   torch::Tensor forward(const torch::Tensor& x);
+  // Recompute the stage modules in backward instead of keeping their activations.
+  void set_checkpointing(bool on) { checkpointing_ = on; }
+  bool checkpointing() const { return checkpointing_; }
 
  private:
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
@@ -55,6 +58,7 @@ class HRNetImpl : public torch::nn::Module {
   Chain stage1_{nullptr};
   std::vector<Transition> transitions_;
   std::vector<std::vector<HighResolutionModule>> stages_;
+  bool checkpointing_ = false;
 };
 TORCH_MODULE(HRNet);
 

@@ -28,6 +28,9 @@ class SegModelImpl : public torch::nn::Module {
   explicit SegModelImpl(const ModelConfig& config);
   SegOutput forward(const torch::Tensor& x);
   const ModelConfig& config() const { return config_; }
+  // Activation checkpointing of the backbone's stage modules (training only).
+  void set_checkpointing(bool on) { hrnet_->set_checkpointing(on); }
+  bool checkpointing() const { return hrnet_->checkpointing(); }
 
  private:
   ModelConfig config_;

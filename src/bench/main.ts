@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { benchDistributed } from './distributed.js';
 import { benchLoader } from './loader.js';
+import { benchMemory } from './memory.js';
 import { benchModels } from './model.js';
 import { benchOpOverhead } from './ops.js';
 import { benchSteps } from './step.js';
@@ -13,6 +14,7 @@ const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
   model: (device) => benchModels(device),
   distributed: () => benchDistributed(),
   step: () => benchSteps(),
+  memory: (device) => benchMemory(device),
   loader: async () => ({
     small: await benchLoader({ generate: { height: 256, width: 512, train: 24 }, steps: 30 }),
     fullSize: await benchLoader({ generate: { height: 1024, width: 2048, train: 8 }, steps: 10, concurrency: 4 }),

@@ -78,6 +78,7 @@ export function addRunOptions(cmd: Command): Command {
     .addOption(new Option('--amp <mode>', 'mixed precision').choices(['off', 'bf16', 'fp16']))
     .option('--resume', 'continue from the saved training state')
     .option('--channels-last', 'channels-last weights and inputs')
+    .option('--activation-checkpointing', 'recompute backbone stages in backward (less memory, more compute)')
     .option('--cuda-device-id <n>', 'the published flag: same as --device cuda:N', int)
     .option('--nproc-per-node <n>', 'data-parallel worker processes on this machine (one per GPU, or CPU workers)', int)
     .option('--nnodes <n>', 'machines in a multi-machine run', int)
@@ -109,6 +110,7 @@ export function runConfigFrom(values: RunOptionValues, defaults: { preset?: stri
   if (values.amp !== undefined) overrides.amp = values.amp;
   if (values.resume) overrides.resume = true;
   if (values.channelsLast) overrides.channelsLast = true;
+  if (values.activationCheckpointing) overrides.activationCheckpointing = true;
   return resolveConfig({ preset: values.preset ?? defaults.preset ?? 'paper', file: values.config, overrides: overrides as PartialRunConfig });
 }
 

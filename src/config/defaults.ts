@@ -39,6 +39,7 @@ export const PAPER: RunConfig = {
   seed: 0,
   amp: 'off',
   channelsLast: false,
+  activationCheckpointing: false,
   cudnnBenchmark: true,
   resume: false,
   threads: 0,

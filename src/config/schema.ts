@@ -44,6 +44,7 @@ export const runConfigSchema = z
     seed: z.number().int().nonnegative(),
     amp: z.enum(['off', 'bf16', 'fp16']),
     channelsLast: z.boolean().describe('channels-last weights and inputs (faster convolutions on GPUs)'),
+    activationCheckpointing: z.boolean().describe("recompute the backbone stages in backward instead of keeping their activations"),
     cudnnBenchmark: z.boolean().describe('cuDNN autotuning on CUDA devices'),
     resume: z.boolean(),
     threads: z.number().int().nonnegative().describe('intra-op threads (0: all cores)'),

@@ -23,6 +23,7 @@ export interface NativeModel {
   to(device: string): void;
   channelsLast(): void;
   config(): ModelConfig & { rawIn: number };
+  setCheckpointing(on: boolean): void;
   /** Releases the module's memory now; later calls throw. */
   dispose(): void;
 }

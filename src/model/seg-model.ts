@@ -91,6 +91,16 @@ export class SegModel {
     this.#native.to(device);
     return this;
   }
+  /**
+   * Activation checkpointing of the backbone's stage modules: in training their
+   * activations are recomputed during backward instead of kept, trading about
+   * one extra backbone forward for memory. BatchNorm running statistics see
+   * both passes.
+   */
+  activationCheckpointing(on = true): this {
+    this.#native.setCheckpointing(on);
+    return this;
+  }
   /** Stores 4-d weights channels-last (faster convolutions on some devices). */
   channelsLast(): this {
     this.#native.channelsLast();

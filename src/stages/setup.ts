@@ -43,6 +43,7 @@ export function shardIndices(count: number, group: ProcessGroup | null): number[
 
 export function createModel(cfg: RunConfig): SegModel {
   const model = new SegModel(cfg.model).to(cfg.device);
+  if (cfg.activationCheckpointing) model.activationCheckpointing(true);
   return cfg.channelsLast ? model.channelsLast() : model;
 }
 
