@@ -89,17 +89,22 @@ export class ProcessGroup {
 
   /** Every rank's rows (N_r × ...), concatenated in rank order; N_r may differ. */
   allgatherRows(rows: Tensor): Tensor {
+    return this.#gatherRows(rows).rows;
+  }
+
+  /** The gathered rows and each rank's row count. */
+  #gatherRows(rows: Tensor): { rows: Tensor; counts: number[] } {
     return noGrad(() =>
       tidy(() => {
         const count = tensor([rows.shape[0]], { dtype: 'int64' });
         const counts = this.#call('allgather', () => this.#pg.allgather(count.handle)).map((h) => new Tensor(h).item());
         const most = Math.max(...counts);
         // Nothing anywhere: skip the gather (an empty collective is not allowed).
-        if (most === 0) return rows.clone();
+        if (most === 0) return { rows: rows.clone(), counts };
         const padded = zeros([most, ...rows.shape.slice(1)], { dtype: rows.dtype });
         if (rows.shape[0] > 0) padded.narrow(0, 0, rows.shape[0]).copy_(rows);
         const parts = this.#call('allgather', () => this.#pg.allgather(padded.handle)).map((h) => new Tensor(h));
-        return cat(parts.map((t, r) => t.narrow(0, 0, counts[r])));
+        return { rows: cat(parts.map((t, r) => t.narrow(0, 0, counts[r]))), counts };
       }),
     );
   }
@@ -107,16 +112,12 @@ export class ProcessGroup {
   /** JSON values from every rank, in rank order. */
   allgatherJson<T>(value: T): T[] {
     const bytes = Buffer.from(JSON.stringify(value));
-    const all = this.allgatherRows(fromBuffer(bytes, 'uint8', [bytes.length], { copy: true }));
-    // Split by the per-rank lengths, gathered the same way.
-    const lengths = this.allgatherRows(tensor([bytes.length], { dtype: 'int64' }));
-    const buf = all.toBuffer();
-    const lens = (lengths.tolist() as number[]);
-    all.dispose();
-    lengths.dispose();
+    const { rows, counts } = this.#gatherRows(fromBuffer(bytes, 'uint8', [bytes.length], { copy: true }));
+    const buf = rows.toBuffer();
+    rows.dispose();
     const out: T[] = [];
     let at = 0;
-    for (const n of lens) {
+    for (const n of counts) {
       out.push(JSON.parse(buf.subarray(at, at + n).toString('utf8')) as T);
       at += n;
     }

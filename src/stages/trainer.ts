@@ -12,7 +12,7 @@ import { GradScaler, type GradScalerState } from '../optim/grad-scaler.js';
 import { polyLr } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
 import type { ProcessGroup } from '../distributed/group.js';
-import { dispose, getRngState, noGrad, setRngState, tensor, tidy, type Tensor } from '../tensor/index.js';
+import { dispose, getRngState, noGrad, setRngState, stack, tensor, tidy, type Tensor } from '../tensor/index.js';
 import type { EvaluationResult } from './evaluate.js';
 import type { GridColumn } from './pictures.js';
 import { writeGrid } from './pictures.js';
@@ -235,7 +235,8 @@ export class Trainer {
   /** Data parallelism keeps parameters, teacher and centroids identical on every rank; check it. */
   #checkReplicas(tensors: Tensor[]): void {
     const group = this.#s.group!;
-    const sums = tidy(() => tensors.map((t) => t.double().sum().item()));
+    // One read-back for all the sums.
+    const sums = tidy(() => [...(stack(tensors.map((t) => t.double().sum())).toTypedArray() as Float64Array)]);
     const all = group.allgatherJson(sums);
     const bad = all.findIndex((other) => other.some((v, i) => v !== sums[i]));
     if (bad >= 0) throw new Error(`rank ${group.rank}: the replicas diverged (rank ${bad} holds different weights); data-parallel training is broken`);
