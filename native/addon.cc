@@ -6,6 +6,7 @@
 #include "ops/autograd.h"
 #include "ops/dispatch.h"
 #include "runtime/bench.h"
+#include "runtime/flops.h"
 #include "runtime/runtime.h"
 #include "tensor/buffer.h"
 #include "tensor/generator.h"
@@ -30,6 +31,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitAutograd(env, exports);
   InitRuntime(env, exports);
   InitBench(env, exports);
+  InitFlops(env, exports);
   InitDistributed(env, exports);
 #ifdef DIGA_HAS_MODEL
   InitModel(env, exports);

@@ -1,7 +1,9 @@
 // Collective communication for data-parallel training, on libtorch's own
-// distributed engine (c10d): a TCPStore for rendezvous and ProcessGroupGloo
-// for CPU tensors. Calls block until every rank has joined the collective or
-// the group's timeout passes; a failed or timed-out collective throws.
+// distributed engine (c10d): a TCPStore for rendezvous, ProcessGroupGloo for
+// CPU tensors and, in CUDA builds that have NCCL and when asked, a
+// ProcessGroupNCCL for CUDA tensors (PyTorch's own "cpu:gloo,cuda:nccl").
+// Calls block until every rank has joined the collective or the group's
+// timeout passes; a failed or timed-out collective throws.
 #include "distributed/process_group.h"
 
 #include "tensor/convert.h"
@@ -12,6 +14,10 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/version.h>
+#endif
+#ifdef DIGA_WITH_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
 #include <chrono>
@@ -23,6 +29,30 @@ namespace diga {
 
 #ifdef DIGA_WITH_GLOO
 namespace {
+
+// The collectives' common interface: c10d::Backend since libtorch 2.0, the
+// process group itself before.
+#if TORCH_VERSION_MAJOR >= 2
+using Collectives = c10d::Backend;
+#else
+using Collectives = c10d::ProcessGroup;
+#endif
+
+// libtorch ≥ 2.4 asks for the libuv TCPStore by default, and builds without
+// libuv (Debian's, for one) then refuse to start. The classic backend exists in
+// every version, so ask for it wherever the option exists (detected, not
+// version-guessed, since the field appeared before its default changed).
+template <typename O>
+auto PreferClassicStore(O& o, int) -> decltype(o.useLibUV = false, void()) {
+  o.useLibUV = false;
+}
+template <typename O>
+void PreferClassicStore(O&, long) {}
+template <typename O>
+void PreferClassicStore(O& o) {
+  PreferClassicStore(o, 0);
+}
+
 
 class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
  public:
@@ -58,27 +88,51 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
     opts.numWorkers = size_;
     opts.waitWorkers = true;
     opts.timeout = timeout;
+    PreferClassicStore(opts);
     auto store = c10::make_intrusive<c10d::TCPStore>(addr, opts);
     auto prefixed = c10::make_intrusive<c10d::PrefixStore>("diga", store);
     auto options = c10d::ProcessGroupGloo::Options::create(timeout);
     options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(addr));
     options->threads = 2;
-    group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(prefixed, rank_, size_, options);
+    gloo_ = c10::make_intrusive<c10d::ProcessGroupGloo>(c10::make_intrusive<c10d::PrefixStore>("gloo", prefixed), rank_, size_, options);
+    const bool nccl = o.Has("nccl") && o.Get("nccl").ToBoolean().Value();
+    if (nccl) {
+#ifdef DIGA_WITH_NCCL
+      auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();
+      ncclOptions->timeout = timeout;
+      nccl_ = c10::make_intrusive<c10d::ProcessGroupNCCL>(c10::make_intrusive<c10d::PrefixStore>("nccl", prefixed), rank_, size_, ncclOptions);
+#else
+      throw std::runtime_error(
+          "NCCL was asked for, but this addon was built without it (a CPU libtorch, or a CUDA libtorch without NCCL headers); "
+          "rebuild against a CUDA libtorch, or train on CPU tensors with Gloo");
+#endif
+    }
     DIGA_CATCH(env)
   }
 
  private:
-  c10d::ProcessGroupGloo& Group(Napi::Env env) {
-    if (!group_) ThrowError(env, "process group was closed");
-    return *group_;
+  // NCCL for CUDA tensors when there is an NCCL group; Gloo for everything else.
+  Collectives& Group(Napi::Env env, const at::Tensor& t) {
+    if (!gloo_) ThrowError(env, "process group was closed");
+    if (nccl_ && t.is_cuda()) return *nccl_;
+    return *gloo_;
+  }
+
+  // One collective call works on tensors of one device type.
+  static void CheckSameDevice(Napi::Env env, const std::vector<at::Tensor>& tensors) {
+    for (const auto& t : tensors) {
+      if (t.device() != tensors.front().device()) ThrowTypeError(env, "collective: all tensors of one call must be on the same device");
+    }
   }
 
   // allreduce(tensors): element-wise sum over ranks, in place.
   Napi::Value AllReduce(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     std::vector<at::Tensor> tensors = JsToTensors(env, info[0]);
+    if (tensors.empty()) return env.Undefined();
+    CheckSameDevice(env, tensors);
     DIGA_TRY
-    Group(env).allreduce(tensors)->wait();
+    Group(env, tensors.front()).allreduce(tensors)->wait();
     return env.Undefined();
     DIGA_CATCH(env)
   }
@@ -92,7 +146,7 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
     opts.rootRank = info[1].As<Napi::Number>().Int32Value();
     for (auto& t : tensors) {
       std::vector<at::Tensor> one{t};
-      Group(env).broadcast(one, opts)->wait();
+      Group(env, t).broadcast(one, opts)->wait();
     }
     return env.Undefined();
     DIGA_CATCH(env)
@@ -106,7 +160,7 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
     std::vector<std::vector<at::Tensor>> out(1);
     for (int i = 0; i < size_; ++i) out[0].push_back(at::empty_like(t));
     std::vector<at::Tensor> in{t};
-    Group(env).allgather(out, in)->wait();
+    Group(env, t).allgather(out, in)->wait();
     Napi::Array result = Napi::Array::New(env, out[0].size());
     for (size_t i = 0; i < out[0].size(); ++i) result.Set(static_cast<uint32_t>(i), TensorHandle::Wrap(env, out[0][i]));
     return result;
@@ -116,7 +170,8 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
   Napi::Value Barrier(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     DIGA_TRY
-    Group(env).barrier()->wait();
+    if (!gloo_) ThrowError(env, "process group was closed");
+    gloo_->barrier()->wait();
     return env.Undefined();
     DIGA_CATCH(env)
   }
@@ -125,20 +180,30 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
   Napi::Value Size(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), size_); }
 
   Napi::Value Close(const Napi::CallbackInfo& info) {
-    group_.reset();
+    nccl_.reset();
+    gloo_.reset();
     return info.Env().Undefined();
   }
 
   int rank_ = 0;
   int size_ = 1;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+  c10::intrusive_ptr<Collectives> gloo_;
+  c10::intrusive_ptr<Collectives> nccl_;
 };
 
 }  // namespace
 
-void InitDistributed(Napi::Env env, Napi::Object exports) { ProcessGroupWrap::Init(env, exports); }
+void InitDistributed(Napi::Env env, Napi::Object exports) {
+  ProcessGroupWrap::Init(env, exports);
+  Napi::Array backends = Napi::Array::New(env);
+  backends.Set(0u, "gloo");
+#ifdef DIGA_WITH_NCCL
+  backends.Set(1u, "nccl");
+#endif
+  exports.Set("distributedBackends", backends);
+}
 #else
-void InitDistributed(Napi::Env env, Napi::Object exports) {}
+void InitDistributed(Napi::Env env, Napi::Object exports) { exports.Set("distributedBackends", Napi::Array::New(env)); }
 #endif
 
 }  // namespace diga

@@ -29,7 +29,9 @@ std::vector<CudaDeviceInfo> CudaDevices() {
 CudaMemory CudaMemoryOf(int device) {
   CudaMemory m;
   const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device);
-  const auto all = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
+  // StatType::AGGREGATE is entry 0 in every version; the enum itself moved
+  // from c10::cuda::CUDACachingAllocator to c10::CachingDeviceAllocator in 2.5.
+  constexpr size_t all = 0;
   m.allocated = stats.allocated_bytes[all].current;
   m.reserved = stats.reserved_bytes[all].current;
   m.peak_allocated = stats.allocated_bytes[all].peak;

@@ -211,7 +211,8 @@ Napi::Value SetAutocast(const Napi::CallbackInfo& info) {
 // The default generator of a device (what torch.get_rng_state / set_rng_state act on).
 at::Generator DefaultGenerator(Napi::Env env, const std::string& spec) {
   c10::Device d = ParseDevice(env, spec);
-  if (d.is_cuda()) return at::detail::getCUDAHooks().getDefaultCUDAGenerator(d.has_index() ? d.index() : 0);
+  // Context::defaultGenerator is the spelling that exists in libtorch 1.13 and 2.x alike.
+  if (d.is_cuda()) return at::globalContext().defaultGenerator(c10::Device(c10::kCUDA, d.has_index() ? d.index() : 0));
   return at::detail::getDefaultCPUGenerator();
 }
 

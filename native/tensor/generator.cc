@@ -42,7 +42,8 @@ GeneratorHandle::GeneratorHandle(const Napi::CallbackInfo& info)
   std::string spec = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "cpu";
   c10::Device device = ParseDevice(env, spec);
   if (device.is_cuda()) {
-    gen_ = at::detail::getCUDAHooks().getDefaultCUDAGenerator(device.has_index() ? device.index() : 0).clone();
+    // Context::defaultGenerator exists in libtorch 1.13 and 2.x alike (the CUDA hook was renamed).
+    gen_ = at::globalContext().defaultGenerator(c10::Device(c10::kCUDA, device.has_index() ? device.index() : 0)).clone();
   } else {
     gen_ = at::detail::createCPUGenerator();
   }

@@ -2,11 +2,13 @@
 // Usage: node dist/bench/main.js [--only ops,...] [--out work_dir/bench] [--device cpu]
 import { parseArgs } from 'node:util';
 import { benchDistributed } from './distributed.js';
+import { benchEvaluations } from './evaluation.js';
 import { benchLoader } from './loader.js';
 import { benchMemory } from './memory.js';
 import { benchModels } from './model.js';
 import { benchOpOverhead } from './ops.js';
 import { benchSteps } from './step.js';
+import { benchTrainSteps } from './train-step.js';
 import { benchEnvironment, writeReport } from './report.js';
 
 const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
@@ -14,6 +16,8 @@ const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
   model: (device) => benchModels(device),
   distributed: () => benchDistributed(),
   step: () => benchSteps(),
+  train: (device) => benchTrainSteps(device),
+  evaluation: (device) => benchEvaluations(device),
   memory: (device) => benchMemory(device),
   loader: async () => ({
     small: await benchLoader({ generate: { height: 256, width: 512, train: 24 }, steps: 30 }),

@@ -51,6 +51,7 @@ const FLAGS: Array<[string, keyof RunConfig, Parser | null, string]> = [
   ['--self-train-steps <n>', 'selfTrainSteps', int, 'self-training steps in `pipeline` (default: --steps)'],
   ['--eval-every <n>', 'evalEvery', int, 'evaluate every N steps'],
   ['--checkpoint-every <n>', 'checkpointEvery', int, 'save the training state every N steps'],
+  ['--stop-at <step>', 'stopAt', int, 'stop after this step with the state saved, to continue later with --resume (0: run to the end)'],
   ['--log-every <n>', 'logEvery', int, 'log losses every N steps'],
   ['--image-every <n>', 'imageEvery', int, 'write sample grids every N steps (0: never)'],
   ['--eval-limit <n>', 'evalLimit', int, 'evaluate on the first N val images (0: all)'],
@@ -75,7 +76,7 @@ export function addRunOptions(cmd: Command): Command {
   cmd
     .option('--config <file>', 'YAML or JSON config (validated; unknown keys are errors)')
     .addOption(new Option('--preset <name>', 'preset the config starts from').choices(presetNames()))
-    .addOption(new Option('--amp <mode>', 'mixed precision').choices(['off', 'bf16', 'fp16']))
+    .addOption(new Option('--amp <mode>', 'mixed precision (auto: bf16 on GPUs with compute capability ≥ 8.0, off elsewhere)').choices(['auto', 'off', 'bf16', 'fp16']))
     .option('--resume', 'continue from the saved training state')
     .option('--channels-last', 'channels-last weights and inputs')
     .option('--activation-checkpointing', 'recompute backbone stages in backward (less memory, more compute)')

@@ -23,13 +23,22 @@ export class ProcessGroup {
   readonly worldSize: number;
   readonly #pg: NativeGroup;
 
-  constructor(env: DistEnv, timeoutMs = 300_000) {
+  /** Which collectives this addon has: 'gloo' (CPU tensors; CUDA ones too, slowly) and 'nccl' (CUDA builds). */
+  static backends(): string[] {
+    return (native() as unknown as { distributedBackends?: string[] }).distributedBackends ?? [];
+  }
+
+  /**
+   * Joins the group. With `nccl`, CUDA tensors go through NCCL and everything
+   * else through Gloo; it throws when the addon has no NCCL (see backends()).
+   */
+  constructor(env: DistEnv, timeoutMs = 300_000, options: { nccl?: boolean } = {}) {
     const ctor = (native() as unknown as { ProcessGroup?: new (o: object) => NativeGroup }).ProcessGroup;
     if (!ctor) throw new Error('this diga addon was built without distributed support (the gloo headers were not found: apt-get install libgloo-dev, then rebuild)');
     this.rank = env.rank;
     this.worldSize = env.worldSize;
     try {
-      this.#pg = new ctor({ rank: env.rank, worldSize: env.worldSize, masterAddr: env.masterAddr, masterPort: env.masterPort, timeoutMs });
+      this.#pg = new ctor({ rank: env.rank, worldSize: env.worldSize, masterAddr: env.masterAddr, masterPort: env.masterPort, timeoutMs, nccl: options.nccl ?? false });
     } catch (err) {
       throw new Error(`rank ${env.rank}: could not join the process group at ${env.masterAddr}:${env.masterPort}: ${(err as Error).message}`);
     }

@@ -1,10 +1,14 @@
 // Multi-scale max fusion (spec §6): the network runs (eval mode) on the image
 // at each size; main logits are upsampled (bilinear, align_corners) to the
 // output size and fused by element-wise maximum.
-import type { SegModel } from '../model/index.js';
+import type { SegModel, SegOutputs } from '../model/index.js';
 import { F, noGrad, tidy, type Tensor } from '../tensor/index.js';
 
 export type Size2 = [number, number];
+
+/** How the network is run: plainly by default; the stages pass their --amp / channels-last forward. */
+export type ForwardFn = (model: SegModel, x: Tensor) => Pick<SegOutputs, 'main'>;
+const plain: ForwardFn = (model, x) => model.forward(x);
 
 function resize(x: Tensor, size: Size2): Tensor {
   const [h, w] = x.shape.slice(2);
@@ -12,12 +16,12 @@ function resize(x: Tensor, size: Size2): Tensor {
 }
 
 /** Fused logits N×classes×outSize for normalised images x (N×3×H×W). */
-export function multiScaleLogits(model: SegModel, x: Tensor, scales: Size2[], outSize: Size2): Tensor {
+export function multiScaleLogits(model: SegModel, x: Tensor, scales: Size2[], outSize: Size2, forward: ForwardFn = plain): Tensor {
   return noGrad(() =>
     tidy(() => {
       let fused: Tensor | undefined;
       for (const size of scales) {
-        const logits = resize(model.forward(resize(x, size)).main, outSize);
+        const logits = resize(forward(model, resize(x, size)).main, outSize);
         fused = fused === undefined ? logits : fused.maximum(logits);
       }
       return fused!;
@@ -26,6 +30,6 @@ export function multiScaleLogits(model: SegModel, x: Tensor, scales: Size2[], ou
 }
 
 /** Arg-max train ids N×outSize (int64) by multi-scale max fusion. */
-export function multiScalePredict(model: SegModel, x: Tensor, scales: Size2[], outSize: Size2): Tensor {
-  return tidy(() => multiScaleLogits(model, x, scales, outSize).argmax(1));
+export function multiScalePredict(model: SegModel, x: Tensor, scales: Size2[], outSize: Size2, forward: ForwardFn = plain): Tensor {
+  return tidy(() => multiScaleLogits(model, x, scales, outSize, forward).argmax(1));
 }

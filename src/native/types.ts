@@ -91,6 +91,16 @@ export interface NativeBinding {
   setRngState(state: TensorHandle, device?: string): void;
   /** Seconds for n additions a + b done in C++ (boxed: through the dispatcher like callOp). */
   benchAddLoop(a: TensorHandle, b: TensorHandle, n: number, boxed: boolean): number;
+  flopCounterStart(): void;
+  flopCounterStop(): FlopCount;
   /** Present when the addon was built with the network (native/model). */
   Model?: new (config: Record<string, unknown>) => unknown;
+}
+
+/** Multiply-add FLOPs (2 per MAC) of convolutions and matrix products. */
+export interface FlopCount {
+  conv: number;
+  convBackward: number;
+  matmul: number;
+  total: number;
 }

@@ -10,7 +10,7 @@ import type { SegModel } from '../model/index.js';
 import { tidy } from '../tensor/index.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import { disposeBatch, uploadBatch } from './batches.js';
-import { shardIndices } from './setup.js';
+import { inferenceForward, shardIndices } from './setup.js';
 
 export interface EvaluationResult extends SegmentationScores {
   images: number;
@@ -21,7 +21,7 @@ export interface EvaluationResult extends SegmentationScores {
 export async function evaluateModel(
   model: SegModel,
   dataset: CityscapesDataset,
-  cfg: Pick<RunConfig, 'device' | 'evalScales' | 'evalLimit' | 'loaderConcurrency'>,
+  cfg: Pick<RunConfig, 'device' | 'evalScales' | 'evalLimit' | 'loaderConcurrency'> & Partial<Pick<RunConfig, 'amp' | 'channelsLast'>>,
   onImage?: (done: number, total: number) => void,
   group: ProcessGroup | null = null,
 ): Promise<EvaluationResult> {
@@ -34,12 +34,14 @@ export async function evaluateModel(
   const confusion = new ConfusionMatrix(19, cfg.device);
   const loader = createSequentialLoader({ dataset, indices, batchSize: 1, concurrency: cfg.loaderConcurrency, depth: 2 });
   const scales = cfg.evalScales as Size2[];
+  // Under the run's --amp and channels-last, as training; plain fp32 when the caller gives neither.
+  const run = inferenceForward({ amp: cfg.amp ?? 'off', channelsLast: cfg.channelsLast ?? false, device: cfg.device });
   let done = 0;
   try {
     for await (const batch of loader) {
       const b = uploadBatch(batch, cfg.device);
       tidy(() => {
-        const pred = multiScalePredict(model, b.images, scales, [batch.height, batch.width]);
+        const pred = multiScalePredict(model, b.images, scales, [batch.height, batch.width], run);
         confusion.update(pred, b.labels);
       });
       disposeBatch(b);

@@ -14,7 +14,7 @@ import { disposeBatch, uploadBatch } from './batches.js';
 import { openDataset } from './datasets.js';
 import { labelMapOf } from './pictures.js';
 import { Progress } from './run/progress.js';
-import { createModel, joinProcessGroup, prepareRuntime, rankDevice, shardIndices } from './setup.js';
+import { createModel, inferenceForward, joinProcessGroup, prepareRuntime, rankDevice, shardIndices } from './setup.js';
 import { loadWeights } from './weights.js';
 
 export interface PseudoLabelResult {
@@ -47,7 +47,7 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
   try {
     for await (const batch of loader) {
       const b = uploadBatch(batch, cfg.device);
-      const pred = noGrad(() => multiScalePredict(model, b.images, cfg.evalScales as Size2[], [batch.height, batch.width]));
+      const pred = noGrad(() => multiScalePredict(model, b.images, cfg.evalScales as Size2[], [batch.height, batch.width], inferenceForward(cfg)));
       confusion?.update(pred, b.labels);
       for (let i = 0; i < batch.n; i++) {
         const file = join(outDir, batch.names[i].split('/').pop()!);

@@ -2,23 +2,19 @@
 // unlabelled batches whose pseudo-labels are filtered by bilateral consensus
 // with the class centroids, centroids kept current by moving averages, and
 // ClassMix of source regions into augmented target images.
-import { augmentedView, DIGA_PHOTOMETRIC } from '../augment/photometric.js';
-import { classMix } from '../augment/classmix.js';
+import { DIGA_PHOTOMETRIC } from '../augment/photometric.js';
 import { CentroidBank } from '../centroids/bank.js';
-import { classMeanVectors } from '../centroids/class-means.js';
 import type { RunConfig } from '../config/schema.js';
 import { Rng } from '../data/random.js';
 import type { TwoScaleState } from '../data/sampler.js';
-import { consensusLabels } from '../inference/consensus.js';
-import { mainAuxDistillation } from '../losses/distillation.js';
-import { mainAuxLoss } from '../losses/segmentation.js';
-import { cat, Generator, noGrad, tidy, type Tensor } from '../tensor/index.js';
+import { tidy, type Tensor } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
 import { centroidFile } from './centroids.js';
 import { openDataset } from './datasets.js';
 import { evaluateModel } from './evaluate.js';
 import { predictionAt } from './pictures.js';
-import { createModel, forward, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
+import { createModel, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
+import { selfTrainLoss } from './step-losses.js';
 import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';
 import type { StageHooks } from './warm-up.js';
 import { findWeights, loadWeights } from './weights.js';
@@ -54,6 +50,7 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
       ? tidy(() => bank.movingAverageUpdate(group.allgatherRows(m.vectors), group.allgatherRows(m.ids), cfg.centroidMomentum))
       : bank.movingAverageUpdate(m.vectors, m.ids, cfg.centroidMomentum);
   const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
+  const models = { student, teacher, cfg, photometric, bank, updateCentroids };
   const trainer = new Trainer({
     stage: 'self-train',
     cfg,
@@ -76,36 +73,12 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
       const s = uploadBatch(await nextBatch(source, 'labelled'), cfg.device);
       const t = uploadBatch(await nextBatch(target, 'unlabelled'), cfg.device);
       const out = tidy(() => {
-        const n = s.n;
-        const size: [number, number] = [s.labels.shape[1], s.labels.shape[2]];
-        const rng = Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`self-train-${iter}`);
-        const augS = augmentedView(s.images, rng.fork('source'), photometric);
-        const augT = augmentedView(t.images, rng.fork('target'), photometric);
-        const clean = cat([s.images, augS]);
-        const { consensus, mix, teacherOut: tS } = noGrad(() => {
-          const tT = forward(teacher, t.images, cfg, { grad: false });
-          const consensus = consensusLabels(tT.pixelFeatures, bank.centroids, t.pseudo!);
-          const tS = forward(teacher, clean, cfg, { grad: false });
-          const fromTarget = classMeanVectors(tT.pixelFeatures, tT.main.argmax(1), { label: consensus, minPixels: cfg.centroidMinPixels });
-          updateCentroids(fromTarget);
-          const augFeatures = tS.pixelFeatures.narrow(0, n, n);
-          const fromSource = classMeanVectors(augFeatures, tS.main.narrow(0, n, n).argmax(1), { label: s.labels, minPixels: cfg.centroidMinPixels });
-          updateCentroids(fromSource);
-          const gen = new Generator({ seed: rng.fork('mix').nextUint32() });
-          return { consensus, mix: classMix(s.images, s.labels, augT, consensus, gen), teacherOut: tS };
-        });
-        const sClean = forward(student, clean, cfg);
-        const sMix = forward(student, mix.image, cfg);
-        const segS = mainAuxLoss({ main: sClean.main.narrow(0, 0, n), aux: sClean.aux.narrow(0, 0, n) }, s.labels, { average: cfg.ceAverage });
-        const segT = mainAuxLoss({ main: sMix.main, aux: sMix.aux }, mix.label, { average: cfg.ceAverage });
-        const kd = mainAuxDistillation({ main: tS.main, aux: tS.aux }, { main: sClean.main, aux: sClean.aux }, size);
-        const loss = segS.add(segT).add(kd.mul(cfg.distilWeight));
-        const terms = { loss: loss.detach(), seg: segS.detach(), mix: segT.detach(), distil: kd.detach() };
+        const o = selfTrainLoss(models, s, t, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`self-train-${iter}`));
         // What the sample grid shows, kept only on the steps that write one.
         const shown = isPictureStep(cfg, iter)
-          ? [s.images.clone(), s.labels.clone(), sClean.main.narrow(0, 0, n).detach(), t.images.clone(), t.pseudo!.clone(), consensus, mix.image, mix.label, sMix.main.detach()]
+          ? [s.images.clone(), s.labels.clone(), o.logits, t.images.clone(), t.pseudo!.clone(), o.consensus, o.mix.image, o.mix.label, o.mixLogits]
           : undefined;
-        return { loss, terms, shown };
+        return { loss: o.loss, terms: o.terms, shown };
       });
       disposeBatch(s);
       disposeBatch(t);

@@ -6,7 +6,7 @@ import { TwoScaleSampler, type TwoScaleState } from '../data/sampler.js';
 import { distEnv } from '../distributed/env.js';
 import { ProcessGroup } from '../distributed/group.js';
 import { SegModel, type SegOutputs } from '../model/index.js';
-import { autocast, checkDevice, cuda, manualSeed, setNumThreads, type Tensor } from '../tensor/index.js';
+import { autocast, checkDevice, cuda, info, manualSeed, setNumThreads, type Tensor } from '../tensor/index.js';
 
 export function prepareRuntime(cfg: RunConfig): void {
   checkDevice(cfg.device);
@@ -21,13 +21,36 @@ export function prepareRuntime(cfg: RunConfig): void {
 /** This process's place in a distributed run (from the environment), or null when alone. */
 export function joinProcessGroup(cfg: RunConfig): ProcessGroup | null {
   const env = distEnv();
-  return env ? new ProcessGroup(env, cfg.distTimeoutS * 1000) : null;
+  if (!env) return null;
+  // NCCL for the gradients of CUDA training where the addon has it, as PyTorch DDP does.
+  const nccl = cfg.device.startsWith('cuda') && ProcessGroup.backends().includes('nccl');
+  return new ProcessGroup(env, cfg.distTimeoutS * 1000, { nccl });
 }
 
-/** Each rank on its own GPU (cuda:LOCAL_RANK) when the device names none. */
+/**
+ * Each rank on its own GPU (cuda:LOCAL_RANK) when the device names none, and
+ * `--amp auto` settled for that device.
+ */
 export function rankDevice(cfg: RunConfig): RunConfig {
   const env = distEnv();
-  return env && cfg.device === 'cuda' ? { ...cfg, device: `cuda:${env.localRank}` } : cfg;
+  const device = env && cfg.device === 'cuda' ? `cuda:${env.localRank}` : cfg.device;
+  return { ...cfg, device, amp: resolveAmp(cfg.amp, device) };
+}
+
+export type AmpMode = Exclude<RunConfig['amp'], 'auto'>;
+
+/**
+ * What `--amp auto` means on a device: bfloat16 on GPUs that compute in it
+ * natively (compute capability 8.0 and later: A100, H100, RTX 30/40), where it
+ * needs no loss scaling and halves activation memory; float32 elsewhere,
+ * including the CPU, where bfloat16 convolutions are rarely faster.
+ */
+export function resolveAmp(amp: RunConfig['amp'], device: string, devices: { device: string; capability?: string }[] = info().devices): AmpMode {
+  if (amp !== 'auto') return amp;
+  if (!device.startsWith('cuda')) return 'off';
+  const name = device.includes(':') ? device : 'cuda:0';
+  const major = Number.parseInt(devices.find((d) => d.device === name)?.capability?.split('.')[0] ?? '', 10);
+  return Number.isInteger(major) && major >= 8 ? 'bf16' : 'off';
 }
 
 /** A seed for (seed, rank): different samples per rank, deterministic. */
@@ -47,10 +70,17 @@ export function createModel(cfg: RunConfig): SegModel {
   return cfg.channelsLast ? model.channelsLast() : model;
 }
 
+/** The eval-mode forward of pseudo-labelling and evaluation, with the run's --amp and channels-last. */
+export function inferenceForward(cfg: Pick<RunConfig, 'amp' | 'channelsLast' | 'device'>): (model: SegModel, x: Tensor) => SegOutputs {
+  const settled = { ...cfg, amp: resolveAmp(cfg.amp, cfg.device) } as RunConfig;
+  return (model, x) => forward(model, x, settled, { grad: false });
+}
+
 /** Runs the model, under autocast when --amp asks for it; logits come back as float32. */
 export function forward(model: SegModel, input: Tensor, cfg: RunConfig, options: { grad?: boolean } = {}): SegOutputs {
   const x = cfg.channelsLast ? input.contiguous('channelsLast') : input;
   if (cfg.amp === 'off') return model.forward(x, options);
+  if (cfg.amp === 'auto') throw new Error('forward: --amp auto must be settled first (rankDevice)');
   const deviceType = cfg.device.startsWith('cuda') ? 'cuda' : 'cpu';
   const dtype = cfg.amp === 'bf16' ? 'bfloat16' : 'float16';
   const out = autocast({ deviceType, dtype }, () => model.forward(x, options));

@@ -64,7 +64,9 @@ export interface TrainResult {
   bestMiou: number | null;
   bestIteration: number | null;
   lastEvaluation: EvaluationResult | null;
+  /** Stopped before the last step, state saved: by a signal, or by --stop-at (`stoppedAt`). */
   interrupted: boolean;
+  stoppedAt: boolean;
   statePath: string;
 }
 
@@ -263,11 +265,12 @@ export class Trainer {
   async run(): Promise<TrainResult> {
     const { cfg, stage, student, teacher } = this.#s;
     const log = new RunLog(join(cfg.logDir, `${stage}.jsonl`), { append: this.#iteration > 0, enabled: this.#isMain });
-    log.write({ kind: 'start', stage, iteration: this.#iteration, steps: cfg.steps, model: cfg.model, device: cfg.device });
+    log.write({ kind: 'start', stage, iteration: this.#iteration, steps: cfg.steps, model: cfg.model, device: cfg.device, amp: cfg.amp });
     const interrupt = new InterruptFlag();
     const progress = new Progress({ title: stage, total: cfg.steps, start: this.#iteration, enabled: this.#isMain });
     let last: EvaluationResult | null = null;
     let interrupted = false;
+    let stoppedAt = false;
     student.train();
     teacher.train(); // the published code runs the teacher in training mode under no-grad
     try {
@@ -305,10 +308,14 @@ export class Trainer {
         dispose(out);
         this.#s.onStep?.(n);
         if (n % cfg.evalEvery === 0 || n === cfg.steps) last = await this.#evaluate(log, progress);
-        if (this.#stopRequested(interrupt.requested)) {
+        // Every rank takes part in the stop agreement on every step (it is a collective).
+        const signalled = this.#stopRequested(interrupt.requested);
+        if (signalled || (n === cfg.stopAt && n < cfg.steps)) {
           interrupted = true;
+          stoppedAt = !signalled;
           this.#saveState();
-          progress.log(`[${stage}] interrupted at step ${n}; state saved to ${statePath(this.#s.saveDir)} (resume with --resume)`);
+          const why = signalled ? 'interrupted' : 'stopped as --stop-at asked';
+          progress.log(`[${stage}] ${why} at step ${n}; state saved to ${statePath(this.#s.saveDir)} (continue with --resume)`);
           break;
         }
         if (n % cfg.checkpointEvery === 0 || n === cfg.steps) this.#saveState();
@@ -325,6 +332,7 @@ export class Trainer {
       bestIteration: this.#best.iteration,
       lastEvaluation: last,
       interrupted,
+      stoppedAt,
       statePath: statePath(this.#s.saveDir),
     };
   }

@@ -2,18 +2,17 @@
 // symmetric distillation between the student and the EMA teacher on the
 // clean and augmented views.
 import type { RunConfig } from '../config/schema.js';
-import { augmentedView, DIGA_PHOTOMETRIC } from '../augment/photometric.js';
+import { DIGA_PHOTOMETRIC } from '../augment/photometric.js';
 import { Rng } from '../data/random.js';
 import type { TwoScaleState } from '../data/sampler.js';
-import { mainAuxDistillation } from '../losses/distillation.js';
-import { mainAuxLoss } from '../losses/segmentation.js';
 import { loadPretrainedBackbone } from '../model/pretrained.js';
-import { cat, noGrad, tidy } from '../tensor/index.js';
+import { tidy } from '../tensor/index.js';
 import { predictionAt } from './pictures.js';
 import { disposeBatch, uploadBatch } from './batches.js';
 import { openDataset } from './datasets.js';
 import { evaluateModel } from './evaluate.js';
-import { createModel, forward, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
+import { createModel, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
+import { warmupLoss } from './step-losses.js';
 import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';
 
 export interface StageHooks {
@@ -36,6 +35,7 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
   const streams = resumeStreams(record, group);
   const loader = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed, group), state: streams?.labelled as TwoScaleState | undefined });
   const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
+  const models = { student, teacher, cfg, photometric };
   const trainer = new Trainer({
     stage: 'warm-up',
     cfg,
@@ -50,20 +50,11 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
     step: async (iter) => {
       const b = uploadBatch(await nextBatch(loader, 'labelled'), cfg.device);
       const out = tidy(() => {
-        const n = b.n;
-        const size: [number, number] = [b.labels.shape[1], b.labels.shape[2]];
         // Augmentation decisions depend on (seed, step) only, so a resumed run draws the same.
-        const aug = augmentedView(b.images, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`warm-up-aug-${iter}`), photometric);
-        const x = cat([b.images, aug]);
-        const s = forward(student, x, cfg);
-        const t = noGrad(() => forward(teacher, x, cfg, { grad: false }));
-        const seg = mainAuxLoss({ main: s.main.narrow(0, 0, n), aux: s.aux.narrow(0, 0, n) }, b.labels, { average: cfg.ceAverage });
-        const kd = mainAuxDistillation({ main: t.main, aux: t.aux }, { main: s.main, aux: s.aux }, size);
-        const loss = seg.add(kd.mul(cfg.distilWeight));
-        const terms = { loss: loss.detach(), seg: seg.detach(), distil: kd.detach() };
+        const o = warmupLoss(models, b, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`warm-up-aug-${iter}`));
         // What the sample grid shows, kept only on the steps that write one.
-        const shown = isPictureStep(cfg, iter) ? [b.images.clone(), aug, b.labels.clone(), s.main.narrow(0, 0, n).detach()] : undefined;
-        return { loss, terms, shown };
+        const shown = isPictureStep(cfg, iter) ? [b.images.clone(), o.aug, b.labels.clone(), o.logits] : undefined;
+        return { loss: o.loss, terms: o.terms, shown };
       });
       disposeBatch(b);
       const shown = out.shown;

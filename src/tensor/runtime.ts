@@ -1,6 +1,6 @@
 // The runtime: versions, threads, memory, CUDA and autocast.
 import { native } from '../native/binding.js';
-import type { NativeInfo, NativeMemory } from '../native/types.js';
+import type { FlopCount, NativeInfo, NativeMemory } from '../native/types.js';
 import { checkDevice } from './device.js';
 import type { DType } from './dtype.js';
 
@@ -82,4 +82,24 @@ export function autocast<T>(options: AutocastOptions, fn: () => T): T {
   } finally {
     native().setAutocast(deviceType, prev.enabled, prev.dtype);
   }
+}
+
+export type { FlopCount } from '../native/types.js';
+
+/**
+ * Counts the multiply-add FLOPs (2 per MAC) of the convolutions and matrix
+ * products that fn dispatches, forward and backward, on every thread.
+ * Elementwise ops are not counted. Counting slows ops down; time separately.
+ */
+export function countFlops<T>(fn: () => T): { result: T; flops: FlopCount } {
+  native().flopCounterStart();
+  let result: T;
+  try {
+    result = fn();
+    if (result instanceof Promise) throw new TypeError('countFlops() takes a synchronous function');
+  } catch (err) {
+    native().flopCounterStop();
+    throw err;
+  }
+  return { result, flops: native().flopCounterStop() };
 }

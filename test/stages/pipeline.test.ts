@@ -13,6 +13,7 @@ import { runCentroids } from '../../src/stages/centroids.js';
 import { runEvaluate } from '../../src/stages/evaluate-stage.js';
 import { runPseudoLabel } from '../../src/stages/pseudo-label.js';
 import { runSelfTrain } from '../../src/stages/self-train.js';
+import { resolveAmp } from '../../src/stages/setup.js';
 import { runWarmUp } from '../../src/stages/warm-up.js';
 import { memory } from '../../src/tensor/index.js';
 
@@ -140,6 +141,34 @@ describe('speed options', () => {
     }
     expect(losses[1]).toHaveLength(2);
     losses[1].forEach((l, i) => expect(Math.abs(l - losses[0][i]) / losses[0][i]).toBeLessThan(1e-4));
+  });
+
+  test('--amp auto settles to fp32 on the CPU; bf16 autocast trains close to fp32', async () => {
+    const runs: { amp: string; losses: number[] }[] = [];
+    for (const amp of ['auto', 'bf16'] as const) {
+      const cfg = config(`amp-${amp}`, { amp, steps: 2, evalEvery: 2, imageEvery: 0 });
+      await runWarmUp(cfg);
+      const log = readFileSync(join(cfg.logDir, 'warm-up.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      runs.push({ amp: log.find((r) => r.kind === 'start').amp, losses: log.filter((r) => r.kind === 'step').map((r) => r.terms.loss as number) });
+    }
+    expect(runs.map((r) => r.amp)).toEqual(['off', 'bf16']);
+    // bfloat16 keeps 8 mantissa bits: the same losses to within a few per cent, but not bit-equal.
+    runs[1].losses.forEach((l, i) => {
+      const rel = Math.abs(l - runs[0].losses[i]) / runs[0].losses[i];
+      expect(rel).toBeLessThan(0.05);
+      expect(rel).toBeGreaterThan(0);
+    });
+  });
+
+  test('--amp auto picks bf16 only on GPUs with compute capability 8.0 or later', () => {
+    const gpus = [{ device: 'cpu' }, { device: 'cuda:0', capability: '7.5' }, { device: 'cuda:1', capability: '9.0' }];
+    expect(resolveAmp('auto', 'cpu', gpus)).toBe('off');
+    expect(resolveAmp('auto', 'cuda', gpus)).toBe('off');
+    expect(resolveAmp('auto', 'cuda:0', gpus)).toBe('off');
+    expect(resolveAmp('auto', 'cuda:1', gpus)).toBe('bf16');
+    expect(resolveAmp('auto', 'cuda:2', gpus)).toBe('off');
+    expect(resolveAmp('fp16', 'cuda:0', gpus)).toBe('fp16');
+    expect(resolveAmp('bf16', 'cpu', gpus)).toBe('bf16');
   });
 
   test('fp16 needs CUDA and says so', async () => {

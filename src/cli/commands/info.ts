@@ -1,5 +1,6 @@
 // `diga info`: what this installation runs on.
 import type { Command } from 'commander';
+import { ProcessGroup } from '../../distributed/group.js';
 import { info } from '../../tensor/runtime.js';
 import { packageVersion } from '../../version.js';
 
@@ -15,6 +16,8 @@ export interface InfoReport {
   openmp: boolean;
   cudaAvailable: boolean;
   cudnnVersion: number | null;
+  /** c10d backends compiled in: gloo (CPU), nccl (CUDA builds). */
+  distributed: string[];
   devices: Array<{ device: string; name?: string; totalMemory?: number; capability?: string }>;
 }
 
@@ -32,6 +35,7 @@ export function infoReport(): InfoReport {
     openmp: i.openmp,
     cudaAvailable: i.cudaAvailable,
     cudnnVersion: i.cudnnVersion,
+    distributed: ProcessGroup.backends(),
     devices: i.devices,
   };
 }
@@ -46,6 +50,7 @@ export function formatInfo(r: InfoReport): string {
     `libtorch     ${r.libtorch} (${r.build} build)`,
     `BLAS         ${r.blas}`,
     `threads      ${r.threads} intra-op, ${r.interopThreads} inter-op (oneDNN ${r.mkldnn ? 'yes' : 'no'}, OpenMP ${r.openmp ? 'yes' : 'no'})`,
+    `distributed  ${r.distributed.length > 0 ? r.distributed.join(', ') : 'not built (no gloo headers)'}`,
     `CUDA         ${r.cudaAvailable ? 'available' : 'not available'}${r.cudnnVersion ? `, cuDNN ${r.cudnnVersion}` : ''}`,
     'devices',
     ...r.devices.map((d) => `  ${d.device.padEnd(8)} ${d.name ?? 'host CPU'}${d.totalMemory ? `, ${gib(d.totalMemory)}` : ''}${d.capability ? `, compute ${d.capability}` : ''}`),

@@ -17,6 +17,10 @@ const out = (line: string) => {
 const pct = (m: number | null) => (m === null ? 'n/a' : (m * 100).toFixed(2));
 
 function reportTraining(name: string, r: TrainResult, weightDir: string): void {
+  if (r.stoppedAt) {
+    out(`${name} stopped at step ${r.iterations} as --stop-at asked; state in ${r.statePath} (continue with --resume)`);
+    return;
+  }
   if (r.interrupted) {
     out(`${name} interrupted at step ${r.iterations}; state in ${r.statePath} (continue with --resume)`);
     process.exitCode = 130;

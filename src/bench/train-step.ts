@@ -1,0 +1,170 @@
+// The stages' own training steps (src/stages/step-losses.ts), timed on
+// synthetic device batches with the trainer's optimiser and EMA, split into
+// forward (both networks and the losses), backward and update, with the FLOPs
+// of one step counted and the achieved TFLOP/s derived from them.
+import { DIGA_PHOTOMETRIC } from '../augment/photometric.js';
+import { CentroidBank } from '../centroids/bank.js';
+import { resolveConfig } from '../config/load.js';
+import type { RunConfig } from '../config/schema.js';
+import { Rng } from '../data/random.js';
+import { EmaTeacher } from '../optim/ema.js';
+import { GradScaler } from '../optim/grad-scaler.js';
+import { SGD } from '../optim/sgd.js';
+import type { DeviceBatch } from '../stages/batches.js';
+import { createModel, rankDevice } from '../stages/setup.js';
+import { selfTrainLoss, warmupLoss } from '../stages/step-losses.js';
+import { countFlops, cuda, full, keep, manualSeed, memory, noGrad, randint, randn, tidy, type FlopCount, type Tensor } from '../tensor/index.js';
+
+export interface TrainStepCase {
+  stage: 'warm-up' | 'self-train';
+  model: string;
+  height: number;
+  width: number;
+  /** Labelled (and, for self-training, unlabelled) samples per step; the paper uses 3 + 3. */
+  batch: number;
+  amp?: RunConfig['amp'];
+  channelsLast?: boolean;
+  activationCheckpointing?: boolean;
+}
+
+export interface TrainStepResult extends Required<TrainStepCase> {
+  device: string;
+  /** Median seconds per whole step. */
+  stepS: number;
+  /** Median seconds of each part: both forwards and the losses, backward, EMA + SGD. */
+  forwardS: number;
+  backwardS: number;
+  updateS: number;
+  /** FLOPs of one step (convolutions and matrix products, forward and backward). */
+  flops: FlopCount;
+  /** flops.total / stepS. */
+  tflopsPerS: number;
+  peakRssBytes: number;
+  peakDeviceBytes?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function syntheticBatch(n: number, h: number, w: number, device: string, pseudo: boolean): DeviceBatch {
+  return {
+    images: keep(randn([n, 3, h, w], { device })),
+    labels: keep(randint(0, 19, [n, h, w], { device })),
+    pseudo: pseudo ? keep(randint(0, 19, [n, h, w], { device })) : undefined,
+    names: Array.from({ length: n }, (_, i) => `synthetic-${i}`),
+    n,
+  };
+}
+
+export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): TrainStepResult {
+  const full_: Required<TrainStepCase> = { amp: 'auto', channelsLast: false, activationCheckpointing: false, ...c };
+  const cfg = rankDevice(
+    resolveConfig({
+      overrides: { model: c.model, device, amp: full_.amp, channelsLast: full_.channelsLast, activationCheckpointing: full_.activationCheckpointing },
+    }),
+  );
+  manualSeed(0);
+  const student = createModel(cfg).train();
+  const teacher = createModel(cfg).train();
+  const opt = new SGD(student.parameters(), { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
+  const ema = new EmaTeacher(teacher.parameters(), student.parameters(), { maxAlpha: cfg.emaMax });
+  const scaler = cfg.amp === 'fp16' ? new GradScaler() : null;
+  const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
+  const bank = new CentroidBank(19, student.config.pixelChannels, device, { maxCount: cfg.centroidCountCap });
+  tidy(() => bank.loadStateDict({ centroids: randn([19, student.config.pixelChannels], { device }), count: full([19], 100, { device }) }));
+  const s = syntheticBatch(c.batch, c.height, c.width, device, false);
+  const t = syntheticBatch(c.batch, c.height, c.width, device, true);
+  const models = { student, teacher, cfg, photometric, bank, updateCentroids: (m: { vectors: Tensor; ids: Tensor }) => bank.movingAverageUpdate(m.vectors, m.ids, cfg.centroidMomentum) };
+  const sync = () => {
+    if (device.startsWith('cuda')) cuda.synchronize(device);
+  };
+  const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+  const step = (iter: number, times?: number[][]) => {
+    const t0 = now();
+    const loss = tidy(() => {
+      noGrad(() => ema.update(iter));
+      const rng = Rng.fromSeed(0).fork(`bench-${iter}`);
+      return c.stage === 'warm-up' ? warmupLoss(models, s, rng).loss : selfTrainLoss(models, s, t, rng).loss;
+    });
+    sync();
+    const t1 = now();
+    if (scaler) {
+      using scaled = scaler.scaleLoss(loss);
+      scaled.backward();
+    } else {
+      loss.backward();
+    }
+    loss.dispose();
+    sync();
+    const t2 = now();
+    if (scaler) scaler.step(opt, student.parameters());
+    else opt.step();
+    opt.zeroGrad();
+    sync();
+    times?.push([now() - t0, t1 - t0, t2 - t1, now() - t2]);
+  };
+
+  step(0); // warm-up: allocator, cuDNN autotuning
+  if (device.startsWith('cuda')) cuda.resetPeakMemoryStats(device);
+  const times: number[][] = [];
+  for (let i = 1; i <= steps; i++) step(i, times);
+  const { flops } = countFlops(() => step(steps + 1));
+  const stepS = median(times.map((x) => x[0]));
+  const result: TrainStepResult = {
+    ...full_,
+    amp: cfg.amp,
+    device,
+    stepS,
+    forwardS: median(times.map((x) => x[1])),
+    backwardS: median(times.map((x) => x[2])),
+    updateS: median(times.map((x) => x[3])),
+    flops,
+    tflopsPerS: flops.total / stepS / 1e12,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+  if (device.startsWith('cuda')) {
+    const index = device.includes(':') ? device : 'cuda:0';
+    result.peakDeviceBytes = memory().cuda.find((d) => d.device === index)?.peakAllocated;
+  }
+  for (const b of [s, t]) {
+    b.images.dispose();
+    b.labels.dispose();
+    b.pseudo?.dispose();
+  }
+  bank.dispose();
+  opt.dispose();
+  student.dispose();
+  teacher.dispose();
+  return result;
+}
+
+/** CPU-sized cases by default; the paper's configuration (W48, 3 + 3 at 512×1024) on CUDA. */
+export function defaultTrainStepCases(device: string): TrainStepCase[] {
+  if (device.startsWith('cuda')) {
+    const paper = { model: 'hrnet48', height: 512, width: 1024, batch: 3 };
+    return [
+      { stage: 'warm-up', ...paper, amp: 'off' },
+      { stage: 'warm-up', ...paper, amp: 'bf16' },
+      { stage: 'warm-up', ...paper, amp: 'bf16', channelsLast: true },
+      { stage: 'self-train', ...paper, amp: 'off' },
+      { stage: 'self-train', ...paper, amp: 'bf16' },
+      { stage: 'self-train', ...paper, amp: 'bf16', activationCheckpointing: true },
+    ];
+  }
+  return [
+    { stage: 'warm-up', model: 'hrnet18-small', height: 128, width: 256, batch: 3 },
+    { stage: 'self-train', model: 'hrnet18-small', height: 128, width: 256, batch: 3 },
+    { stage: 'warm-up', model: 'hrnet18', height: 256, width: 512, batch: 1, amp: 'off' },
+    { stage: 'warm-up', model: 'hrnet18', height: 256, width: 512, batch: 1, amp: 'bf16' },
+  ];
+}
+
+export function benchTrainSteps(device = 'cpu', cases = defaultTrainStepCases(device)): TrainStepResult[] {
+  return cases.map((c) => {
+    process.stderr.write(`[bench] train step ${c.stage} ${c.model} ${c.batch}×${c.height}×${c.width} amp ${c.amp ?? 'auto'}\n`);
+    return benchTrainStep(c, device);
+  });
+}

@@ -1,0 +1,104 @@
+// The losses of one warm-up step and one self-training step, on batches
+// already on the device. The stages and the step benchmark both call these,
+// so what `npm run bench` times is exactly what training runs.
+// Call them inside tidy(): every tensor they make but do not return is freed there.
+import { augmentedView, type PhotometricConfig } from '../augment/photometric.js';
+import { classMix } from '../augment/classmix.js';
+import type { CentroidBank } from '../centroids/bank.js';
+import { classMeanVectors } from '../centroids/class-means.js';
+import type { RunConfig } from '../config/schema.js';
+import type { Rng } from '../data/random.js';
+import { consensusLabels } from '../inference/consensus.js';
+import { mainAuxDistillation } from '../losses/distillation.js';
+import { mainAuxLoss } from '../losses/segmentation.js';
+import type { SegModel } from '../model/index.js';
+import { cat, Generator, noGrad, type Tensor } from '../tensor/index.js';
+import type { DeviceBatch } from './batches.js';
+import { forward } from './setup.js';
+
+export interface StepModels {
+  student: SegModel;
+  teacher: SegModel;
+  cfg: RunConfig;
+  photometric: PhotometricConfig;
+}
+
+export interface WarmupStepOutput {
+  loss: Tensor;
+  terms: { loss: Tensor; seg: Tensor; distil: Tensor };
+  /** The augmented view and the student's clean-half logits, for sample grids. */
+  aug: Tensor;
+  logits: Tensor;
+}
+
+/** Spec §5.1: supervised loss on the clean half plus symmetric distillation on [clean; augmented]. */
+export function warmupLoss(m: StepModels, b: DeviceBatch, rng: Rng): WarmupStepOutput {
+  const { cfg } = m;
+  const n = b.n;
+  const size: [number, number] = [b.labels.shape[1], b.labels.shape[2]];
+  const aug = augmentedView(b.images, rng, m.photometric);
+  const x = cat([b.images, aug]);
+  const s = forward(m.student, x, cfg);
+  const t = noGrad(() => forward(m.teacher, x, cfg, { grad: false }));
+  const seg = mainAuxLoss({ main: s.main.narrow(0, 0, n), aux: s.aux.narrow(0, 0, n) }, b.labels, { average: cfg.ceAverage });
+  const kd = mainAuxDistillation({ main: t.main, aux: t.aux }, { main: s.main, aux: s.aux }, size);
+  const loss = seg.add(kd.mul(cfg.distilWeight));
+  return { loss, terms: { loss: loss.detach(), seg: seg.detach(), distil: kd.detach() }, aug, logits: s.main.narrow(0, 0, n).detach() };
+}
+
+export interface SelfTrainModels extends StepModels {
+  bank: CentroidBank;
+  /** Applies one set of class-mean vectors to the bank (all ranks' vectors, in a distributed run). */
+  updateCentroids: (m: { vectors: Tensor; ids: Tensor }) => void;
+}
+
+export interface SelfTrainStepOutput {
+  loss: Tensor;
+  terms: { loss: Tensor; seg: Tensor; mix: Tensor; distil: Tensor };
+  consensus: Tensor;
+  mix: { image: Tensor; label: Tensor };
+  /** The student's logits on the clean labelled half and on the mixed images. */
+  logits: Tensor;
+  mixLogits: Tensor;
+}
+
+/**
+ * Spec §5.4: consensus pseudo-labels from the teacher and the centroids, the
+ * centroids' moving averages from target and source class means, ClassMix of
+ * source regions into the augmented target, and the three losses.
+ */
+export function selfTrainLoss(m: SelfTrainModels, s: DeviceBatch, t: DeviceBatch, rng: Rng): SelfTrainStepOutput {
+  const { cfg } = m;
+  if (!t.pseudo) throw new Error('self-training needs pseudo-labels for the unlabelled batch');
+  const n = s.n;
+  const size: [number, number] = [s.labels.shape[1], s.labels.shape[2]];
+  const augS = augmentedView(s.images, rng.fork('source'), m.photometric);
+  const augT = augmentedView(t.images, rng.fork('target'), m.photometric);
+  const clean = cat([s.images, augS]);
+  const { consensus, mix, teacherOut: tS } = noGrad(() => {
+    const tT = forward(m.teacher, t.images, cfg, { grad: false });
+    const consensus = consensusLabels(tT.pixelFeatures, m.bank.centroids, t.pseudo!);
+    const tS = forward(m.teacher, clean, cfg, { grad: false });
+    const fromTarget = classMeanVectors(tT.pixelFeatures, tT.main.argmax(1), { label: consensus, minPixels: cfg.centroidMinPixels });
+    m.updateCentroids(fromTarget);
+    const augFeatures = tS.pixelFeatures.narrow(0, n, n);
+    const fromSource = classMeanVectors(augFeatures, tS.main.narrow(0, n, n).argmax(1), { label: s.labels, minPixels: cfg.centroidMinPixels });
+    m.updateCentroids(fromSource);
+    const gen = new Generator({ seed: rng.fork('mix').nextUint32() });
+    return { consensus, mix: classMix(s.images, s.labels, augT, consensus, gen), teacherOut: tS };
+  });
+  const sClean = forward(m.student, clean, cfg);
+  const sMix = forward(m.student, mix.image, cfg);
+  const segS = mainAuxLoss({ main: sClean.main.narrow(0, 0, n), aux: sClean.aux.narrow(0, 0, n) }, s.labels, { average: cfg.ceAverage });
+  const segT = mainAuxLoss({ main: sMix.main, aux: sMix.aux }, mix.label, { average: cfg.ceAverage });
+  const kd = mainAuxDistillation({ main: tS.main, aux: tS.aux }, { main: sClean.main, aux: sClean.aux }, size);
+  const loss = segS.add(segT).add(kd.mul(cfg.distilWeight));
+  return {
+    loss,
+    terms: { loss: loss.detach(), seg: segS.detach(), mix: segT.detach(), distil: kd.detach() },
+    consensus,
+    mix,
+    logits: sClean.main.narrow(0, 0, n).detach(),
+    mixLogits: sMix.main.detach(),
+  };
+}
