@@ -9,12 +9,18 @@ log() { printf '[bootstrap] %s\n' "$*"; }
 
 # ---- system packages --------------------------------------------------------
 # libtorch comes from Debian unless LIBTORCH points at another one (e.g. CUDA).
+# "a|b": either package will do (Debian 13's CUDA builds stand in for the CPU
+# ones); the first is installed when neither is there.
 pkgs=(cmake g++ libopenblas0-pthread)
-[ -n "${LIBTORCH:-}" ] || pkgs+=(libtorch-dev libgloo-dev)
+[ -n "${LIBTORCH:-}" ] || pkgs+=("libtorch-dev|libtorch-cuda-dev" "libgloo-dev|libgloo-cuda-dev")
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 if command -v dpkg >/dev/null 2>&1; then
   missing=()
-  for p in "${pkgs[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  for alternatives in "${pkgs[@]}"; do
+    found=
+    IFS='|' read -ra names <<<"$alternatives"
+    for p in "${names[@]}"; do installed "$p" && found=1 && break; done
+    [ -n "$found" ] || missing+=("${names[0]}")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
     cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"

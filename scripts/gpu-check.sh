@@ -21,5 +21,5 @@ export DIGA_ADDON="$PWD/build-cuda/Release/diga.node"
 npx tsc -p tsconfig.build.json
 node bin/diga.js info --json | tee "$out/info.json"
 npx vitest run 2>&1 | tee "$out/tests.log" | tail -5
-node --expose-gc dist/bench/main.js --device cuda --only ops,model --out "$out" > "$out/bench.json"
+node --expose-gc dist/bench/main.js --device cuda --only ops,model,train,evaluation,memory --out "$out" > "$out/bench.json"
 echo "gpu-check: results in $out"

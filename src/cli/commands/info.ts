@@ -51,7 +51,7 @@ export function formatInfo(r: InfoReport): string {
     `BLAS         ${r.blas}`,
     `threads      ${r.threads} intra-op, ${r.interopThreads} inter-op (oneDNN ${r.mkldnn ? 'yes' : 'no'}, OpenMP ${r.openmp ? 'yes' : 'no'})`,
     `distributed  ${r.distributed.length > 0 ? r.distributed.join(', ') : 'not built (no gloo headers)'}`,
-    `CUDA         ${r.cudaAvailable ? 'available' : 'not available'}${r.cudnnVersion ? `, cuDNN ${r.cudnnVersion}` : ''}`,
+    `CUDA         ${r.cudaAvailable ? 'available' : 'not available'}${r.cudaAvailable && r.cudnnVersion ? `, cuDNN ${r.cudnnVersion}` : ''}`,
     'devices',
     ...r.devices.map((d) => `  ${d.device.padEnd(8)} ${d.name ?? 'host CPU'}${d.totalMemory ? `, ${gib(d.totalMemory)}` : ''}${d.capability ? `, compute ${d.capability}` : ''}`),
   ];
