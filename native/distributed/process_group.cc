@@ -6,6 +6,8 @@
 // timeout passes; a failed or timed-out collective throws.
 #include "distributed/process_group.h"
 
+#include "distributed/grad_reducer.h"
+
 #include "tensor/convert.h"
 #include "tensor/handle.h"
 #include "util/errors.h"
@@ -66,6 +68,9 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
                                           InstanceMethod<&ProcessGroupWrap::Rank>("rank"),
                                           InstanceMethod<&ProcessGroupWrap::Size>("size"),
                                           InstanceMethod<&ProcessGroupWrap::Close>("close"),
+                                          InstanceMethod<&ProcessGroupWrap::AttachGradReducer>("attachGradReducer"),
+                                          InstanceMethod<&ProcessGroupWrap::FinishGradReduction>("finishGradReduction"),
+                                          InstanceMethod<&ProcessGroupWrap::DetachGradReducer>("detachGradReducer"),
                                       });
     exports.Set("ProcessGroup", ctor);
   }
@@ -179,7 +184,43 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
   Napi::Value Rank(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), rank_); }
   Napi::Value Size(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), size_); }
 
+  // attachGradReducer(params, bucketBytes): averages these parameters'
+  // gradients during backward from now on (see grad_reducer.h).
+  Napi::Value AttachGradReducer(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::vector<at::Tensor> params = JsToTensors(env, info[0]);
+    const int64_t bucket = info[1].As<Napi::Number>().Int64Value();
+    if (!gloo_) ThrowError(env, "process group was closed");
+    DIGA_TRY
+    reducer_.reset();
+    reducer_ = std::make_unique<GradReducer>(std::move(params), bucket, size_, [this](at::Tensor& flat) {
+      if (!gloo_) throw std::runtime_error("process group was closed");
+      Collectives& group = nccl_ && flat.is_cuda() ? *nccl_ : *gloo_;
+      std::vector<at::Tensor> one{flat};
+      auto work = group.allreduce(one);
+      return std::function<void()>([work]() { work->wait(); });
+    });
+    return Napi::Number::New(env, static_cast<double>(reducer_->NumBuckets()));
+    DIGA_CATCH(env)
+  }
+
+  // finishGradReduction() -> buckets that started during backward.
+  Napi::Value FinishGradReduction(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!reducer_) ThrowError(env, "finishGradReduction: no gradient reducer attached (attachGradReducer first)");
+    DIGA_TRY
+    reducer_->Finish();
+    return Napi::Number::New(env, static_cast<double>(reducer_->OverlappedLastStep()));
+    DIGA_CATCH(env)
+  }
+
+  Napi::Value DetachGradReducer(const Napi::CallbackInfo& info) {
+    reducer_.reset();
+    return info.Env().Undefined();
+  }
+
   Napi::Value Close(const Napi::CallbackInfo& info) {
+    reducer_.reset();
     nccl_.reset();
     gloo_.reset();
     return info.Env().Undefined();
@@ -189,6 +230,7 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
   int size_ = 1;
   c10::intrusive_ptr<Collectives> gloo_;
   c10::intrusive_ptr<Collectives> nccl_;
+  std::unique_ptr<GradReducer> reducer_;
 };
 
 }  // namespace

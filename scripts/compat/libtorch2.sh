@@ -40,8 +40,6 @@ for m in proc sys dev; do
   fi
 done
 cp /etc/resolv.conf "$root/etc/resolv.conf"
-# Extra certificate authorities of this machine (proxies), for apt and npm inside.
-cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
 
 in_root() { chroot "$root" env DEBIAN_FRONTEND=noninteractive NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt "$@"; }
 
@@ -68,9 +66,14 @@ EOF
   fi
 fi
 say "installing ${pkgs[*]} (first run: several minutes)"
-in_root update-ca-certificates >/dev/null 2>&1 || true
 in_root apt-get update -q >/dev/null
 in_root apt-get install -y -q --no-install-recommends "${base[@]}" "${pkgs[@]}" >/dev/null
+# This machine's extra certificate authorities (a proxy's, say), for npm inside.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  in_root update-ca-certificates >/dev/null 2>&1
+fi
 
 ld_path=""
 if [ "$variant" = cuda ]; then
@@ -91,4 +94,4 @@ mkdir -p "$root/root/diga"
 rm -rf "$root/root/diga/build" "$root/root/diga/dist"
 
 say "building the addon and running the tests against libtorch $(in_root dpkg-query -W -f='${Version}' "${pkgs[0]}")"
-in_root env LD_LIBRARY_PATH="$ld_path" bash -c 'cd /root/diga && npm ci --no-audit --no-fund >/dev/null && npx cmake-js compile --out build 2>&1 | grep -E "^-- diga|error|Built target" && npx tsc -p tsconfig.build.json && node bin/diga.js info && npx vitest run'
+in_root env LD_LIBRARY_PATH="$ld_path" bash -c 'cd /root/diga && npm ci --ignore-scripts --no-audit --no-fund >/dev/null && npx cmake-js compile --out build --parallel "$(nproc)" 2>&1 | grep -E "^-- diga|error|Built target" && npx tsc -p tsconfig.build.json && node bin/diga.js info && npx vitest run'

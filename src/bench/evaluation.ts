@@ -17,6 +17,8 @@ export interface EvalBenchCase {
   /** Scales as [height, width] pairs; the paper uses full size and half size. */
   scales: [number, number][];
   images: number;
+  /** Images per forward (--eval-batch); default 1. */
+  batch?: number;
 }
 
 export interface EvalBenchResult extends EvalBenchCase {
@@ -30,7 +32,7 @@ export async function benchEvaluation(c: EvalBenchCase, device = 'cpu'): Promise
   try {
     const summary = await generateDataset({ out: temp, train: 1, val: c.images, height: c.height, width: c.width, seed: 0 });
     const dataset = await CityscapesDataset.open({ root: temp, split: 'val', imageList: summary.lists.val!.images, labelList: summary.lists.val!.labels });
-    const cfg = rankDevice(resolveConfig({ overrides: { model: c.model, device, evalScales: c.scales, evalLimit: 0 } }));
+    const cfg = rankDevice(resolveConfig({ overrides: { model: c.model, device, evalScales: c.scales, evalLimit: 0, evalBatch: c.batch ?? 1 } }));
     const model = new SegModel(c.model).to(device);
     try {
       await evaluateModel(model, dataset, { ...cfg, evalLimit: 1 }); // allocator and autotuning warm-up
@@ -46,7 +48,8 @@ export async function benchEvaluation(c: EvalBenchCase, device = 'cpu'): Promise
 
 export function defaultEvalCases(device: string): EvalBenchCase[] {
   if (device.startsWith('cuda')) {
-    return [{ model: 'hrnet48', height: 1024, width: 2048, scales: [[1024, 2048], [512, 1024]], images: 24 }];
+    const paper = { model: 'hrnet48', height: 1024, width: 2048, scales: [[1024, 2048], [512, 1024]] as [number, number][], images: 24 };
+    return [paper, { ...paper, batch: 4 }];
   }
   return [
     { model: 'hrnet18-small', height: 256, width: 512, scales: [[256, 512], [128, 256]], images: 12 },

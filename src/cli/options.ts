@@ -55,6 +55,7 @@ const FLAGS: Array<[string, keyof RunConfig, Parser | null, string]> = [
   ['--log-every <n>', 'logEvery', int, 'log losses every N steps'],
   ['--image-every <n>', 'imageEvery', int, 'write sample grids every N steps (0: never)'],
   ['--eval-limit <n>', 'evalLimit', int, 'evaluate on the first N val images (0: all)'],
+  ['--eval-batch <n>', 'evalBatch', int, 'images per forward in evaluation and pseudo-labelling (default 1)'],
   ['--seed <n>', 'seed', int, 'random seed'],
   ['--threads <n>', 'threads', int, 'CPU threads (0: all cores)'],
   ['--lr <x>', 'lr', num, 'base learning rate'],

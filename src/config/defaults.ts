@@ -67,6 +67,7 @@ export const PAPER: RunConfig = {
 
   evalScales: [[1024, 2048], [512, 1024]],
   evalLimit: 0,
+  evalBatch: 1,
 
   centroidEpochs: 5,
   centroidMinPixels: 5,

@@ -75,6 +75,7 @@ export const runConfigSchema = z
     // --- evaluation and pseudo-labels (spec §6)
     evalScales: z.array(size).min(1).describe('input sizes fused by max (the first is the output size)'),
     evalLimit: z.number().int().nonnegative().describe('evaluate on the first N val images only (0: all)'),
+    evalBatch: positiveInt.describe('images per forward in evaluation and pseudo-labelling (all of one size)'),
 
     // --- centroids and self-training (spec §5)
     centroidEpochs: positiveInt,

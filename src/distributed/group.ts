@@ -13,6 +13,9 @@ interface NativeGroup {
   allgather(t: TensorHandle): TensorHandle[];
   barrier(): void;
   close(): void;
+  attachGradReducer(params: TensorHandle[], bucketBytes: number): number;
+  finishGradReduction(): number;
+  detachGradReducer(): void;
 }
 
 /** Bytes per gradient bucket: large enough to amortise a collective, small enough to overlap. */
@@ -84,6 +87,26 @@ export class ProcessGroup {
       }
       flush();
     });
+  }
+
+  /**
+   * From now on these parameters' gradients are averaged during backward:
+   * flat buckets whose all-reduce starts as soon as their gradients are
+   * complete, overlapping the rest of backward (PyTorch DDP with a static
+   * graph). The first backward pass learns how many gradients each parameter
+   * receives. Call finishGradients() after every backward. Returns the bucket count.
+   */
+  attachGradients(params: Tensor[], bucketBytes = BUCKET_BYTES): number {
+    return this.#call('attaching the gradient reducer', () => this.#pg.attachGradReducer(params.map((p) => p.handle), bucketBytes));
+  }
+
+  /** After backward: waits for the buckets and leaves the mean in every .grad. Returns how many started during backward. */
+  finishGradients(): number {
+    return this.#call('gradient all-reduce', () => this.#pg.finishGradReduction());
+  }
+
+  detachGradients(): void {
+    this.#pg.detachGradReducer();
   }
 
   /** In place: the tensors take rank 0's values. */

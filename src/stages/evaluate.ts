@@ -21,7 +21,7 @@ export interface EvaluationResult extends SegmentationScores {
 export async function evaluateModel(
   model: SegModel,
   dataset: CityscapesDataset,
-  cfg: Pick<RunConfig, 'device' | 'evalScales' | 'evalLimit' | 'loaderConcurrency'> & Partial<Pick<RunConfig, 'amp' | 'channelsLast'>>,
+  cfg: Pick<RunConfig, 'device' | 'evalScales' | 'evalLimit' | 'loaderConcurrency'> & Partial<Pick<RunConfig, 'amp' | 'channelsLast' | 'evalBatch'>>,
   onImage?: (done: number, total: number) => void,
   group: ProcessGroup | null = null,
 ): Promise<EvaluationResult> {
@@ -32,7 +32,7 @@ export async function evaluateModel(
   // With several ranks each evaluates its share; the confusion matrices are summed.
   const indices = shardIndices(count, group).map((i) => dataset.entries[i].index);
   const confusion = new ConfusionMatrix(19, cfg.device);
-  const loader = createSequentialLoader({ dataset, indices, batchSize: 1, concurrency: cfg.loaderConcurrency, depth: 2 });
+  const loader = createSequentialLoader({ dataset, indices, batchSize: cfg.evalBatch ?? 1, concurrency: cfg.loaderConcurrency, depth: 2 });
   const scales = cfg.evalScales as Size2[];
   // Under the run's --amp and channels-last, as training; plain fp32 when the caller gives neither.
   const run = inferenceForward({ amp: cfg.amp ?? 'off', channelsLast: cfg.channelsLast ?? false, device: cfg.device });

@@ -40,7 +40,7 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
   const confusion = dataset.hasLabels ? new ConfusionMatrix(19, cfg.device) : null;
   // Each rank predicts its share of the images, so every file is written exactly once.
   const indices = shardIndices(dataset.entries.length, group).map((i) => dataset.entries[i].index);
-  const loader = createSequentialLoader({ dataset, indices, batchSize: 1, concurrency: cfg.loaderConcurrency, depth: 2 });
+  const loader = createSequentialLoader({ dataset, indices, batchSize: cfg.evalBatch, concurrency: cfg.loaderConcurrency, depth: 2 });
   const progress = new Progress({ title: 'pseudo-label', total: indices.length, enabled: !group || group.isMain });
   const pending: Promise<void>[] = [];
   let done = 0;

@@ -101,6 +101,7 @@ export class Trainer {
   /** Loss scaling for --amp fp16 (float16 gradients underflow without it). */
   readonly scaler: GradScaler | null;
   #iteration = 0;
+  #reducing = false;
   #best: { miou: number | null; iteration: number | null } = { miou: null, iteration: null };
 
   constructor(setup: TrainerSetup) {
@@ -247,7 +248,7 @@ export class Trainer {
   #averageGradients(): void {
     const group = this.#s.group;
     if (!group) return;
-    tidy(() => group.allreduceMean(this.#s.student.parameters().map((p) => p.grad).filter((g): g is Tensor => g !== null)));
+    group.finishGradients();
   }
 
   /** Whether any rank was asked to stop (so all stop at the same step). */
@@ -273,6 +274,11 @@ export class Trainer {
     let stoppedAt = false;
     student.train();
     teacher.train(); // the published code runs the teacher in training mode under no-grad
+    if (this.#s.group && !this.#reducing) {
+      // Gradients are averaged during backward (the first step learns the graph, see ProcessGroup.attachGradients).
+      this.#s.group.attachGradients(student.parameters());
+      this.#reducing = true;
+    }
     try {
       while (this.#iteration < cfg.steps) {
         const iter = this.#iteration;
@@ -346,6 +352,7 @@ export class Trainer {
 
   /** Frees what the stage trained with: optimiser state, both networks, the loaders. */
   async close(): Promise<void> {
+    if (this.#reducing) this.#s.group?.detachGradients();
     this.optimizer.dispose();
     this.#s.student.dispose();
     this.#s.teacher.dispose();

@@ -77,18 +77,28 @@ describe('backends', () => {
 });
 
 describe.skipIf(!haveBuild)('data-parallel training (2 processes, Gloo)', () => {
-  test('the averaged gradient equals the gradient of the combined batch', async () => {
+  test.each(['grad', 'reducer'])('the averaged gradient equals the gradient of the combined batch (%s)', async (mode) => {
     // Run the two ranks concurrently (each waits for the other in the collectives).
     port += 1;
     const env = (rank: number) => ({ ...process.env, RANK: String(rank), WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), DIGA_NUM_THREADS: '1' });
-    await Promise.all([0, 1].map((r) => run(process.execPath, [worker, 'grad', dir], { env: env(r), timeout: 60_000 })));
+    const outs = await Promise.all([0, 1].map((r) => run(process.execPath, [worker, mode, dir], { env: env(r), timeout: 60_000 })));
+    if (mode === 'reducer') {
+      for (const { stdout } of outs) {
+        const report = JSON.parse(stdout.trim().split('\n').at(-1)!);
+        // Many small buckets; in the second step they start during backward, none in the first.
+        expect(report.buckets).toBeGreaterThan(3);
+        expect(report.overlapped0).toBe(0);
+        expect(report.overlapped1).toBeGreaterThanOrEqual(report.buckets - 1);
+        expect(report.changedGraph).toMatch(/received 2 gradient accumulation\(s\) in this step and 1 in the first/);
+      }
+    }
     manualSeed(0);
     const model = new SegModel('tiny').eval();
     const x = randn([4, 3, 64, 128]);
     model.forward(x).main.mean().backward();
     const params = model.namedParameters();
     for (const rank of [0, 1]) {
-      const got = readStateDict(join(dir, `rank${rank}.safetensors`));
+      const got = readStateDict(join(dir, `rank${rank}-${mode}.safetensors`));
       expect(got.size).toBe(3);
       for (const [name, raw] of got) {
         const want = params.get(name)!.grad!.toTypedArray() as Float32Array;
@@ -99,7 +109,7 @@ describe.skipIf(!haveBuild)('data-parallel training (2 processes, Gloo)', () => 
       }
     }
     // Both ranks hold bit-identical averaged gradients.
-    const [a, b] = [0, 1].map((r) => readStateDict(join(dir, `rank${r}.safetensors`)));
+    const [a, b] = [0, 1].map((r) => readStateDict(join(dir, `rank${r}-${mode}.safetensors`)));
     for (const [k, v] of a) expect(v.data.equals(b.get(k)!.data), k).toBe(true);
   });
 

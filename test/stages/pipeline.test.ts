@@ -107,6 +107,14 @@ describe('the five stages end to end', () => {
     const fromPth = await runEvaluate({ ...cfg, loadWeightDir: published });
     expect(fromPth.weights).toMatch(/student\.pth$/);
     expect(fromPth.miou).toBe(ev.miou);
+
+    // Batched evaluation and pseudo-labelling (eval-mode BatchNorm: samples stay independent).
+    const batched = await runEvaluate({ ...cfg, loadWeightDir: cfg.saveWeightDir, evalBatch: 3 });
+    expect(batched.images).toBe(4);
+    expect(batched.miou!).toBeCloseTo(ev.miou!, 6);
+    const again = await runPseudoLabel({ ...cfg, evalBatch: 4 }, { outDir: join(root, 'pseudo-batched') });
+    expect(again.quality!.miou!).toBeCloseTo(pl.quality!.miou!, 6);
+    expect(readdirSync(join(root, 'pseudo-batched')).sort()).toEqual(pngs.sort());
   });
 
   test('an interrupted warm-up resumes at the same step with the same state', async () => {
