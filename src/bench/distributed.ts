@@ -1,5 +1,6 @@
 // Data-parallel throughput: the same training step in 1 process and in 2
-// processes (each with half the cores), and the all-reduce time per step.
+// processes (each with half the cores), with the gradient all-reduce after
+// backward and overlapped with it, and the all-reduce time left per step.
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -24,5 +25,5 @@ async function processes(n: number, args: string[]): Promise<unknown> {
 
 export async function benchDistributed(model = 'hrnet18-small'): Promise<unknown[]> {
   const args = [model, '6', '128', '256', '3'];
-  return [await processes(1, args), await processes(2, args)];
+  return [await processes(1, args), await processes(2, [...args, 'after']), await processes(2, [...args, 'overlap'])];
 }
