@@ -1,6 +1,6 @@
 // ClassMix across domains (spec §5 stage 4): paste half of the classes of a source image, and
 // its ignored pixels, onto a target image and its labels.
-import { type Generator, noGrad, randperm, stack, type Tensor, tensor, tidy } from '../tensor/index.js';
+import { arange, type Generator, noGrad, rand, type Tensor, tidy, zeros } from '../tensor/index.js';
 
 export interface ClassMixResult {
   /** (B, C, H, W): M·source + (1 − M)·target */
@@ -15,21 +15,33 @@ function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Label values of one source label map pasted onto the target: ⌊n/2⌋ of its n values drawn by `rng`, and always `ignoreIndex`. */
-function chooseValues(labels: Tensor, rng: Generator, ignoreIndex: number): number[] {
-  const present = Array.from(labels.unique().values.cpu().toTypedArray() as BigInt64Array, Number);
-  const order = Array.from(randperm(present.length, { generator: rng, device: rng.device }).cpu().toTypedArray() as BigInt64Array, Number);
-  const chosen = order.slice(0, Math.floor(present.length / 2)).map((i) => present[i]);
-  if (!chosen.includes(ignoreIndex)) chosen.push(ignoreIndex);
-  return chosen;
+/**
+ * The pasted-value mask of every sample at once, on the device: label values become slots
+ * 0..numClasses−1, and ignoreIndex (or anything out of range) slot numClasses. Each sample's n
+ * present slots get random keys from `rng`; the ⌊n/2⌋ smallest are kept (a uniform random
+ * half, as a shuffle would give), and the ignore slot always is.
+ */
+function chosenMask(labels: Tensor, rng: Generator, ignoreIndex: number, numClasses: number): Tensor {
+  const [B] = labels.shape;
+  const device = labels.device;
+  const valid = labels.ge(0).logicalAnd(labels.lt(numClasses)).logicalAnd(labels.ne(ignoreIndex));
+  const slots = labels.where(valid, numClasses).reshape(B, -1);
+  const S = numClasses + 1;
+  const present = zeros([B, S], { dtype: 'bool', device }).scatter_(1, slots, true);
+  const keys = rand([B, S], { generator: rng, device }).where(present, 2);
+  const rank = keys.sort(1)[1].sort(1)[1]; // each slot's place in key order
+  const half = present.sum(1, true).div(2, 'floor');
+  const chosen = present.logicalAnd(rank.lt(half)).logicalOr(arange(S, undefined, 1, { device }).eq(numClasses));
+  return chosen.gather(1, slots).reshape(labels.shape);
 }
 
 /**
  * Mixes `source` (B, C, H, W) with labels (B, H, W) into `target` (same shapes; in DiGA the
- * augmented unlabelled images and their consensus labels). Per sample, the n label values
- * present in the source (ignoreIndex counts as one) are shuffled by `rng` and the first ⌊n/2⌋
- * kept, plus ignoreIndex; the mask covers exactly the source pixels with a kept value. Reads
- * each sample's label values back from the device (a few numbers). No gradient is recorded.
+ * augmented unlabelled images and their consensus labels). Per sample, a uniformly random ⌊n/2⌋
+ * of the n label values present in the source (ignoreIndex counts as one) are kept, plus
+ * ignoreIndex; the mask covers exactly the source pixels with a kept value. Values outside
+ * [0, numClasses) count as ignoreIndex. Everything stays on the device (nothing is read back).
+ * No gradient is recorded.
  */
 export function classMix(
   source: Tensor,
@@ -38,6 +50,7 @@ export function classMix(
   targetLabels: Tensor,
   rng: Generator,
   ignoreIndex = 255,
+  numClasses = 19,
 ): ClassMixResult {
   const s = source.shape;
   if (s.length !== 4) throw new TypeError(`classMix: source must be (B, C, H, W), got shape [${s.join(', ')}]`);
@@ -50,13 +63,7 @@ export function classMix(
     tidy(() => {
       const device = source.device;
       const srcLabels = sourceLabels.to({ device, dtype: 'int64' });
-      const masks: Tensor[] = [];
-      for (let b = 0; b < s[0]; b++) {
-        const labels = srcLabels.select(0, b);
-        const chosen = tensor(chooseValues(labels, rng, ignoreIndex), { dtype: 'int64', device });
-        masks.push(labels.unsqueeze(-1).eq(chosen).any(-1));
-      }
-      const mask = stack(masks);
+      const mask = chosenMask(srcLabels, rng, ignoreIndex, numClasses);
       return {
         image: source.where(mask.unsqueeze(1), target.to({ device, dtype: source.dtype })),
         label: srcLabels.where(mask, targetLabels.to({ device, dtype: 'int64' })),

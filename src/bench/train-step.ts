@@ -4,6 +4,7 @@
 // of one step counted and the achieved TFLOP/s derived from them.
 import { DIGA_PHOTOMETRIC } from '../augment/photometric.js';
 import { CentroidBank } from '../centroids/bank.js';
+import type { DenseClassMeans } from '../centroids/class-means.js';
 import { resolveConfig } from '../config/load.js';
 import type { RunConfig } from '../config/schema.js';
 import { Rng } from '../data/random.js';
@@ -76,7 +77,7 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
   tidy(() => bank.loadStateDict({ centroids: randn([19, student.config.pixelChannels], { device }), count: full([19], 100, { device }) }));
   const s = syntheticBatch(c.batch, c.height, c.width, device, false);
   const t = syntheticBatch(c.batch, c.height, c.width, device, true);
-  const models = { student, teacher, cfg, photometric, bank, updateCentroids: (m: { vectors: Tensor; ids: Tensor }) => bank.movingAverageUpdate(m.vectors, m.ids, cfg.centroidMomentum) };
+  const models = { student, teacher, cfg, photometric, bank, updateCentroids: (m: DenseClassMeans) => bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum) };
   const sync = () => {
     if (device.startsWith('cuda')) cuda.synchronize(device);
   };

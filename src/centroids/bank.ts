@@ -76,6 +76,35 @@ export class CentroidBank {
     this.apply(vectors, ids, 'CentroidBank.movingAverageUpdate', (c, v) => c.mul(1 - momentum).add(v.mul(momentum)));
   }
 
+  /**
+   * movingAverageUpdate for dense class means (B, N, C) with their keep mask (B, N), as
+   * classMeansDense gives them: the same updates in the same order (sample by sample, and
+   * each class at most once per sample), without reading anything back from the device.
+   */
+  movingAverageUpdateDense(means: Tensor, keep: Tensor, momentum = 1e-4): void {
+    const who = 'CentroidBank.movingAverageUpdateDense';
+    if (!Number.isFinite(momentum) || momentum < 0 || momentum > 1) throw new RangeError(`${who}: momentum must be in [0, 1], got ${momentum}`);
+    const ms = means.shape;
+    if (ms.length !== 3 || ms[1] !== this.numClasses || ms[2] !== this.dim) {
+      throw new TypeError(`${who}: means must be (B, ${this.numClasses}, ${this.dim}), got shape [${ms.join(', ')}]`);
+    }
+    if (keep.ndim !== 2 || keep.shape[0] !== ms[0] || keep.shape[1] !== ms[1]) {
+      throw new TypeError(`${who}: keep must be (${ms[0]}, ${ms[1]}), got shape [${keep.shape.join(', ')}]`);
+    }
+    noGrad(() =>
+      tidy(() => {
+        const m = means.to({ device: this.device, dtype: 'float32' });
+        const k = keep.to({ device: this.device, dtype: 'bool' });
+        for (let b = 0; b < ms[0]; b++) {
+          const kb = k.select(0, b);
+          const updated = this.#centroids.mul(1 - momentum).add(m.select(0, b).mul(momentum));
+          this.#centroids.copy_(updated.where(kb.unsqueeze(1), this.#centroids));
+          this.#count.copy_(this.#count.add(1).clamp(null, this.maxCount).where(kb, this.#count));
+        }
+      }),
+    );
+  }
+
   private apply(vectors: Tensor, ids: Tensor, who: string, step: (c: Tensor, v: Tensor, n: Tensor) => Tensor): void {
     const vs = vectors.shape;
     if (vs.length !== 2 || vs[1] !== this.dim) throw new TypeError(`${who}: vectors must be (K, ${this.dim}), got shape [${vs.join(', ')}]`);

@@ -15,6 +15,14 @@ export interface ClassMeanOptions {
   numClasses?: number;
 }
 
+/** Every (sample, class) mean, kept or not: fixed shapes, so computing them never waits on the device. */
+export interface DenseClassMeans {
+  /** (B, N, C): mean feature of class n in sample b (0 where the mask is empty). */
+  means: Tensor;
+  /** (B, N) bool: the mask had at least minPixels pixels. */
+  keep: Tensor;
+}
+
 export interface ClassMeans {
   /** (K, C): one row per (sample, class) kept, samples in order, classes ascending within a sample. */
   vectors: Tensor;
@@ -34,10 +42,10 @@ function labelAtFeatureSize(label: Tensor, batch: number, size: [number, number]
 
 /**
  * Class means of `features` (B, C, h, w) over the masks `pred == c` (B, h, w) (and `label == c`
- * with a label). Computed with one batched matmul over one-hot masks; the only wait on the
- * device is for the number K of rows kept. No gradient is recorded.
+ * with a label), for every sample and class, with which ones have enough pixels. One batched
+ * matmul over one-hot masks; no wait on the device. No gradient is recorded.
  */
-export function classMeanVectors(features: Tensor, pred: Tensor, options: ClassMeanOptions = {}): ClassMeans {
+export function classMeansDense(features: Tensor, pred: Tensor, options: ClassMeanOptions = {}): DenseClassMeans {
   const fs = features.shape;
   const ps = pred.shape;
   if (fs.length !== 4) throw new TypeError(`classMeanVectors: features must be (B, C, h, w), got shape [${fs.join(', ')}]`);
@@ -61,12 +69,23 @@ export function classMeanVectors(features: Tensor, pred: Tensor, options: ClassM
       }
       const counts = masks.sum([1, 2]); // (B, N) int64
       const sums = features.reshape(B, C, h * w).bmm(masks.reshape(B, h * w, numClasses).to({ dtype: features.dtype })); // (B, C, N)
-      const means = sums.div(counts.clamp(1).to({ dtype: features.dtype }).unsqueeze(1)).transpose(1, 2); // (B, N, C)
-      const keep = counts.ge(minPixels);
-      return {
-        vectors: means.index([keep]),
-        ids: classIds.expand(B, numClasses).index([keep]),
-      };
+      const means = sums.div(counts.clamp(1).to({ dtype: features.dtype }).unsqueeze(1)).transpose(1, 2).contiguous(); // (B, N, C)
+      return { means, keep: counts.ge(minPixels) };
+    }),
+  );
+}
+
+/**
+ * The kept class means as rows, samples in order and classes ascending within a sample.
+ * Waits on the device for the number K of rows; training uses classMeansDense instead.
+ */
+export function classMeanVectors(features: Tensor, pred: Tensor, options: ClassMeanOptions = {}): ClassMeans {
+  return noGrad(() =>
+    tidy(() => {
+      const { means, keep } = classMeansDense(features, pred, options);
+      const [B, N] = keep.shape;
+      const classIds = arange(N, undefined, 1, { device: features.device });
+      return { vectors: means.index([keep]), ids: classIds.expand(B, N).index([keep]) };
     }),
   );
 }

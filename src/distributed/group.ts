@@ -119,6 +119,11 @@ export class ProcessGroup {
     this.#call('allreduce', () => this.#pg.allreduce(tensors.map((t) => t.handle)));
   }
 
+  /** Every rank's copy of a tensor of the same shape everywhere, in rank order. */
+  allgather(t: Tensor): Tensor[] {
+    return this.#call('allgather', () => this.#pg.allgather(t.handle)).map((handle) => new Tensor(handle));
+  }
+
   /** Every rank's rows (N_r × ...), concatenated in rank order; N_r may differ. */
   allgatherRows(rows: Tensor): Tensor {
     return this.#gatherRows(rows).rows;

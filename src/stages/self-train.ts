@@ -4,6 +4,7 @@
 // ClassMix of source regions into augmented target images.
 import { DIGA_PHOTOMETRIC } from '../augment/photometric.js';
 import { CentroidBank } from '../centroids/bank.js';
+import type { DenseClassMeans } from '../centroids/class-means.js';
 import type { RunConfig } from '../config/schema.js';
 import { Rng } from '../data/random.js';
 import type { TwoScaleState } from '../data/sampler.js';
@@ -45,10 +46,15 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
     state: streams?.target as TwoScaleState | undefined,
   });
   // Every rank applies every rank's class means, in rank order: the centroids stay identical.
-  const updateCentroids = (m: { vectors: Tensor; ids: Tensor }) =>
+  // Fixed shapes (every class of every sample, with a keep mask): no read-back, one gather each.
+  const updateCentroids = (m: DenseClassMeans) =>
     group
-      ? tidy(() => bank.movingAverageUpdate(group.allgatherRows(m.vectors), group.allgatherRows(m.ids), cfg.centroidMomentum))
-      : bank.movingAverageUpdate(m.vectors, m.ids, cfg.centroidMomentum);
+      ? tidy(() => {
+          const means = group.allgather(m.means);
+          const keep = group.allgather(m.keep.to({ dtype: 'uint8' }));
+          means.forEach((mr, r) => bank.movingAverageUpdateDense(mr, keep[r], cfg.centroidMomentum));
+        })
+      : bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum);
   const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
   const models = { student, teacher, cfg, photometric, bank, updateCentroids };
   const trainer = new Trainer({

@@ -5,7 +5,7 @@
 import { augmentedView, type PhotometricConfig } from '../augment/photometric.js';
 import { classMix } from '../augment/classmix.js';
 import type { CentroidBank } from '../centroids/bank.js';
-import { classMeanVectors } from '../centroids/class-means.js';
+import { classMeansDense, type DenseClassMeans } from '../centroids/class-means.js';
 import type { RunConfig } from '../config/schema.js';
 import type { Rng } from '../data/random.js';
 import { consensusLabels } from '../inference/consensus.js';
@@ -48,8 +48,8 @@ export function warmupLoss(m: StepModels, b: DeviceBatch, rng: Rng): WarmupStepO
 
 export interface SelfTrainModels extends StepModels {
   bank: CentroidBank;
-  /** Applies one set of class-mean vectors to the bank (all ranks' vectors, in a distributed run). */
-  updateCentroids: (m: { vectors: Tensor; ids: Tensor }) => void;
+  /** Applies one set of class means to the bank (all ranks' means, in a distributed run). */
+  updateCentroids: (m: DenseClassMeans) => void;
 }
 
 export interface SelfTrainStepOutput {
@@ -79,10 +79,10 @@ export function selfTrainLoss(m: SelfTrainModels, s: DeviceBatch, t: DeviceBatch
     const tT = forward(m.teacher, t.images, cfg, { grad: false });
     const consensus = consensusLabels(tT.pixelFeatures, m.bank.centroids, t.pseudo!);
     const tS = forward(m.teacher, clean, cfg, { grad: false });
-    const fromTarget = classMeanVectors(tT.pixelFeatures, tT.main.argmax(1), { label: consensus, minPixels: cfg.centroidMinPixels });
+    const fromTarget = classMeansDense(tT.pixelFeatures, tT.main.argmax(1), { label: consensus, minPixels: cfg.centroidMinPixels });
     m.updateCentroids(fromTarget);
     const augFeatures = tS.pixelFeatures.narrow(0, n, n);
-    const fromSource = classMeanVectors(augFeatures, tS.main.narrow(0, n, n).argmax(1), { label: s.labels, minPixels: cfg.centroidMinPixels });
+    const fromSource = classMeansDense(augFeatures, tS.main.narrow(0, n, n).argmax(1), { label: s.labels, minPixels: cfg.centroidMinPixels });
     m.updateCentroids(fromSource);
     const gen = new Generator({ seed: rng.fork('mix').nextUint32() });
     return { consensus, mix: classMix(s.images, s.labels, augT, consensus, gen), teacherOut: tS };

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { writeSafetensors } from '../../src/checkpoint/index.js';
 import { CentroidBank } from '../../src/centroids/bank.js';
-import { classMeanVectors } from '../../src/centroids/class-means.js';
+import { classMeansDense, classMeanVectors } from '../../src/centroids/class-means.js';
 import { centroidWeights } from '../../src/centroids/weights.js';
 import { F, memory, tensor, zeros } from '../../src/tensor/index.js';
 import { expectCloseToScale, expectNoLeak, loadReference, numbers } from './helpers.js';
@@ -84,6 +84,24 @@ describe('centroid bank', () => {
     expectCloseToScale(bank.centroids, get('running.after_moving_average'));
     expect(numbers(bank.count)).toEqual(numbers(get('running.count')));
     bank.dispose();
+  });
+
+  test('dense means with a keep mask update the bank exactly as the kept rows do, counts included', () => {
+    const rowWise = new CentroidBank(19, 512);
+    const dense = new CentroidBank(19, 512);
+    for (const bank of [rowWise, dense]) bank.meanUpdate(get('vectors.pred'), get('ids.pred'));
+    const options = { label: get('labels'), minPixels: 40 };
+    const { vectors, ids } = classMeanVectors(get('feat'), pred, options);
+    rowWise.movingAverageUpdate(vectors, ids, 0.3);
+    const { means, keep } = classMeansDense(get('feat'), pred, options);
+    expect(means.shape).toEqual([pred.shape[0], 19, 512]);
+    expect(numbers(keep.sum())[0]).toBe(ids.shape[0]);
+    dense.movingAverageUpdateDense(means, keep, 0.3);
+    expect(dense.centroids.toBuffer().equals(rowWise.centroids.toBuffer())).toBe(true);
+    expect(numbers(dense.count)).toEqual(numbers(rowWise.count));
+    expect(() => dense.movingAverageUpdateDense(means.narrow(1, 0, 18), keep)).toThrow(/means must be \(B, 19, 512\)/);
+    rowWise.dispose();
+    dense.dispose();
   });
 
   test('exact means below the cap, then weight 1/cap; repeated ids in one call apply in order', () => {
