@@ -12,9 +12,9 @@ import { EmaTeacher } from '../optim/ema.js';
 import { GradScaler } from '../optim/grad-scaler.js';
 import { SGD } from '../optim/sgd.js';
 import type { DeviceBatch } from '../stages/batches.js';
-import { createModel, rankDevice } from '../stages/setup.js';
+import { createModel, prepareRuntime, rankDevice } from '../stages/setup.js';
 import { selfTrainLoss, warmupLoss } from '../stages/step-losses.js';
-import { countFlops, cuda, full, keep, manualSeed, memory, noGrad, randint, randn, tidy, type FlopCount, type Tensor } from '../tensor/index.js';
+import { countFlops, cuda, full, keep, manualSeed, memory, noGrad, randint, randn, tidy, type FlopCount } from '../tensor/index.js';
 
 export interface TrainStepCase {
   stage: 'warm-up' | 'self-train';
@@ -66,6 +66,7 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
       overrides: { model: c.model, device, amp: full_.amp, channelsLast: full_.channelsLast, activationCheckpointing: full_.activationCheckpointing },
     }),
   );
+  prepareRuntime(cfg); // cuDNN autotuning as in training
   manualSeed(0);
   const student = createModel(cfg).train();
   const teacher = createModel(cfg).train();

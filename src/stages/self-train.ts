@@ -8,7 +8,7 @@ import type { DenseClassMeans } from '../centroids/class-means.js';
 import type { RunConfig } from '../config/schema.js';
 import { Rng } from '../data/random.js';
 import type { TwoScaleState } from '../data/sampler.js';
-import { tidy, type Tensor } from '../tensor/index.js';
+import { tidy } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
 import { centroidFile } from './centroids.js';
 import { openDataset } from './datasets.js';

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { formatIouTable } from '../../metrics/table.js';
 import { runCentroids } from '../../stages/centroids.js';
-import { evaluationJson, runEvaluate } from '../../stages/evaluate-stage.js';
+import { runEvaluate } from '../../stages/evaluate-stage.js';
 import { runPipeline } from '../../stages/pipeline.js';
 import { runPseudoLabel } from '../../stages/pseudo-label.js';
 import { runSelfTrain } from '../../stages/self-train.js';
