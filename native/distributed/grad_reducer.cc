@@ -85,7 +85,7 @@ void GradReducer::Start(Bucket& b) {
   b.started = true;
 }
 
-void GradReducer::Finish() {
+int64_t GradReducer::Finish() {
   std::unique_lock<std::mutex> lock(mutex_);
   std::string mismatch;
   if (learned_) {
@@ -99,7 +99,7 @@ void GradReducer::Finish() {
     expected_ = received_;  // the first step teaches how many gradients each parameter gets
     learned_ = true;
   }
-  overlapped_last_ = overlapped_;
+  const int64_t overlapped = overlapped_;
   for (; next_ < buckets_.size(); ++next_) {
     if (!buckets_[next_].started) Start(buckets_[next_]);
   }
@@ -140,6 +140,7 @@ void GradReducer::Finish() {
   // order, with the first ready bucket after it, or in Finish().
   if (failure) std::rethrow_exception(failure);
   if (!mismatch.empty()) throw std::runtime_error(mismatch);
+  return overlapped;
 }
 
 }  // namespace diga

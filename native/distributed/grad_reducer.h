@@ -29,11 +29,10 @@ class GradReducer {
   // was accumulated a different number of times than in the first step (a
   // parameter used twice in one graph still accumulates once: autograd sums
   // the paths first; two backward calls per step accumulate twice).
-  void Finish();
+  // Returns how many buckets started during backward.
+  int64_t Finish();
 
   int64_t NumBuckets() const { return static_cast<int64_t>(buckets_.size()); }
-  // Buckets whose all-reduce started before Finish() in the last step.
-  int64_t OverlappedLastStep() const { return overlapped_last_; }
 
  private:
   struct Bucket {
@@ -58,7 +57,7 @@ class GradReducer {
   bool learned_ = false;
   int world_size_;
   AllReduce all_reduce_;
-  int64_t overlapped_ = 0, overlapped_last_ = 0;
+  int64_t overlapped_ = 0;
   std::mutex mutex_;
 };
 

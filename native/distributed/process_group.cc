@@ -117,10 +117,13 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
 
  private:
   // NCCL for CUDA tensors when there is an NCCL group; Gloo for everything else.
+  Collectives& For(const at::Tensor& t) {
+    if (!gloo_) throw std::runtime_error("process group was closed");
+    return nccl_ && t.is_cuda() ? *nccl_ : *gloo_;
+  }
   Collectives& Group(Napi::Env env, const at::Tensor& t) {
     if (!gloo_) ThrowError(env, "process group was closed");
-    if (nccl_ && t.is_cuda()) return *nccl_;
-    return *gloo_;
+    return For(t);
   }
 
   // One collective call works on tensors of one device type.
@@ -194,10 +197,8 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
     DIGA_TRY
     reducer_.reset();
     reducer_ = std::make_unique<GradReducer>(std::move(params), bucket, size_, [this](at::Tensor& flat) {
-      if (!gloo_) throw std::runtime_error("process group was closed");
-      Collectives& group = nccl_ && flat.is_cuda() ? *nccl_ : *gloo_;
       std::vector<at::Tensor> one{flat};
-      auto work = group.allreduce(one);
+      auto work = For(flat).allreduce(one);
       return std::function<void()>([work]() { work->wait(); });
     });
     return Napi::Number::New(env, static_cast<double>(reducer_->NumBuckets()));
@@ -209,8 +210,7 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
     Napi::Env env = info.Env();
     if (!reducer_) ThrowError(env, "finishGradReduction: no gradient reducer attached (attachGradReducer first)");
     DIGA_TRY
-    reducer_->Finish();
-    return Napi::Number::New(env, static_cast<double>(reducer_->OverlappedLastStep()));
+    return Napi::Number::New(env, static_cast<double>(reducer_->Finish()));
     DIGA_CATCH(env)
   }
 

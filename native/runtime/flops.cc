@@ -48,6 +48,15 @@ uint64_t ConvFlops(c10::IntArrayRef in, c10::IntArrayRef weight, c10::IntArrayRe
 
 c10::IntArrayRef Sizes(const c10::IValue& v) { return v.toTensor().sizes(); }
 
+// 2 · (batch ·) m · k · n for the product of inputs first (…, m, k) and first + 1 (…, k, n).
+uint64_t ProductFlops(c10::ArrayRef<const c10::IValue> in, size_t first, size_t dims) {
+  if (in.size() < first + 2 || !in[first].isTensor() || !in[first + 1].isTensor()) return 0;
+  const auto l = Sizes(in[first]);
+  const auto r = Sizes(in[first + 1]);
+  if (l.size() != dims || r.size() != dims) return 0;
+  return static_cast<uint64_t>(2 * Product(l) * r.back());
+}
+
 std::unique_ptr<at::ObserverContext> OnOperator(const at::RecordFunction& fn) {
   const char* name = fn.name();
   if (name == nullptr || std::strncmp(name, "aten::", 6) != 0) return nullptr;
@@ -68,16 +77,14 @@ std::unique_ptr<at::ObserverContext> OnOperator(const at::RecordFunction& fn) {
       const uint64_t one = static_cast<uint64_t>(2 * side[0] * Product(side, 2) * Product(weight));
       const auto mask = in[10].toBoolList();
       gConvBackward += one * ((mask.size() > 0 && mask.get(0)) + (mask.size() > 1 && mask.get(1)));
-    } else if ((std::strcmp(op, "mm") == 0 && in.size() >= 2) || (std::strcmp(op, "addmm") == 0 && in.size() >= 3)) {
-      const size_t a = op[0] == 'a' ? 1 : 0;
-      const auto l = Sizes(in[a]);
-      const auto r = Sizes(in[a + 1]);
-      if (l.size() == 2 && r.size() == 2) gMatmul += static_cast<uint64_t>(2 * l[0] * l[1] * r[1]);
-    } else if ((std::strcmp(op, "bmm") == 0 && in.size() >= 2) || (std::strcmp(op, "baddbmm") == 0 && in.size() >= 3)) {
-      const size_t a = op[0] == 'b' && op[1] == 'a' ? 1 : 0;
-      const auto l = Sizes(in[a]);
-      const auto r = Sizes(in[a + 1]);
-      if (l.size() == 3 && r.size() == 3) gMatmul += static_cast<uint64_t>(2 * l[0] * l[1] * l[2] * r[2]);
+    } else if (std::strcmp(op, "mm") == 0) {
+      gMatmul += ProductFlops(in, 0, 2);
+    } else if (std::strcmp(op, "addmm") == 0) {  // addmm(self, mat1, mat2)
+      gMatmul += ProductFlops(in, 1, 2);
+    } else if (std::strcmp(op, "bmm") == 0) {
+      gMatmul += ProductFlops(in, 0, 3);
+    } else if (std::strcmp(op, "baddbmm") == 0) {  // baddbmm(self, batch1, batch2)
+      gMatmul += ProductFlops(in, 1, 3);
     }
   } catch (const std::exception&) {
     // An overload with unexpected argument types is simply not counted.

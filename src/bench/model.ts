@@ -2,6 +2,7 @@
 // preset and resolution, on one device; peak memory alongside.
 import { SegModel } from '../model/index.js';
 import { cuda, memory, noGrad, randn, tidy } from '../tensor/index.js';
+import { median } from './report.js';
 
 export interface ModelBenchCase {
   model: string;
@@ -29,11 +30,6 @@ export const DEFAULT_CASES: ModelBenchCase[] = [
   { model: 'hrnet18', height: 512, width: 1024, batch: 1 },
   { model: 'hrnet18-small', height: 128, width: 256, batch: 6 },
 ];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function seconds(fn: () => void, device: string): number {
   const t0 = process.hrtime.bigint();

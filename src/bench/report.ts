@@ -38,6 +38,12 @@ export function benchEnvironment(device: string): BenchEnvironment {
   };
 }
 
+/** The middle value (the upper one of an even count): robust to a slow first or last run. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
 /** Writes the report under dir as bench-<timestamp>.json and returns the path. */
 export function writeReport(dir: string, report: object): string {
   mkdirSync(dir, { recursive: true });

@@ -11,6 +11,7 @@ import { SegModel } from '../model/index.js';
 import { packageRoot } from '../native/binding.js';
 import { EmaTeacher } from '../optim/ema.js';
 import { SGD } from '../optim/sgd.js';
+import { median } from './report.js';
 import { cat, manualSeed, noGrad, randint, randn, tidy } from '../tensor/index.js';
 
 export interface StepBenchResult {
@@ -51,8 +52,7 @@ export function benchWarmupStep(preset: string, height: number, width: number, s
     opt.zeroGrad();
     if (i > 0) times.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  times.sort((a, b) => a - b);
-  const result: StepBenchResult = { preset, height, width, oursS: times[Math.floor(times.length / 2)] };
+  const result: StepBenchResult = { preset, height, width, oursS: median(times) };
   opt.dispose();
   student.dispose();
   teacher.dispose();

@@ -11,9 +11,10 @@ import { Rng } from '../data/random.js';
 import { EmaTeacher } from '../optim/ema.js';
 import { GradScaler } from '../optim/grad-scaler.js';
 import { SGD } from '../optim/sgd.js';
-import type { DeviceBatch } from '../stages/batches.js';
+import { disposeBatch, type DeviceBatch } from '../stages/batches.js';
 import { createModel, prepareRuntime, rankDevice } from '../stages/setup.js';
 import { selfTrainLoss, warmupLoss } from '../stages/step-losses.js';
+import { median } from './report.js';
 import { countFlops, cuda, full, keep, manualSeed, memory, noGrad, randint, randn, tidy, type FlopCount } from '../tensor/index.js';
 
 export interface TrainStepCase {
@@ -44,11 +45,6 @@ export interface TrainStepResult extends Required<TrainStepCase> {
   peakDeviceBytes?: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 function syntheticBatch(n: number, h: number, w: number, device: string, pseudo: boolean): DeviceBatch {
   return {
     images: keep(randn([n, 3, h, w], { device })),
@@ -60,10 +56,10 @@ function syntheticBatch(n: number, h: number, w: number, device: string, pseudo:
 }
 
 export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): TrainStepResult {
-  const full_: Required<TrainStepCase> = { amp: 'auto', channelsLast: false, activationCheckpointing: false, ...c };
+  const settled: Required<TrainStepCase> = { amp: 'auto', channelsLast: false, activationCheckpointing: false, ...c };
   const cfg = rankDevice(
     resolveConfig({
-      overrides: { model: c.model, device, amp: full_.amp, channelsLast: full_.channelsLast, activationCheckpointing: full_.activationCheckpointing },
+      overrides: { model: c.model, device, amp: settled.amp, channelsLast: settled.channelsLast, activationCheckpointing: settled.activationCheckpointing },
     }),
   );
   prepareRuntime(cfg); // cuDNN autotuning as in training
@@ -116,7 +112,7 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
   const { flops } = countFlops(() => step(steps + 1));
   const stepS = median(times.map((x) => x[0]));
   const result: TrainStepResult = {
-    ...full_,
+    ...settled,
     amp: cfg.amp,
     device,
     stepS,
@@ -131,11 +127,8 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
     const index = device.includes(':') ? device : 'cuda:0';
     result.peakDeviceBytes = memory().cuda.find((d) => d.device === index)?.peakAllocated;
   }
-  for (const b of [s, t]) {
-    b.images.dispose();
-    b.labels.dispose();
-    b.pseudo?.dispose();
-  }
+  disposeBatch(s);
+  disposeBatch(t);
   bank.dispose();
   opt.dispose();
   student.dispose();

@@ -30,6 +30,10 @@ function roundsOf(ids: Tensor, numClasses: number, who: string): number[][] {
   return rounds;
 }
 
+function checkMomentum(who: string, momentum: number): void {
+  if (!Number.isFinite(momentum) || momentum < 0 || momentum > 1) throw new RangeError(`${who}: momentum must be in [0, 1], got ${momentum}`);
+}
+
 export class CentroidBank {
   readonly numClasses: number;
   readonly dim: number;
@@ -70,9 +74,7 @@ export class CentroidBank {
 
   /** Moving averages, row by row in order: c ← (1 − momentum)·c + momentum·v; count grows as in meanUpdate. */
   movingAverageUpdate(vectors: Tensor, ids: Tensor, momentum = 1e-4): void {
-    if (!Number.isFinite(momentum) || momentum < 0 || momentum > 1) {
-      throw new RangeError(`CentroidBank.movingAverageUpdate: momentum must be in [0, 1], got ${momentum}`);
-    }
+    checkMomentum('CentroidBank.movingAverageUpdate', momentum);
     this.apply(vectors, ids, 'CentroidBank.movingAverageUpdate', (c, v) => c.mul(1 - momentum).add(v.mul(momentum)));
   }
 
@@ -83,7 +85,7 @@ export class CentroidBank {
    */
   movingAverageUpdateDense(means: Tensor, keep: Tensor, momentum = 1e-4): void {
     const who = 'CentroidBank.movingAverageUpdateDense';
-    if (!Number.isFinite(momentum) || momentum < 0 || momentum > 1) throw new RangeError(`${who}: momentum must be in [0, 1], got ${momentum}`);
+    checkMomentum(who, momentum);
     const ms = means.shape;
     if (ms.length !== 3 || ms[1] !== this.numClasses || ms[2] !== this.dim) {
       throw new TypeError(`${who}: means must be (B, ${this.numClasses}, ${this.dim}), got shape [${ms.join(', ')}]`);

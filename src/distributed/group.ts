@@ -134,13 +134,13 @@ export class ProcessGroup {
     return noGrad(() =>
       tidy(() => {
         const count = tensor([rows.shape[0]], { dtype: 'int64' });
-        const counts = this.#call('allgather', () => this.#pg.allgather(count.handle)).map((h) => new Tensor(h).item());
+        const counts = this.allgather(count).map((c) => c.item());
         const most = Math.max(...counts);
         // Nothing anywhere: skip the gather (an empty collective is not allowed).
         if (most === 0) return { rows: rows.clone(), counts };
         const padded = zeros([most, ...rows.shape.slice(1)], { dtype: rows.dtype });
         if (rows.shape[0] > 0) padded.narrow(0, 0, rows.shape[0]).copy_(rows);
-        const parts = this.#call('allgather', () => this.#pg.allgather(padded.handle)).map((h) => new Tensor(h));
+        const parts = this.allgather(padded);
         return { rows: cat(parts.map((t, r) => t.narrow(0, 0, counts[r]))), counts };
       }),
     );

@@ -42,12 +42,13 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
   const indices = shardIndices(dataset.entries.length, group).map((i) => dataset.entries[i].index);
   const loader = createSequentialLoader({ dataset, indices, batchSize: cfg.evalBatch, concurrency: cfg.loaderConcurrency, depth: 2 });
   const progress = new Progress({ title: 'pseudo-label', total: indices.length, enabled: !group || group.isMain });
+  const run = inferenceForward(cfg);
   const pending: Promise<void>[] = [];
   let done = 0;
   try {
     for await (const batch of loader) {
       const b = uploadBatch(batch, cfg.device);
-      const pred = noGrad(() => multiScalePredict(model, b.images, cfg.evalScales as Size2[], [batch.height, batch.width], inferenceForward(cfg)));
+      const pred = noGrad(() => multiScalePredict(model, b.images, cfg.evalScales as Size2[], [batch.height, batch.width], run));
       confusion?.update(pred, b.labels);
       for (let i = 0; i < batch.n; i++) {
         const file = join(outDir, batch.names[i].split('/').pop()!);

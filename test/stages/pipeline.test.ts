@@ -11,6 +11,9 @@ import { generateDataset } from '../../src/data/synthetic/generate.js';
 import { readStateDict, writePth } from '../../src/checkpoint/index.js';
 import { runCentroids } from '../../src/stages/centroids.js';
 import { runEvaluate } from '../../src/stages/evaluate-stage.js';
+import { evaluateModel } from '../../src/stages/evaluate.js';
+import { openDataset } from '../../src/stages/datasets.js';
+import { SegModel } from '../../src/model/index.js';
 import { runPseudoLabel } from '../../src/stages/pseudo-label.js';
 import { runSelfTrain } from '../../src/stages/self-train.js';
 import { resolveAmp } from '../../src/stages/setup.js';
@@ -111,6 +114,12 @@ describe('the five stages end to end', () => {
     // Batched evaluation and pseudo-labelling (eval-mode BatchNorm: samples stay independent).
     const batched = await runEvaluate({ ...cfg, loadWeightDir: cfg.saveWeightDir, evalBatch: 3 });
     expect(batched.images).toBe(4);
+    // The 4 images come in forwards of 3 and 1.
+    const seen: number[] = [];
+    const model = new SegModel(cfg.model);
+    await evaluateModel(model, await openDataset(cfg, 'val'), { ...cfg, evalBatch: 3 }, (done) => seen.push(done));
+    model.dispose();
+    expect(seen).toEqual([3, 4]);
     expect(batched.miou!).toBeCloseTo(ev.miou!, 6);
     const again = await runPseudoLabel({ ...cfg, evalBatch: 4 }, { outDir: join(root, 'pseudo-batched') });
     expect(again.quality!.miou!).toBeCloseTo(pl.quality!.miou!, 6);
