@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     teacher->train();
     auto x = torch::randn({3, 3, h, w});
     auto aug = x * 1.4 - 0.4;
+    auto unlabelled = torch::randn({3, 3, h, w});
     auto labels = torch::randint(0, 19, {3, h, w}, torch::kLong);
     torch::optim::SGD opt(student->parameters(), torch::optim::SGDOptions(1e-3).momentum(0.9).weight_decay(5e-4));
     auto tp = teacher->parameters();
@@ -69,6 +70,8 @@ int main(int argc, char** argv) {
       diga::model::SegOutput t;
       {
         torch::NoGradGuard no_grad;
+        // The published step's unlabelled pass: training-mode student, no grad (moves BatchNorm statistics).
+        student->forward(unlabelled);
         t = teacher->forward(input);
       }
       auto seg = Seg(s.main.narrow(0, 0, 3), labels) + 0.1 * Seg(s.aux.narrow(0, 0, 3), labels);

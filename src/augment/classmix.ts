@@ -1,4 +1,4 @@
-// ClassMix across domains (spec §5 stage 4): paste half of the classes of a source image, and
+// ClassMix across domains (docs/method.md §5 stage 4): paste half of the classes of a source image, and
 // its ignored pixels, onto a target image and its labels.
 import { arange, type Generator, noGrad, rand, type Tensor, tidy, zeros } from '../tensor/index.js';
 

@@ -1,4 +1,4 @@
-// DiGA's "augmented view" (spec §1): aug(x) = β·N(P(x)) + (1 − β)·x, with P a
+// DiGA's "augmented view" (docs/method.md §1): aug(x) = β·N(P(x)) + (1 − β)·x, with P a
 // per-sample random photometric transform and N(t) = (t − 0.5) / 0.5.
 //
 // By default P is applied to the normalised tensor itself, as the published

@@ -31,6 +31,7 @@ export function benchWarmupStep(preset: string, height: number, width: number, s
   const teacher = new SegModel(preset).train();
   const x = randn([3, 3, height, width]);
   const aug = x.mul(1.4).sub(0.4);
+  const unlabelled = randn([3, 3, height, width]);
   const labels = randint(0, 19, [3, height, width]);
   const opt = new SGD(student.parameters(), { lr: 1e-3 });
   const ema = new EmaTeacher(teacher.parameters(), student.parameters());
@@ -41,6 +42,8 @@ export function benchWarmupStep(preset: string, height: number, width: number, s
     const loss = tidy(() => {
       const input = cat([x, aug]);
       const s = student.forward(input);
+      // The published step's unlabelled pass: training-mode student, no grad (moves BatchNorm statistics).
+      noGrad(() => student.forward(unlabelled, { grad: false }));
       const t = noGrad(() => teacher.forward(input, { grad: false }));
       const seg = mainAuxLoss({ main: s.main.narrow(0, 0, 3), aux: s.aux.narrow(0, 0, 3) }, labels);
       const kd = mainAuxDistillation({ main: t.main, aux: t.aux }, { main: s.main, aux: s.aux }, [height, width]);

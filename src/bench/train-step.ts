@@ -85,7 +85,7 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
     const loss = tidy(() => {
       noGrad(() => ema.update(iter));
       const rng = Rng.fromSeed(0).fork(`bench-${iter}`);
-      return c.stage === 'warm-up' ? warmupLoss(models, s, rng).loss : selfTrainLoss(models, s, t, rng).loss;
+      return c.stage === 'warm-up' ? warmupLoss(models, s, rng, cfg.unlabelledBnPass ? t : undefined).loss : selfTrainLoss(models, s, t, rng).loss;
     });
     sync();
     const t1 = now();

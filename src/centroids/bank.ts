@@ -1,6 +1,8 @@
-// The per-class running centroids (spec §5): exact running means while a class has been seen
+// The per-class running centroids (docs/method.md §5): exact running means while a class has been seen
 // fewer than `maxCount` times (stage 3), slow moving averages during self-training (stage 4).
-import { readSafetensors, writeSafetensors } from '../checkpoint/index.js';
+import { readPthTensor, readSafetensors, writePthTensor, writeSafetensors, type RawTensor } from '../checkpoint/index.js';
+import { CheckpointFile } from '../checkpoint/file.js';
+import { detectFormat } from '../checkpoint/format.js';
 import { checkDevice, type Device, fromBuffer, keep, noGrad, Tensor, tensor, tidy, zeros } from '../tensor/index.js';
 
 export interface CentroidBankState {
@@ -158,19 +160,43 @@ export class CentroidBank {
     writeSafetensors(path, tensors, { numClasses: String(this.numClasses), dim: String(this.dim), maxCount: String(this.maxCount) });
   }
 
-  /** A bank from a file written by save(); its shape comes from the file's `centroids` tensor. */
+  /**
+   * Writes the centroids alone as torch.save(tensor) does, the published `feat_centroids`:
+   * `torch.load` returns the (numClasses, dim) float32 tensor.
+   */
+  saveTorch(path: string): void {
+    writePthTensor(path, tidy(() => ({ dtype: 'float32', shape: this.#centroids.shape, data: this.#centroids.cpu().contiguous().toBuffer() })));
+  }
+
+  /**
+   * A bank from a file written by save() (safetensors: centroids and counts) or by
+   * saveTorch() or the published code (a torch.save'd tensor: centroids only, counts zero,
+   * which self-training's moving averages never read). Its shape comes from the file.
+   */
   static load(path: string, device: Device | string = 'cpu', options: { maxCount?: number } = {}): CentroidBank {
-    const { tensors, metadata } = readSafetensors(path);
-    const c = tensors.get('centroids');
-    const n = tensors.get('count');
-    if (c === undefined || n === undefined) {
-      throw new TypeError(`CentroidBank.load: ${path} lacks a "centroids" or "count" tensor; write it with CentroidBank.save`);
+    let c: RawTensor | undefined;
+    let n: RawTensor | undefined;
+    let savedMax = Number.NaN;
+    if (CheckpointFile.use(path, detectFormat) === 'safetensors') {
+      const { tensors, metadata } = readSafetensors(path);
+      c = tensors.get('centroids');
+      n = tensors.get('count');
+      if (c === undefined || n === undefined) {
+        throw new TypeError(`CentroidBank.load: ${path} lacks a "centroids" or "count" tensor; write it with CentroidBank.save`);
+      }
+      savedMax = Number(metadata.maxCount);
+    } else {
+      c = readPthTensor(path);
     }
-    if (c.shape.length !== 2) throw new TypeError(`CentroidBank.load: "centroids" in ${path} has shape [${c.shape.join(', ')}], expected (numClasses, dim)`);
-    const saved = Number(metadata.maxCount);
-    const bank = new CentroidBank(c.shape[0], c.shape[1], device, { maxCount: options.maxCount ?? (Number.isInteger(saved) && saved > 0 ? saved : undefined) });
+    if (c.shape.length !== 2) throw new TypeError(`CentroidBank.load: the centroids in ${path} have shape [${c.shape.join(', ')}], expected (numClasses, dim)`);
+    const bank = new CentroidBank(c.shape[0], c.shape[1], device, { maxCount: options.maxCount ?? (Number.isInteger(savedMax) && savedMax > 0 ? savedMax : undefined) });
     try {
-      tidy(() => bank.loadStateDict({ centroids: fromBuffer(c.data, c.dtype, c.shape, { copy: true }), count: fromBuffer(n.data, n.dtype, n.shape, { copy: true }) }));
+      tidy(() =>
+        bank.loadStateDict({
+          centroids: fromBuffer(c.data, c.dtype, c.shape, { copy: true }).float(),
+          count: n ? fromBuffer(n.data, n.dtype, n.shape, { copy: true }) : zeros([c.shape[0]]),
+        }),
+      );
     } catch (err) {
       bank.dispose();
       throw err;

@@ -1,4 +1,4 @@
-// Per-sample class mean feature vectors (spec §5 stages 3 and 4): for each sample and each
+// Per-sample class mean feature vectors (docs/method.md §5 stages 3 and 4): for each sample and each
 // class with enough pixels in its mask, the mean of the pixel features over that mask.
 import { arange, F, noGrad, type Tensor, tidy } from '../tensor/index.js';
 

@@ -1,4 +1,4 @@
-// How close each pixel feature is to each class centroid (spec §5 stage 4).
+// How close each pixel feature is to each class centroid (docs/method.md §5 stage 4).
 import type { TensorHandle } from '../native/types.js';
 import { F, noGrad, op, Tensor, tidy } from '../tensor/index.js';
 

@@ -10,7 +10,7 @@ import { readSafetensors, writeSafetensors } from './safetensors.js';
 export { writeFileAtomic } from './atomic.js';
 export { CheckpointError } from './errors.js';
 export type { CheckpointFormat } from './format.js';
-export { readPth, readPthObject, writePth } from './pth.js';
+export { readPth, readPthObject, readPthTensor, writePth, writePthTensor } from './pth.js';
 export {
   contiguousStrides,
   DTYPES,

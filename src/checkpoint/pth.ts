@@ -2,7 +2,7 @@ import { writeFileAtomic } from './atomic.js';
 import { asCheckpointErrors, CheckpointError } from './errors.js';
 import { CheckpointFile } from './file.js';
 import { detectFormat } from './format.js';
-import { rawTensorProblem, type RawStateDict } from './raw.js';
+import { isRawTensor, rawTensorProblem, type RawStateDict, type RawTensor } from './raw.js';
 import { readLegacyPth } from './torch/legacy-format.js';
 import { findStateDict } from './torch/state-dict.js';
 import { readZipPth, writeZipPth } from './torch/zip-format.js';
@@ -39,4 +39,19 @@ export function writePth(path: string, tensors: RawStateDict): void {
     if (problem) throw new CheckpointError(path, `cannot write ${path}: tensor "${name}" ${problem}`);
   }
   asCheckpointErrors(path, 'write', () => writeFileAtomic(path, (fd) => writeZipPth(fd, tensors)));
+}
+
+/** Writes one tensor atomically as torch.save(tensor) does, e.g. the published `feat_centroids`. */
+export function writePthTensor(path: string, tensor: RawTensor): void {
+  const problem = rawTensorProblem(tensor);
+  if (problem) throw new CheckpointError(path, `cannot write ${path}: the tensor ${problem}`);
+  asCheckpointErrors(path, 'write', () => writeFileAtomic(path, (fd) => writeZipPth(fd, tensor)));
+}
+
+/** The single tensor saved by torch.save(tensor) (or a one-tensor state dict), e.g. `feat_centroids`. */
+export function readPthTensor(path: string): RawTensor {
+  const value = readPthObject(path);
+  if (isRawTensor(value)) return value;
+  if (value instanceof Map && value.size === 1 && isRawTensor([...value.values()][0])) return [...value.values()][0] as RawTensor;
+  throw new CheckpointError(path, `${path} holds no single tensor (torch.save(tensor) writes one)`);
 }

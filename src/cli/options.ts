@@ -1,11 +1,19 @@
-// The run options every stage command accepts: the published scripts' flags
-// (kebab-case, same meaning) plus diga's own. Flags override the config file,
-// which overrides the preset.
+// The options of each stage command. Each published script's flags keep their
+// published meaning, kebab-cased: the same flag can mean different things in
+// different commands (`--weight-dir` is where warm-up saves and where
+// pseudo-label, centroids and evaluate read; `--data-list-path-city-img` is the
+// unlabelled list in training and the centroid set in `centroids`), so every
+// command has its own table, maps its flags onto the stage-neutral config keys
+// and accepts nothing else. Flags override the config file, which overrides
+// the preset, which overrides the command's published defaults.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { presetNames, resolveConfig } from '../config/load.js';
 import type { PartialRunConfig, RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
 import { launchWorkers, stripLaunchFlags } from '../distributed/launch.js';
+import { packageRoot } from '../native/binding.js';
 
 type Parser = (value: string) => unknown;
 
@@ -24,44 +32,146 @@ const size: Parser = (v) => {
   if (!m) throw new InvalidArgumentError('expected HxW, e.g. 512x1024');
   return [Number(m[1]), Number(m[2])];
 };
+const oneOf =
+  (...choices: string[]): Parser =>
+  (v) => {
+    if (!choices.includes(v)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
+    return v;
+  };
+/** The published `--dump_logs` is an argparse bool; here any value but false/0/no turns it on. */
+const bool: Parser = (v) => !/^(false|0|no|off)$/i.test(v);
 
-/** [flag, config key, parser, help] */
-const FLAGS: Array<[string, keyof RunConfig, Parser | null, string]> = [
-  ['--city-data-path <dir>', 'cityDataPath', null, 'dataset root (leftImg8bit/, gtFine/)'],
-  ['--data-list-path-city-img-gt <file>', 'dataListPathCityImgGt', null, 'labelled images list'],
-  ['--data-list-path-city-lbl-gt <file>', 'dataListPathCityLblGt', null, 'labelled labels list'],
-  ['--data-list-path-city-img <file>', 'dataListPathCityImg', null, 'unlabelled images list'],
-  ['--data-list-path-city-lbl <file>', 'dataListPathCityLbl', null, 'unlabelled labels list'],
-  ['--data-list-path-val-img <file>', 'dataListPathValImg', null, 'validation images list'],
-  ['--data-list-path-val-lbl <file>', 'dataListPathValLbl', null, 'validation labels list'],
-  ['--data-list-path-train-img <file>', 'dataListPathTrainImg', null, 'all training images list'],
-  ['--data-list-path-train-lbl <file>', 'dataListPathTrainLbl', null, 'all training labels list'],
-  ['--weight-dir <dir>', 'weightDir', null, 'where warm-up saves weights'],
-  ['--load-weight-dir <dir>', 'loadWeightDir', null, 'weights to start from'],
-  ['--save-weight-dir <dir>', 'saveWeightDir', null, 'where self-training saves weights'],
-  ['--log-dir <dir>', 'logDir', null, 'JSONL logs and curves'],
-  ['--gen-img-dir <dir>', 'genImgDir', null, 'sample grids'],
-  ['--output-dir <dir>', 'outputDir', null, 'evaluation outputs'],
-  ['--centroid-dir <dir>', 'centroidDir', null, 'class centroids'],
-  ['--pseudo-dir <dir>', 'pseudoDir', null, 'pseudo-labels'],
-  ['--device <device>', 'device', null, 'cpu, cuda or cuda:N'],
-  ['--model <preset>', 'model', null, 'hrnet48 | hrnet32 | hrnet18 | hrnet18-small | tiny'],
-  ['--pretrained <file>', 'pretrained', null, 'ImageNet-pretrained HRNet backbone (.pth)'],
-  ['--steps <n>', 'steps', int, 'training steps'],
-  ['--self-train-steps <n>', 'selfTrainSteps', int, 'self-training steps in `pipeline` (default: --steps)'],
-  ['--eval-every <n>', 'evalEvery', int, 'evaluate every N steps'],
-  ['--checkpoint-every <n>', 'checkpointEvery', int, 'save the training state every N steps'],
-  ['--stop-at <step>', 'stopAt', int, 'stop after this step with the state saved, to continue later with --resume (0: run to the end)'],
-  ['--log-every <n>', 'logEvery', int, 'log losses every N steps'],
-  ['--image-every <n>', 'imageEvery', int, 'write sample grids every N steps (0: never)'],
-  ['--eval-limit <n>', 'evalLimit', int, 'evaluate on the first N val images (0: all)'],
-  ['--eval-batch <n>', 'evalBatch', int, 'images per forward in evaluation and pseudo-labelling (default 1)'],
-  ['--seed <n>', 'seed', int, 'random seed'],
-  ['--threads <n>', 'threads', int, 'CPU threads (0: all cores)'],
-  ['--lr <x>', 'lr', num, 'base learning rate'],
-  ['--crop-size <HxW>', 'cropSize', size, 'training crop'],
-  ['--full-size <HxW>', 'fullSize', size, 'full image size'],
+/** A flag and the config key it sets. */
+interface Flag {
+  flag: string;
+  key: keyof RunConfig;
+  help: string;
+  parse?: Parser;
+  /** Turns the parsed value into the config value (default: as it is). */
+  to?: (value: unknown) => unknown;
+}
+
+const flag = (spec: string, key: keyof RunConfig, help: string, parse?: Parser, to?: Flag['to']): Flag => ({ flag: spec, key, help, parse, to });
+
+const DATA_ROOT = [flag('--city-data-path <dir>', 'cityDataPath', 'the Cityscapes root (leftImg8bit/, gtFine/)')];
+const LABELLED = [
+  flag('--data-list-path-city-img-gt <file>', 'dataListPathCityImgGt', 'labelled images list'),
+  flag('--data-list-path-city-lbl-gt <file>', 'dataListPathCityLblGt', 'their labels list'),
 ];
+const UNLABELLED = [
+  flag('--data-list-path-city-img <file>', 'dataListPathCityImg', 'unlabelled images list'),
+  flag('--data-list-path-city-lbl <file>', 'dataListPathCityLbl', 'their labels list (pictures only; never trained on)'),
+];
+const VAL = [
+  flag('--data-list-path-val-img <file>', 'dataListPathValImg', 'validation images list'),
+  flag('--data-list-path-val-lbl <file>', 'dataListPathValLbl', 'validation labels list'),
+];
+/** pseudolabel_generator.py: the images it labels are the unlabelled set. */
+const TO_LABEL = [
+  flag('--data-list-path-train-img <file>', 'dataListPathCityImg', 'the images to label (default: the unlabelled 1/16 list)'),
+  flag('--data-list-path-train-lbl <file>', 'dataListPathCityLbl', 'their labels list (to report how good the pseudo-labels are)'),
+];
+/** calc_centroids.py: its city lists are all of train (labels never used). */
+const CENTROID_SET = [
+  flag('--data-list-path-city-img <file>', 'dataListPathTrainImg', 'the images centroids are computed on (default: all of train)'),
+  flag('--data-list-path-city-lbl <file>', 'dataListPathTrainLbl', 'their labels list (read, never used)'),
+];
+const PIPELINE_CENTROID_SET = [
+  flag('--data-list-path-centroid-img <file>', 'dataListPathTrainImg', 'the images centroids are computed on (default: all of train)'),
+  flag('--data-list-path-centroid-lbl <file>', 'dataListPathTrainLbl', 'their labels list (read, never used)'),
+];
+const READ_WEIGHTS = [
+  flag('--weight-dir <dir>', 'loadWeightDir', 'the weight folder to read (student.safetensors or the published student.pth)'),
+  flag('--load-weight-dir <dir>', 'loadWeightDir', 'the same as --weight-dir'),
+];
+const SAVE_FORMAT = flag('--save-format <format>', 'saveFormat', "best weights as safetensors, the published code's .pth, or both", oneOf('safetensors', 'pth', 'both'));
+const LOGS = [
+  flag('--log-dir <dir>', 'logDir', 'JSONL log and loss/mIoU curves'),
+  flag('--gen-img-dir <dir>', 'genImgDir', 'sample grids'),
+];
+const CENTROIDS_IN = flag('--centroid-dir <path>', 'centroidDir', 'the feat_centroids file, or the folder holding it');
+const PSEUDO_IN = flag('--pseudo-dir <dir>', 'pseudoDir', 'pseudo-label folder, relative to --city-data-path (or absolute)');
+const PRETRAINED = flag('--pretrained <file>', 'pretrained', 'ImageNet-pretrained HRNet backbone (.pth)');
+const MODEL = [flag('--model <preset>', 'model', 'hrnet48 | hrnet32 | hrnet18 | hrnet18-small | tiny')];
+const RUNTIME = [
+  flag('--device <device>', 'device', 'cpu, cuda or cuda:N'),
+  flag('--threads <n>', 'threads', 'CPU threads (0: all cores)', int),
+];
+const SIZES = [
+  flag('--crop-size <HxW>', 'cropSize', 'training crop', size),
+  flag('--full-size <HxW>', 'fullSize', 'full image size', size),
+];
+const SEED = flag('--seed <n>', 'seed', 'random seed', int);
+const EVAL_BATCH = flag('--eval-batch <n>', 'evalBatch', 'images per forward in evaluation and pseudo-labelling (default 1)', int);
+const EVAL_LIMIT = flag('--eval-limit <n>', 'evalLimit', 'evaluate on the first N val images (0: all)', int);
+const TRAINING = [
+  flag('--steps <n>', 'steps', 'training steps', int),
+  flag('--eval-every <n>', 'evalEvery', 'evaluate every N steps', int),
+  flag('--checkpoint-every <n>', 'checkpointEvery', 'save the training state every N steps', int),
+  flag('--stop-at <step>', 'stopAt', 'stop after this step with the state saved, to continue later with --resume (0: run to the end)', int),
+  flag('--log-every <n>', 'logEvery', 'log losses every N steps', int),
+  flag('--image-every <n>', 'imageEvery', 'write sample grids every N steps (0: never)', int),
+  flag('--lr <x>', 'lr', 'base learning rate', num),
+  SEED,
+  SAVE_FORMAT,
+  EVAL_LIMIT,
+  EVAL_BATCH,
+  ...SIZES,
+];
+
+export type StageCommand = 'warm-up' | 'pseudo-label' | 'centroids' | 'self-train' | 'evaluate' | 'pipeline' | 'demo';
+
+/** Each command's flags, in the order --help lists them. */
+export const COMMAND_FLAGS: Record<StageCommand, Flag[]> = {
+  // train_DiGA_semiseg_warm_up.py
+  'warm-up': [
+    ...DATA_ROOT, ...LABELLED, ...UNLABELLED, ...VAL,
+    flag('--weight-dir <dir>', 'weightDir', 'where the best student/teacher and the training state are saved'),
+    ...LOGS, PRETRAINED, ...MODEL, ...TRAINING, ...RUNTIME,
+  ],
+  // pseudolabel_generator.py
+  'pseudo-label': [
+    ...DATA_ROOT, ...TO_LABEL, ...READ_WEIGHTS,
+    // The published --output-dir is a plain path; pseudoDir is kept absolute so it is not read against the dataset root.
+    flag('--output-dir <dir>', 'pseudoDir', 'where the pseudo-label PNGs are written', undefined, (v) => resolve(String(v))),
+    ...MODEL, EVAL_BATCH, ...RUNTIME,
+  ],
+  // calc_centroids.py
+  centroids: [
+    ...DATA_ROOT, ...CENTROID_SET, ...READ_WEIGHTS,
+    flag('--centroid-dir <dir>', 'centroidDir', 'the folder feat_centroids is written to (or the feat_centroids path itself)'),
+    ...MODEL, ...SIZES, SEED, ...RUNTIME,
+  ],
+  // train_DiGA_semiseg_self_training.py
+  'self-train': [
+    ...DATA_ROOT, ...LABELLED, ...UNLABELLED, ...VAL,
+    flag('--load-weight-dir <dir>', 'loadWeightDir', 'the warm-up (or previous round) weights to start from'),
+    flag('--save-weight-dir <dir>', 'saveWeightDir', 'where the best student/teacher and the training state are saved'),
+    CENTROIDS_IN, PSEUDO_IN, ...LOGS, ...MODEL, ...TRAINING, ...RUNTIME,
+  ],
+  // evaluate_val.py
+  evaluate: [...DATA_ROOT, ...VAL, ...READ_WEIGHTS, ...MODEL, EVAL_LIMIT, EVAL_BATCH, ...RUNTIME],
+  pipeline: [
+    ...DATA_ROOT, ...LABELLED, ...UNLABELLED, ...VAL, ...PIPELINE_CENTROID_SET,
+    flag('--weight-dir <dir>', 'weightDir', 'where warm-up saves its weights'),
+    flag('--save-weight-dir <dir>', 'saveWeightDir', 'where self-training saves (later rounds add -round2, ...)'),
+    flag('--centroid-dir <dir>', 'centroidDir', 'class centroids (one folder per round inside)'),
+    flag('--pseudo-dir <dir>', 'pseudoDir', 'pseudo-labels, relative to --city-data-path (later rounds add -round2, ...)'),
+    ...LOGS, PRETRAINED, ...MODEL, ...TRAINING,
+    flag('--self-train-steps <n>', 'selfTrainSteps', 'self-training steps (default: --steps)', int),
+    ...RUNTIME,
+  ],
+  demo: [...MODEL, ...TRAINING, flag('--self-train-steps <n>', 'selfTrainSteps', 'self-training steps (default: --steps)', int), ...RUNTIME],
+};
+
+/** Where a command's published script's defaults differ from the shared ones (config/defaults.ts). */
+const COMMAND_DEFAULTS: Partial<Record<StageCommand, PartialRunConfig>> = {
+  'self-train': { logDir: 'work_dir/log_DiGA_semiseg_1_16_ST', genImgDir: 'work_dir/generated_imgs_DiGA_semiseg_1_16_ST' },
+  pipeline: { logDir: 'work_dir/log_DiGA_semiseg_1_16', genImgDir: 'work_dir/generated_imgs_DiGA_semiseg_1_16' },
+};
+
+const TRAINS = new Set<StageCommand>(['warm-up', 'self-train', 'pipeline', 'demo']);
+const DISTRIBUTED = new Set<StageCommand>(['warm-up', 'pseudo-label', 'centroids', 'self-train', 'evaluate', 'pipeline']);
 
 export interface RunOptionValues {
   config?: string;
@@ -72,38 +182,56 @@ export interface RunOptionValues {
   [key: string]: unknown;
 }
 
-/** Adds the run options to a stage command. */
-export function addRunOptions(cmd: Command): Command {
-  cmd
-    .option('--config <file>', 'YAML or JSON config (validated; unknown keys are errors)')
-    .addOption(new Option('--preset <name>', 'preset the config starts from').choices(presetNames()))
-    .addOption(new Option('--amp <mode>', 'mixed precision (auto: bf16 on GPUs with compute capability ≥ 8.0, off elsewhere)').choices(['auto', 'off', 'bf16', 'fp16']))
-    .option('--resume', 'continue from the saved training state')
-    .option('--channels-last', 'channels-last weights and inputs')
-    .option('--activation-checkpointing', 'recompute backbone stages in backward (less memory, more compute)')
-    .option('--cuda-device-id <n>', 'the published flag: same as --device cuda:N', int)
-    .option('--nproc-per-node <n>', 'data-parallel worker processes on this machine (one per GPU, or CPU workers)', int)
-    .option('--nnodes <n>', 'machines in a multi-machine run', int)
-    .option('--node-rank <n>', "this machine's index in a multi-machine run", int)
-    .option('--master-addr <host>', 'address of rank 0 for rendezvous')
-    .option('--master-port <port>', 'port of rank 0 for rendezvous', int);
-  for (const [flag, , parser, help] of FLAGS) {
-    if (parser) cmd.option(flag, help, parser as (v: string, p: unknown) => unknown);
-    else cmd.option(flag, help);
+/** Adds `command`'s options to `cmd`. */
+export function addRunOptions(cmd: Command, command: StageCommand): Command {
+  for (const f of COMMAND_FLAGS[command]) {
+    if (f.parse) cmd.option(f.flag, f.help, f.parse as (v: string, p: unknown) => unknown);
+    else cmd.option(f.flag, f.help);
   }
-  return cmd;
+  cmd
+    .option('--cuda-device-id <n>', 'the published flag: same as --device cuda:N', int)
+    .addOption(new Option('--amp <mode>', 'mixed precision (auto: bf16 on GPUs with compute capability ≥ 8.0, off elsewhere)').choices(['auto', 'off', 'bf16', 'fp16']))
+    .option('--channels-last', 'channels-last weights and inputs');
+  if (TRAINS.has(command)) {
+    cmd.option('--activation-checkpointing', 'recompute backbone stages in backward (less memory, more compute)');
+    if (command !== 'demo') cmd.option('--dump-logs [bool]', 'also write what the stage prints to <log-dir>/output.txt (the published flag)', bool);
+  }
+  if (command === 'warm-up' || command === 'self-train') cmd.option('--resume', 'continue from the saved training state');
+  if (command === 'warm-up' || command === 'pipeline' || command === 'demo') {
+    cmd.option('--no-unlabelled-bn-pass', "warm-up: skip the student's no-grad pass over unlabelled images (it moves BatchNorm statistics, as published)");
+  }
+  if (DISTRIBUTED.has(command)) {
+    cmd
+      .option('--nproc-per-node <n>', 'data-parallel worker processes on this machine (one per GPU, or CPU workers)', int)
+      .option('--nnodes <n>', 'machines in a multi-machine run', int)
+      .option('--node-rank <n>', "this machine's index in a multi-machine run", int)
+      .option('--master-addr <host>', 'address of rank 0 for rendezvous')
+      .option('--master-port <port>', 'port of rank 0 for rendezvous', int);
+  }
+  return cmd
+    .option('--config <file>', 'YAML or JSON config (validated; unknown keys are errors)')
+    .addOption(new Option('--preset <name>', 'preset the config starts from').choices(presetNames()));
 }
 
-function camel(flag: string): string {
-  return flag.split(' ')[0].slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
+/** The long name of a flag spec: '--weight-dir <dir>' → '--weight-dir'. */
+const longName = (spec: string) => spec.split(' ')[0];
+/** commander's attribute name for a flag: '--weight-dir' → 'weightDir'. */
+const attribute = (spec: string) => longName(spec).slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** The resolved, validated config for a command's option values. */
-export function runConfigFrom(values: RunOptionValues, defaults: { preset?: string } = {}): RunConfig {
+/** The resolved, validated config for `command`'s option values. */
+export function runConfigFrom(command: StageCommand, values: RunOptionValues, defaults: { preset?: string } = {}): RunConfig {
   const overrides: Record<string, unknown> = {};
-  for (const [flag, key] of FLAGS) {
-    const v = values[camel(flag)];
-    if (v !== undefined) overrides[key] = v;
+  const setBy = new Map<keyof RunConfig, string>();
+  for (const f of COMMAND_FLAGS[command]) {
+    const given = values[attribute(f.flag)];
+    if (given === undefined) continue;
+    const value = f.to ? f.to(given) : given;
+    const other = setBy.get(f.key);
+    if (other !== undefined && JSON.stringify(overrides[f.key]) !== JSON.stringify(value)) {
+      throw new Error(`${other} and ${longName(f.flag)} name the same thing; give one of them`);
+    }
+    overrides[f.key] = value;
+    setBy.set(f.key, longName(f.flag));
   }
   if (values.cudaDeviceId !== undefined) {
     if (values.device !== undefined) throw new Error('give --device or --cuda-device-id, not both');
@@ -113,7 +241,46 @@ export function runConfigFrom(values: RunOptionValues, defaults: { preset?: stri
   if (values.resume) overrides.resume = true;
   if (values.channelsLast) overrides.channelsLast = true;
   if (values.activationCheckpointing) overrides.activationCheckpointing = true;
-  return resolveConfig({ preset: values.preset ?? defaults.preset ?? 'paper', file: values.config, overrides: overrides as PartialRunConfig });
+  if (values.unlabelledBnPass === false) overrides.unlabelledBnPass = false;
+  const cfg = resolveConfig({
+    base: COMMAND_DEFAULTS[command],
+    preset: values.preset ?? defaults.preset ?? 'paper',
+    file: values.config,
+    overrides: overrides as PartialRunConfig,
+  });
+  return checkListFiles(command, cfg, setBy);
+}
+
+const PUBLISHED_LIST = /(?:^|[\\/])util[\\/]loader[\\/]cityscapes_list[\\/](.+)$/;
+
+/**
+ * Every list file the command reads must exist, checked before anything runs. A list given
+ * as the published repository's `./util/loader/cityscapes_list/...` path, where that
+ * repository is not, is read from diga's copy of the same published lists; the published
+ * README's one path with a leading `/util/...` is an error that says what it meant.
+ */
+function checkListFiles(command: StageCommand, cfg: RunConfig, setBy: Map<keyof RunConfig, string>): RunConfig {
+  const keys = new Set(COMMAND_FLAGS[command].map((f) => f.key).filter((k) => k.startsWith('dataListPath')));
+  if (command === 'warm-up' && !cfg.unlabelledBnPass) {
+    keys.delete('dataListPathCityImg');
+    keys.delete('dataListPathCityLbl');
+  }
+  const checked: Record<string, unknown> = { ...cfg };
+  for (const key of keys) {
+    const path = cfg[key] as string;
+    if (existsSync(path)) continue;
+    const where = setBy.get(key) ?? `the list '${key}' (from the preset or config file)`;
+    const tail = PUBLISHED_LIST.exec(path)?.[1];
+    const shipped = tail && join(packageRoot, 'data', 'cityscapes-lists', tail);
+    if (!shipped || !existsSync(shipped)) throw new Error(`${where}: no list file ${path}`);
+    if (isAbsolute(path)) {
+      const relative = `.${path.slice(path.search(/[\\/]util[\\/]loader[\\/]/))}`;
+      throw new Error(`${where}: no list file ${path}; did you mean the relative path ${relative}? (the leading "/" makes it absolute)`);
+    }
+    if (isMainProcess()) process.stderr.write(`${where}: ${path} is not here; reading diga's copy of that published list, ${shipped}\n`);
+    checked[key] = shipped;
+  }
+  return checked as RunConfig;
 }
 
 /**

@@ -1,4 +1,5 @@
-// The paper's recipe (spec §1–§6) and the named presets.
+// The paper's recipe (docs/method.md §1–§6) and the named presets. Folder
+// defaults are the published scripts' own (work_dir/weights_DiGA_semiseg_1_16_*).
 import { join } from 'node:path';
 import { packageRoot } from '../native/binding.js';
 import type { PartialRunConfig, RunConfig } from './schema.js';
@@ -18,14 +19,15 @@ export const PAPER: RunConfig = {
   trainSplit: 'train',
   valSplit: 'val',
 
-  weightDir: 'work_dir/warm-up',
-  loadWeightDir: 'work_dir/warm-up',
-  saveWeightDir: 'work_dir/self-train',
-  logDir: 'work_dir/logs',
-  genImgDir: 'work_dir/images',
-  outputDir: 'work_dir/output',
-  centroidDir: 'work_dir/centroids',
-  pseudoDir: 'work_dir/pseudo-labels',
+  weightDir: 'work_dir/weights_DiGA_semiseg_1_16_warm_up',
+  loadWeightDir: 'work_dir/weights_DiGA_semiseg_1_16_warm_up',
+  saveWeightDir: 'work_dir/weights_DiGA_semiseg_1_16_ST',
+  saveFormat: 'safetensors',
+  logDir: 'work_dir/log_DiGA_semiseg_1_16_warm_up',
+  genImgDir: 'work_dir/generated_imgs_DiGA_semiseg_1_16_warm_up',
+  centroidDir: 'work_dir/class_centroids_1_16',
+  // Relative to cityDataPath: data/cityscapes/pseudo_train_1_16_warm_up.
+  pseudoDir: 'pseudo_train_1_16_warm_up',
 
   device: 'cpu',
   model: 'hrnet48',
@@ -62,6 +64,7 @@ export const PAPER: RunConfig = {
   rescaleMin: 0.7,
   augBeta: 0.4,
   augSpace: 'normalised',
+  unlabelledBnPass: true,
   loaderConcurrency: 4,
   loaderDepth: 4,
 
@@ -103,9 +106,9 @@ export const PRESETS: Record<string, PartialRunConfig> = {
     saveWeightDir: 'work_dir/demo/self-train',
     logDir: 'work_dir/demo/logs',
     genImgDir: 'work_dir/demo/images',
-    outputDir: 'work_dir/demo/output',
     centroidDir: 'work_dir/demo/centroids',
-    pseudoDir: 'work_dir/demo/pseudo-labels',
+    // Inside the dataset folder, as the published pseudo-labels are.
+    pseudoDir: 'pseudo-labels',
     model: 'hrnet18-small',
     steps: 300,
     selfTrainSteps: 120,

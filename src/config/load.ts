@@ -44,9 +44,12 @@ export function readConfigFile(path: string): PartialRunConfig {
   return parsed.data;
 }
 
-/** preset, then file, then overrides (flags); validated as a whole. */
-export function resolveConfig(layers: { preset?: string; file?: string; overrides?: PartialRunConfig }): RunConfig {
-  const merged: Record<string, unknown> = { ...PAPER };
+/**
+ * The paper's recipe, then `base` (a command's own published defaults), the preset, the
+ * file, and the overrides (flags); validated as a whole.
+ */
+export function resolveConfig(layers: { base?: PartialRunConfig; preset?: string; file?: string; overrides?: PartialRunConfig }): RunConfig {
+  const merged: Record<string, unknown> = { ...PAPER, ...layers.base };
   if (layers.preset) Object.assign(merged, presetConfig(layers.preset));
   if (layers.file) Object.assign(merged, readConfigFile(layers.file));
   if (layers.overrides) {

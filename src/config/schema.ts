@@ -12,24 +12,24 @@ export const runConfigSchema = z
     cityDataPath: z.string().describe('dataset root (leftImg8bit/ and gtFine/ inside)'),
     dataListPathCityImgGt: z.string().describe('labelled images list'),
     dataListPathCityLblGt: z.string().describe('labelled labels list'),
-    dataListPathCityImg: z.string().describe('unlabelled images list'),
-    dataListPathCityLbl: z.string().describe('unlabelled labels list (used only to report pseudo-label quality)'),
+    dataListPathCityImg: z.string().describe('unlabelled images list (also the images pseudo-label labels)'),
+    dataListPathCityLbl: z.string().describe('unlabelled labels list (used only to report pseudo-label quality and in pictures)'),
     dataListPathValImg: z.string().describe('validation images list'),
     dataListPathValLbl: z.string().describe('validation labels list'),
-    dataListPathTrainImg: z.string().describe('all training images (centroid stage)'),
-    dataListPathTrainLbl: z.string().describe('all training labels'),
+    dataListPathTrainImg: z.string().describe('the images the centroid stage reads (all of train)'),
+    dataListPathTrainLbl: z.string().describe('their labels (never used for the centroids)'),
     trainSplit: z.string().describe('the split folder of training images'),
     valSplit: z.string(),
 
     // --- outputs
     weightDir: z.string().describe('where warm-up writes its weights'),
-    loadWeightDir: z.string().describe('weights a stage starts from'),
+    loadWeightDir: z.string().describe('the weights pseudo-label, centroids, self-train and evaluate read'),
     saveWeightDir: z.string().describe('where self-training writes its weights'),
+    saveFormat: z.enum(['safetensors', 'pth', 'both']).describe("best student/teacher weights as safetensors, as the published code's .pth, or both"),
     logDir: z.string(),
     genImgDir: z.string().describe('sample grids'),
-    outputDir: z.string().describe('evaluation and pseudo-label outputs'),
-    centroidDir: z.string(),
-    pseudoDir: z.string().describe('pseudo-labels read by self-training'),
+    centroidDir: z.string().describe('the folder holding feat_centroids, or the file itself'),
+    pseudoDir: z.string().describe('pseudo-label folder; a relative path is relative to cityDataPath, as published'),
 
     // --- run
     device: z.string(),
@@ -51,7 +51,7 @@ export const runConfigSchema = z
     threads: z.number().int().nonnegative().describe('intra-op threads (0: all cores)'),
     distTimeoutS: z.number().positive().describe('seconds a collective may wait for the other ranks'),
 
-    // --- optimiser and losses (spec §3, §4)
+    // --- optimiser and losses (docs/method.md §3, §4)
     lr: z.number().positive(),
     momentum: z.number().min(0).max(1),
     weightDecay: z.number().nonnegative(),
@@ -61,7 +61,7 @@ export const runConfigSchema = z
     distilWeight: z.number().nonnegative(),
     ceAverage: z.enum(['all-pixels', 'valid-pixels']),
 
-    // --- batches and augmentation (spec §1)
+    // --- batches and augmentation (docs/method.md §1)
     lowPerStep: z.number().int().nonnegative(),
     highPerStep: z.number().int().nonnegative(),
     cropSize: size.describe('training crop [H, W]'),
@@ -69,15 +69,16 @@ export const runConfigSchema = z
     rescaleMin: z.number().positive().max(1),
     augBeta: z.number().min(0).max(1),
     augSpace: z.enum(['normalised', 'unit']),
+    unlabelledBnPass: z.boolean().describe("warm-up: the student's no-grad training-mode pass over unlabelled images each step (moves its BatchNorm statistics, as published)"),
     loaderConcurrency: positiveInt,
     loaderDepth: positiveInt,
 
-    // --- evaluation and pseudo-labels (spec §6)
+    // --- evaluation and pseudo-labels (docs/method.md §6)
     evalScales: z.array(size).min(1).describe('input sizes fused by max (the first is the output size)'),
     evalLimit: z.number().int().nonnegative().describe('evaluate on the first N val images only (0: all)'),
     evalBatch: positiveInt.describe('images per forward in evaluation and pseudo-labelling (all of one size)'),
 
-    // --- centroids and self-training (spec §5)
+    // --- centroids and self-training (docs/method.md §5)
     centroidEpochs: positiveInt,
     centroidMinPixels: positiveInt,
     centroidCountCap: positiveInt,

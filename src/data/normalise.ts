@@ -1,4 +1,4 @@
-// Input normalisation (spec §1): x = (rgb − m) / 128 per channel, rgb in 0..255.
+// Input normalisation (docs/method.md §1): x = (rgb − m) / 128 per channel, rgb in 0..255.
 // Batches are uploaded as uint8 and normalised on the device.
 import { noGrad, tensor, tidy, type Tensor } from '../tensor/index.js';
 

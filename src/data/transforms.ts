@@ -16,7 +16,7 @@ export interface Size {
 
 export type ImageKernel = 'cubic' | 'linear';
 
-/** Sizes of the two-scale recipe (spec §1): crop 512x1024 and full 1024x2048 for Cityscapes. */
+/** Sizes of the two-scale recipe (docs/method.md §1): crop 512x1024 and full 1024x2048 for Cityscapes. */
 export interface TwoScaleConfig {
   crop: Size;
   full: Size;
@@ -164,7 +164,7 @@ export function randomCrop(sample: Sample, crop: Size, rng: Rng, flip = false): 
 }
 
 /**
- * Random rescale-and-crop (spec §1): width and height scaled by independent uniform factors in
+ * Random rescale-and-crop (docs/method.md §1): width and height scaled by independent uniform factors in
  * `range` (bilinear image, nearest maps), then a random crop; where the rescaled sample is
  * smaller than the crop, the sample is resized to the crop size instead.
  */
@@ -185,7 +185,7 @@ export async function randomRescaleCrop(
   return randomCrop(rescaled, crop, rng);
 }
 
-/** The two-scale recipes of spec §1. */
+/** The two-scale recipes of docs/method.md §1. */
 export type Recipe = 'low' | 'high' | 'high-rescale';
 
 function flipProbability(config: TwoScaleConfig): number {

@@ -1,4 +1,4 @@
-// Bilateral consensus (spec §5 stage 4): a pseudo-label survives where the class of the
+// Bilateral consensus (docs/method.md §5 stage 4): a pseudo-label survives where the class of the
 // nearest centroid agrees with it; elsewhere the pixel is ignored.
 import { centroidWeights } from '../centroids/weights.js';
 import { F, noGrad, type Tensor, tidy } from '../tensor/index.js';

@@ -1,4 +1,4 @@
-// Multi-scale max fusion (spec §6): the network runs (eval mode) on the image
+// Multi-scale max fusion (docs/method.md §6): the network runs (eval mode) on the image
 // at each size; main logits are upsampled (bilinear, align_corners) to the
 // output size and fused by element-wise maximum.
 import type { SegModel, SegOutputs } from '../model/index.js';

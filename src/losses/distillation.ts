@@ -1,4 +1,4 @@
-// Symmetric distillation between the clean and augmented views (spec §3): the teacher's
+// Symmetric distillation between the clean and augmented views (docs/method.md §3): the teacher's
 // prediction on one view supervises the student's prediction on the other.
 import { F, type Tensor, tidy } from '../tensor/index.js';
 import { resizeLogits } from './resize.js';

@@ -1,4 +1,4 @@
-// Supervised segmentation loss (spec §3): pixel-wise cross entropy with an ignore label,
+// Supervised segmentation loss (docs/method.md §3): pixel-wise cross entropy with an ignore label,
 // on logits upsampled to the label size.
 import { F, type Tensor, tidy } from '../tensor/index.js';
 import { resizeLogits } from './resize.js';

@@ -1,4 +1,4 @@
-// ImageNet-pretrained HRNet backbones (spec §2): the file's entries are
+// ImageNet-pretrained HRNet backbones (docs/method.md §2): the file's entries are
 // matched to the backbone's (`hrnet.*`) state-dict entries by position, as the
 // published code does, and every shape must agree or nothing is loaded.
 // BatchNorm `num_batches_tracked` counters are left out on both sides, so

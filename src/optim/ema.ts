@@ -1,4 +1,4 @@
-// The mean teacher (spec §4): an exponential moving average of the student's parameters.
+// The mean teacher (docs/method.md §4): an exponential moving average of the student's parameters.
 // Only parameters move; BatchNorm running statistics are the teacher's own.
 import { foreach, noGrad, Tensor } from '../tensor/index.js';
 import { emaAlpha } from './schedule.js';

@@ -1,4 +1,4 @@
-// Learning-rate and teacher-momentum schedules (spec §4).
+// Learning-rate and teacher-momentum schedules (docs/method.md §4).
 
 function checkIter(iter: number, who: string): void {
   if (!Number.isInteger(iter) || iter < 0) throw new RangeError(`${who}: iter must be a non-negative integer, got ${iter}`);

@@ -1,8 +1,9 @@
-// Stage 3, class centroids (spec §5.3): the student (eval mode) predicts the
+// Stage 3, class centroids (docs/method.md §5.3): the student (eval mode) predicts the
 // training images in two-scale batches; for each sample and class with enough
 // predicted pixels the mean pixel feature enters that class's running mean.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
+import { centroidOutputFile } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
 import { CentroidBank } from '../centroids/bank.js';
 import { classMeanVectors } from '../centroids/class-means.js';
@@ -19,10 +20,6 @@ export interface CentroidResult {
   /** Classes that received at least one vector. */
   classesSeen: number;
   seconds: number;
-}
-
-export function centroidFile(dir: string): string {
-  return join(dir, 'centroids.safetensors');
 }
 
 export async function runCentroids(config: RunConfig, options: { weightDir?: string } = {}): Promise<CentroidResult> {
@@ -61,9 +58,12 @@ export async function runCentroids(config: RunConfig, options: { weightDir?: str
     await loader.close();
     model.dispose();
   }
-  mkdirSync(cfg.centroidDir, { recursive: true });
-  const file = centroidFile(cfg.centroidDir);
-  if (!group || group.isMain) bank.save(file);
+  // The published file: <centroid-dir>/feat_centroids, a torch.save'd tensor.
+  const file = centroidOutputFile(cfg.centroidDir);
+  if (!group || group.isMain) {
+    mkdirSync(dirname(file), { recursive: true });
+    bank.saveTorch(file);
+  }
   group?.barrier();
   group?.close();
   const classesSeen = noGrad(() => tidy(() => bank.count.gt(0).sum().item()));

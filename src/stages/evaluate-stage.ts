@@ -1,4 +1,4 @@
-// Stage 5, evaluation (spec §5.5, §6): load weights, evaluate on val with
+// Stage 5, evaluation (docs/method.md §5.5, §6): load weights, evaluate on val with
 // multi-scale max fusion, report per-class IoU and the summary scores.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

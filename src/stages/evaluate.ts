@@ -1,4 +1,4 @@
-// Evaluation on the validation set (spec §6): multi-scale max fusion, a
+// Evaluation on the validation set (docs/method.md §6): multi-scale max fusion, a
 // confusion matrix accumulated on the device, per-class IoU and mIoU.
 import type { RunConfig } from '../config/schema.js';
 import type { CityscapesDataset } from '../data/dataset.js';

@@ -2,6 +2,7 @@
 // → centroids → self-training → (pseudo-labels from the self-trained student
 // → self-training again) × refineRounds → evaluation.
 import { join } from 'node:path';
+import { pseudoLabelDir } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
 import { runCentroids } from './centroids.js';
 import { runEvaluate } from './evaluate-stage.js';
@@ -34,7 +35,7 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
     const pseudoDir = round === 0 ? cfg.pseudoDir : `${cfg.pseudoDir}-round${round + 1}`;
     const saveDir = round === 0 ? cfg.saveWeightDir : `${cfg.saveWeightDir}-round${round + 1}`;
     const roundCfg: RunConfig = { ...cfg, loadWeightDir: weights, pseudoDir, saveWeightDir: saveDir, logDir: join(cfg.logDir, `round${round + 1}`) };
-    say(`== pseudo-labels from ${weights} → ${pseudoDir}`);
+    say(`== pseudo-labels from ${weights} → ${pseudoLabelDir(roundCfg)}`);
     const pl = await runPseudoLabel(roundCfg);
     pseudoLabelMiou.push(pl.quality?.miou ?? null);
     say(`pseudo-labels: ${pl.images} images${pl.quality ? `, mIoU against their ground truth ${pct(pl.quality.miou)}` : ''}`);

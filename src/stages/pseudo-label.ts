@@ -1,8 +1,9 @@
-// Stage 2, pseudo-labels (spec §5.2): the student predicts every unlabelled
+// Stage 2, pseudo-labels (docs/method.md §5.2): the student predicts every unlabelled
 // image with multi-scale max fusion; each PNG (train ids) is written as soon
 // as it is predicted, never the whole set in memory.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pseudoLabelDir } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
 import { createSequentialLoader } from '../data/loader.js';
 import { writePseudoLabel } from '../data/writers.js';
@@ -31,7 +32,7 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
   prepareRuntime(cfg);
   const group = joinProcessGroup(cfg);
   const started = Date.now();
-  const outDir = options.outDir ?? cfg.pseudoDir;
+  const outDir = options.outDir ?? pseudoLabelDir(cfg);
   mkdirSync(outDir, { recursive: true });
   const dataset = await openDataset(cfg, 'unlabelled');
   const model = createModel(cfg);

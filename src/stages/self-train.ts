@@ -1,16 +1,16 @@
-// Stage 4, self-training (spec §5.4): labelled batches as in warm-up, plus
+// Stage 4, self-training (docs/method.md §5.4): labelled batches as in warm-up, plus
 // unlabelled batches whose pseudo-labels are filtered by bilateral consensus
 // with the class centroids, centroids kept current by moving averages, and
 // ClassMix of source regions into augmented target images.
 import { DIGA_PHOTOMETRIC } from '../augment/photometric.js';
 import { CentroidBank } from '../centroids/bank.js';
 import type { DenseClassMeans } from '../centroids/class-means.js';
+import { centroidInputFile, pseudoLabelDir } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
 import { Rng } from '../data/random.js';
 import type { TwoScaleState } from '../data/sampler.js';
 import { tidy } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
-import { centroidFile } from './centroids.js';
 import { openDataset } from './datasets.js';
 import { evaluateModel } from './evaluate.js';
 import { predictionAt } from './pictures.js';
@@ -25,7 +25,7 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
   prepareRuntime(cfg);
   const group = joinProcessGroup(cfg);
   const labelled = await openDataset(cfg, 'labelled');
-  const unlabelled = await openDataset(cfg, 'unlabelled', { pseudoDir: cfg.pseudoDir });
+  const unlabelled = await openDataset(cfg, 'unlabelled', { pseudoDir: pseudoLabelDir(cfg) });
   const val = await openDataset(cfg, 'val');
   const student = createModel(cfg);
   const teacher = createModel(cfg);
@@ -37,7 +37,7 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
   }
   const bank = record
     ? new CentroidBank(19, student.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap })
-    : CentroidBank.load(centroidFile(cfg.centroidDir), cfg.device, { maxCount: cfg.centroidCountCap });
+    : CentroidBank.load(centroidInputFile(cfg.centroidDir), cfg.device, { maxCount: cfg.centroidCountCap });
   const streams = resumeStreams(record, group);
   const source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source as TwoScaleState | undefined });
   const target = twoScaleLoader(cfg, unlabelled, {

@@ -2,6 +2,12 @@
 // already on the device. The stages and the step benchmark both call these,
 // so what `npm run bench` times is exactly what training runs.
 // Call them inside tidy(): every tensor they make but do not return is freed there.
+//
+// Every training-mode forward moves BatchNorm running statistics (momentum 0.1),
+// and two such moves do not commute, so the forwards of a step run in the
+// published order (docs/method.md, "BatchNorm-moving forwards"):
+//   warm-up:    student [s; aug(s)] → student t (no grad, optional) → teacher [s; aug(s)]
+//   self-train: student [s; aug(s)] → teacher [s; aug(s)] → teacher t → student mix
 import { augmentedView, type PhotometricConfig } from '../augment/photometric.js';
 import { classMix } from '../augment/classmix.js';
 import type { CentroidBank } from '../centroids/bank.js';
@@ -29,21 +35,36 @@ export interface WarmupStepOutput {
   /** The augmented view and the student's clean-half logits, for sample grids. */
   aug: Tensor;
   logits: Tensor;
+  /** The student's logits on the unlabelled batch, when it ran. */
+  unlabelledLogits?: Tensor;
 }
 
-/** Spec §5.1: supervised loss on the clean half plus symmetric distillation on [clean; augmented]. */
-export function warmupLoss(m: StepModels, b: DeviceBatch, rng: Rng): WarmupStepOutput {
+/**
+ * Warm-up (docs/method.md §5.1): supervised loss on the clean half plus symmetric
+ * distillation on [clean; augmented]. With an unlabelled batch `u`, the student also
+ * runs on it in training mode without gradients, right after its labelled forward:
+ * that pass contributes no loss, but it moves the student's BatchNorm statistics
+ * toward the unlabelled images, as the published warm-up does.
+ */
+export function warmupLoss(m: StepModels, b: DeviceBatch, rng: Rng, u?: DeviceBatch): WarmupStepOutput {
   const { cfg } = m;
   const n = b.n;
   const size: [number, number] = [b.labels.shape[1], b.labels.shape[2]];
   const aug = augmentedView(b.images, rng, m.photometric);
   const x = cat([b.images, aug]);
   const s = forward(m.student, x, cfg);
+  const unlabelledLogits = u && noGrad(() => forward(m.student, u.images, cfg, { grad: false }).main);
   const t = noGrad(() => forward(m.teacher, x, cfg, { grad: false }));
   const seg = mainAuxLoss({ main: s.main.narrow(0, 0, n), aux: s.aux.narrow(0, 0, n) }, b.labels, { average: cfg.ceAverage });
   const kd = mainAuxDistillation({ main: t.main, aux: t.aux }, { main: s.main, aux: s.aux }, size);
   const loss = seg.add(kd.mul(cfg.distilWeight));
-  return { loss, terms: { loss: loss.detach(), seg: seg.detach(), distil: kd.detach() }, aug, logits: s.main.narrow(0, 0, n).detach() };
+  return {
+    loss,
+    terms: { loss: loss.detach(), seg: seg.detach(), distil: kd.detach() },
+    aug,
+    logits: s.main.narrow(0, 0, n).detach(),
+    unlabelledLogits,
+  };
 }
 
 export interface SelfTrainModels extends StepModels {
@@ -63,7 +84,7 @@ export interface SelfTrainStepOutput {
 }
 
 /**
- * Spec §5.4: consensus pseudo-labels from the teacher and the centroids, the
+ * Self-training (docs/method.md §5.4): consensus pseudo-labels from the teacher and the centroids, the
  * centroids' moving averages from target and source class means, ClassMix of
  * source regions into the augmented target, and the three losses.
  */
@@ -75,10 +96,12 @@ export function selfTrainLoss(m: SelfTrainModels, s: DeviceBatch, t: DeviceBatch
   const augS = augmentedView(s.images, rng.fork('source'), m.photometric);
   const augT = augmentedView(t.images, rng.fork('target'), m.photometric);
   const clean = cat([s.images, augS]);
+  // The student's labelled forward comes first; the teacher then sees [s; aug(s)] before t.
+  const sClean = forward(m.student, clean, cfg);
   const { consensus, mix, teacherOut: tS } = noGrad(() => {
+    const tS = forward(m.teacher, clean, cfg, { grad: false });
     const tT = forward(m.teacher, t.images, cfg, { grad: false });
     const consensus = consensusLabels(tT.pixelFeatures, m.bank.centroids, t.pseudo!);
-    const tS = forward(m.teacher, clean, cfg, { grad: false });
     const fromTarget = classMeansDense(tT.pixelFeatures, tT.main.argmax(1), { label: consensus, minPixels: cfg.centroidMinPixels });
     m.updateCentroids(fromTarget);
     const augFeatures = tS.pixelFeatures.narrow(0, n, n);
@@ -87,7 +110,6 @@ export function selfTrainLoss(m: SelfTrainModels, s: DeviceBatch, t: DeviceBatch
     const gen = new Generator({ seed: rng.fork('mix').nextUint32() });
     return { consensus, mix: classMix(s.images, s.labels, augT, consensus, gen), teacherOut: tS };
   });
-  const sClean = forward(m.student, clean, cfg);
   const sMix = forward(m.student, mix.image, cfg);
   const segS = mainAuxLoss({ main: sClean.main.narrow(0, 0, n), aux: sClean.aux.narrow(0, 0, n) }, s.labels, { average: cfg.ceAverage });
   const segT = mainAuxLoss({ main: sMix.main, aux: sMix.aux }, mix.label, { average: cfg.ceAverage });

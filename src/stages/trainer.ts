@@ -116,7 +116,7 @@ export class Trainer {
     return !this.#s.group || this.#s.group.isMain;
   }
 
-  /** Fresh start: the teacher's parameters are copied from the student (spec §4). */
+  /** Fresh start: the teacher's parameters are copied from the student (docs/method.md §4). */
   start(): void {
     // Every rank starts from rank 0's weights.
     this.#s.group?.broadcast([...this.#s.student.stateDict().values()]);
@@ -209,8 +209,8 @@ export class Trainer {
       this.#best = { miou, iteration: this.#iteration };
       const meta = { stage, iteration: String(this.#iteration), miou: String(miou) };
       if (this.#isMain) {
-        saveWeights(saveDir, 'student', student, meta);
-        saveWeights(saveDir, 'teacher', teacher, meta);
+        saveWeights(saveDir, 'student', student, meta, this.#s.cfg.saveFormat);
+        saveWeights(saveDir, 'teacher', teacher, meta, this.#s.cfg.saveFormat);
       }
     }
     if (!this.#isMain) return r;

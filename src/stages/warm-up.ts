@@ -1,6 +1,7 @@
-// Stage 1, warm-up (spec §5.1): supervised learning on the labelled set plus
-// symmetric distillation between the student and the EMA teacher on the
-// clean and augmented views.
+// Stage 1, warm-up (docs/method.md §5.1): supervised learning on the labelled
+// set plus symmetric distillation between the student and the EMA teacher on
+// the clean and augmented views; and, as published, a no-grad training-mode
+// student pass over unlabelled images that moves its BatchNorm statistics.
 import type { RunConfig } from '../config/schema.js';
 import { DIGA_PHOTOMETRIC } from '../augment/photometric.js';
 import { Rng } from '../data/random.js';
@@ -34,6 +35,19 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
   const record = cfg.resume ? readResumeRecord(cfg.weightDir) : undefined;
   const streams = resumeStreams(record, group);
   const loader = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed, group), state: streams?.labelled as TwoScaleState | undefined });
+  // The unlabelled stream (flip + crop, as the labelled one) is saved with the state, so resume stays exact.
+  const unlabelledLoader = cfg.unlabelledBnPass
+    ? twoScaleLoader(cfg, await openDataset(cfg, 'unlabelled'), {
+        seed: rankSeed(cfg.seed + 5, group),
+        state: streams?.unlabelled as TwoScaleState | undefined,
+      })
+    : undefined;
+  if (record && cfg.unlabelledBnPass !== (streams?.unlabelled !== undefined)) {
+    throw new Error(
+      `${cfg.weightDir} holds a warm-up state saved ${cfg.unlabelledBnPass ? 'without' : 'with'} the unlabelled BatchNorm pass; ` +
+        `resume it with the same setting (${cfg.unlabelledBnPass ? '--no-unlabelled-bn-pass' : 'without --no-unlabelled-bn-pass'})`,
+    );
+  }
   const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
   const models = { student, teacher, cfg, photometric };
   const trainer = new Trainer({
@@ -42,33 +56,43 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
     student,
     teacher,
     saveDir: cfg.weightDir,
-    loaders: { labelled: loader },
+    loaders: unlabelledLoader ? { labelled: loader, unlabelled: unlabelledLoader } : { labelled: loader },
     say: hooks.say,
     onStep: hooks.onStep,
     group,
     evaluate: () => evaluateModel(student, val, cfg, undefined, group),
     step: async (iter) => {
       const b = uploadBatch(await nextBatch(loader, 'labelled'), cfg.device);
+      const u = unlabelledLoader && uploadBatch(await nextBatch(unlabelledLoader, 'unlabelled'), cfg.device);
       const out = tidy(() => {
         // Augmentation decisions depend on (seed, step) only, so a resumed run draws the same.
-        const o = warmupLoss(models, b, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`warm-up-aug-${iter}`));
+        const o = warmupLoss(models, b, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`warm-up-aug-${iter}`), u);
         // What the sample grid shows, kept only on the steps that write one.
-        const shown = isPictureStep(cfg, iter) ? [b.images.clone(), o.aug, b.labels.clone(), o.logits] : undefined;
+        const shown = isPictureStep(cfg, iter)
+          ? {
+              images: b.images.clone(),
+              aug: o.aug,
+              labels: b.labels.clone(),
+              logits: o.logits,
+              unlabelled: u && o.unlabelledLogits ? { images: u.images.clone(), labels: u.labels.clone(), logits: o.unlabelledLogits } : undefined,
+            }
+          : undefined;
         return { loss: o.loss, terms: o.terms, shown };
       });
       disposeBatch(b);
+      if (u) disposeBatch(u);
       const shown = out.shown;
       return {
         loss: out.loss,
         terms: out.terms,
-        keep: shown,
-        pictures: shown && (() => {
-          const [images, aug, labels, logits] = shown;
-          return [
-            { image: images, maps: [predictionAt(logits, labels), labels] },
-            { image: aug, maps: [] },
-          ];
-        }),
+        keep: shown && [shown.images, shown.aug, shown.labels, shown.logits, ...(shown.unlabelled ? Object.values(shown.unlabelled) : [])],
+        pictures: shown && (() => [
+          { image: shown.images, maps: [predictionAt(shown.logits, shown.labels), shown.labels] },
+          { image: shown.aug, maps: [] },
+          ...(shown.unlabelled
+            ? [{ image: shown.unlabelled.images, maps: [predictionAt(shown.unlabelled.logits, shown.unlabelled.labels), shown.unlabelled.labels] }]
+            : []),
+        ]),
       };
     },
   });

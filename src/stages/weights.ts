@@ -1,6 +1,6 @@
 // Model weights in a weight folder: `student` and `teacher`, as our
 // safetensors or as the published code's `student.pth` / `teacher.pth`.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readStateDict } from '../checkpoint/index.js';
 import type { RawStateDict } from '../checkpoint/raw.js';
@@ -9,20 +9,38 @@ import type { SegModel } from '../model/index.js';
 
 export type WeightRole = 'student' | 'teacher';
 
-/** The file holding `role` in `dir`, our format first. */
+export type SaveFormat = 'safetensors' | 'pth' | 'both';
+
+/**
+ * The file holding `role` in `dir`: `<role>.safetensors`, `.pth` or `.pt`. Where several
+ * are there (a folder reused by runs saving different formats), the newest; our format on a tie.
+ */
 export function findWeights(dir: string, role: WeightRole): string | undefined {
-  for (const name of [`${role}.safetensors`, `${role}.pth`, `${role}.pt`]) {
-    const file = join(dir, name);
-    if (existsSync(file)) return file;
-  }
-  return undefined;
+  const found = [`${role}.safetensors`, `${role}.pth`, `${role}.pt`].map((name) => join(dir, name)).filter((f) => existsSync(f));
+  if (found.length <= 1) return found[0];
+  const mtimes = found.map((f) => statSync(f).mtimeMs);
+  return found[mtimes.indexOf(Math.max(...mtimes))];
 }
 
-export function saveWeights(dir: string, role: WeightRole, model: SegModel, metadata: Record<string, string> = {}): string {
+/**
+ * Saves `model` as `role` in `dir`: safetensors with `metadata`, and/or a zip-format
+ * `<role>.pth` holding the state dict with the published names, which the published
+ * scripts' `torch.load` + `load_state_dict` read as they are. Returns the files written.
+ */
+export function saveWeights(dir: string, role: WeightRole, model: SegModel, metadata: Record<string, string> = {}, format: SaveFormat = 'safetensors'): string[] {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${role}.safetensors`);
-  saveTensors(file, model.stateDict(), { model: JSON.stringify(model.config), ...metadata });
-  return file;
+  const files: string[] = [];
+  if (format !== 'pth') {
+    const file = join(dir, `${role}.safetensors`);
+    saveTensors(file, model.stateDict(), { model: JSON.stringify(model.config), ...metadata });
+    files.push(file);
+  }
+  if (format !== 'safetensors') {
+    const file = join(dir, `${role}.pth`);
+    saveTensors(file, model.stateDict());
+    files.push(file);
+  }
+  return files;
 }
 
 /** Drops a `module.` prefix that DataParallel-trained checkpoints carry on every key. */

@@ -48,13 +48,13 @@ describe('run configuration', () => {
   });
 
   test('CLI flags map to config keys; --cuda-device-id maps to --device cuda:N', () => {
-    const c = runConfigFrom({ steps: 7, cityDataPath: '/data/cs', cudaDeviceId: 1, resume: true, cropSize: [8, 16] });
+    const c = runConfigFrom('warm-up', { steps: 7, cityDataPath: '/data/cs', cudaDeviceId: 1, resume: true, cropSize: [8, 16] });
     expect(c.steps).toBe(7);
     expect(c.cityDataPath).toBe('/data/cs');
     expect(c.device).toBe('cuda:1');
     expect(c.resume).toBe(true);
     expect(c.cropSize).toEqual([8, 16]);
-    expect(() => runConfigFrom({ device: 'cpu', cudaDeviceId: 0 })).toThrow(/not both/);
+    expect(() => runConfigFrom('warm-up', { device: 'cpu', cudaDeviceId: 0 })).toThrow(/not both/);
     expect(PAPER.evalScales).toEqual([[1024, 2048], [512, 1024]]);
   });
 });

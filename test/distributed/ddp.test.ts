@@ -1,11 +1,12 @@
 // Data-parallel training over 2 CPU processes (c10d + Gloo on loopback).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readStateDict } from '../../src/checkpoint/index.js';
+import { demoLists } from '../../src/config/defaults.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
 import { ProcessGroup } from '../../src/distributed/group.js';
 import { SegModel } from '../../src/model/index.js';
@@ -40,22 +41,25 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A tiny run on the generated data, with every output under work. */
+/**
+ * A tiny run on the generated data, with every output under work: one config file
+ * (stage-neutral keys) that every command reads, as a user would script a run.
+ */
 function commonArgs(work: string): string[] {
-  return [
-    '--preset', 'demo', '--city-data-path', data,
-    '--data-list-path-city-img-gt', join(data, 'lists/split_train/train_image_labeled_1-8.txt'),
-    '--data-list-path-city-lbl-gt', join(data, 'lists/split_train/train_label_labeled_1-8.txt'),
-    '--data-list-path-city-img', join(data, 'lists/split_train/train_image_unlabeled_1-8.txt'),
-    '--data-list-path-city-lbl', join(data, 'lists/split_train/train_label_unlabeled_1-8.txt'),
-    '--data-list-path-val-img', join(data, 'lists/val.txt'), '--data-list-path-val-lbl', join(data, 'lists/val_label.txt'),
-    '--data-list-path-train-img', join(data, 'lists/train.txt'), '--data-list-path-train-lbl', join(data, 'lists/train_label.txt'),
-    '--model', 'tiny', '--crop-size', '32x64', '--full-size', '64x128', '--steps', '4', '--eval-every', '2',
-    '--checkpoint-every', '2', '--image-every', '0', '--log-every', '1',
-    '--weight-dir', join(work, 'warm-up'), '--load-weight-dir', join(work, 'warm-up'), '--save-weight-dir', join(work, 'self-train'),
-    '--log-dir', join(work, 'logs'), '--gen-img-dir', join(work, 'images'), '--centroid-dir', join(work, 'centroids'),
-    '--pseudo-dir', join(work, 'pseudo'),
-  ];
+  mkdirSync(work, { recursive: true });
+  const file = join(work, 'run.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...demoLists(data),
+      model: 'tiny', cropSize: [32, 64], fullSize: [64, 128], steps: 4, evalEvery: 2,
+      checkpointEvery: 2, imageEvery: 0, logEvery: 1,
+      weightDir: join(work, 'warm-up'), loadWeightDir: join(work, 'warm-up'), saveWeightDir: join(work, 'self-train'),
+      logDir: join(work, 'logs'), genImgDir: join(work, 'images'), centroidDir: join(work, 'centroids'),
+      pseudoDir: join(work, 'pseudo'),
+    }),
+  );
+  return ['--preset', 'demo', '--config', file];
 }
 
 const diga = (...args: string[]) => run(process.execPath, ['bin/diga.js', ...args], { timeout: 300_000 });

@@ -8,7 +8,7 @@ import { demoLists } from '../../src/config/defaults.js';
 import { resolveConfig } from '../../src/config/load.js';
 import type { RunConfig } from '../../src/config/schema.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
-import { readStateDict, writePth } from '../../src/checkpoint/index.js';
+import { readPthTensor, readStateDict, writePth } from '../../src/checkpoint/index.js';
 import { runCentroids } from '../../src/stages/centroids.js';
 import { runEvaluate } from '../../src/stages/evaluate-stage.js';
 import { evaluateModel } from '../../src/stages/evaluate.js';
@@ -34,7 +34,6 @@ function config(name: string, extra: Partial<RunConfig> = {}): RunConfig {
       saveWeightDir: join(work, 'self-train'),
       logDir: join(work, 'logs'),
       genImgDir: join(work, 'images'),
-      outputDir: join(work, 'output'),
       centroidDir: join(work, 'centroids'),
       pseudoDir: join(work, 'pseudo'),
       model: 'tiny',
@@ -81,8 +80,9 @@ describe('the five stages end to end', () => {
 
     const c = await runCentroids({ ...cfg, centroidEpochs: 1 });
     expect(c.steps).toBe(16);
-    const centroids = readStateDict(c.file);
-    expect(centroids.get('centroids')!.shape).toEqual([19, 32]);
+    // The published file: <centroid-dir>/feat_centroids, what torch.save(tensor) writes.
+    expect(c.file).toBe(join(cfg.centroidDir, 'feat_centroids'));
+    expect(readPthTensor(c.file)).toMatchObject({ dtype: 'float32', shape: [19, 32] });
 
     // The live tensor count stays flat from step to step (pictures on steps 2 and 4 included).
     // and every tensor the stage made is released when it returns.
@@ -95,7 +95,7 @@ describe('the five stages end to end', () => {
     expect(existsSync(join(cfg.saveWeightDir, 'student.safetensors'))).toBe(true);
     expect(readdirSync(cfg.genImgDir).filter((f) => f.startsWith('self-train'))).toHaveLength(2);
 
-    const json = join(cfg.outputDir, 'eval.json');
+    const json = join(root, 'run', 'output', 'eval.json');
     const ev = await runEvaluate({ ...cfg, loadWeightDir: cfg.saveWeightDir }, { json });
     expect(ev.images).toBe(4);
     const written = JSON.parse(readFileSync(json, 'utf8'));

@@ -3,7 +3,7 @@ import type { CheckpointFile } from '../file.js';
 import { call, global, orderedDict, persistent, pickle, tuple, type PickleValue } from '../pickle/pickle.js';
 import { BufferSource } from '../pickle/source.js';
 import { unpickle } from '../pickle/unpickle.js';
-import { contiguousStrides, itemSize, numel, type RawStateDict } from '../raw.js';
+import { contiguousStrides, itemSize, numel, type RawStateDict, type RawTensor } from '../raw.js';
 import { ZipReader } from '../zip/read.js';
 import { writeZip, type ZipInput } from '../zip/write.js';
 import { TorchPickleContext } from './globals.js';
@@ -64,23 +64,22 @@ export function readZipPth(file: CheckpointFile): unknown {
 }
 
 /**
- * Writes `tensors` to `fd` as torch.save(state_dict) would: an OrderedDict of
- * _rebuild_tensor_v2 calls, one storage per tensor, keyed "0", "1", ... in order.
+ * Writes `value` to `fd` as torch.save would: a state dict becomes an OrderedDict of
+ * _rebuild_tensor_v2 calls (torch.save(model.state_dict())), a single tensor that call alone
+ * (torch.save(tensor)). One storage per tensor, keyed "0", "1", ... in order.
  */
-export function writeZipPth(fd: number, tensors: RawStateDict): void {
+export function writeZipPth(fd: number, value: RawStateDict | RawTensor): void {
   const rebuild = global('torch._utils', '_rebuild_tensor_v2');
-  const entries: Array<[PickleValue, PickleValue]> = [];
-  let index = 0;
-  for (const [name, t] of tensors) {
-    const storage = persistent(
-      tuple('storage', global('torch', storageClassName(t.dtype)), String(index++), 'cpu', numel(t.shape)),
-    );
-    const args = [storage, 0, tuple(...t.shape), tuple(...contiguousStrides(t.shape)), false, orderedDict([])];
-    entries.push([name, call(rebuild, ...args)]);
-  }
-  const data = [...tensors.values()].map((t, i): ZipInput => ({ name: `archive/data/${i}`, data: t.data }));
+  const tensors = value instanceof Map ? [...value.values()] : [value];
+  const rebuilt = tensors.map((t, index) => {
+    const storage = persistent(tuple('storage', global('torch', storageClassName(t.dtype)), String(index), 'cpu', numel(t.shape)));
+    return call(rebuild, storage, 0, tuple(...t.shape), tuple(...contiguousStrides(t.shape)), false, orderedDict([]));
+  });
+  const names = value instanceof Map ? [...value.keys()] : [];
+  const object = value instanceof Map ? orderedDict(names.map((name, i): [PickleValue, PickleValue] => [name, rebuilt[i]])) : rebuilt[0];
+  const data = tensors.map((t, i): ZipInput => ({ name: `archive/data/${i}`, data: t.data }));
   writeZip(fd, [
-    { name: 'archive/data.pkl', data: pickle(orderedDict(entries)) },
+    { name: 'archive/data.pkl', data: pickle(object) },
     { name: 'archive/byteorder', data: Buffer.from('little') },
     ...data,
     { name: 'archive/version', data: Buffer.from('3\n') },

@@ -23,6 +23,7 @@ export function registerDemo(program: Command): void {
       .command('demo')
       .description('generate the built-in street-scene dataset (if absent) and run the whole pipeline on it')
       .option('--data <dir>', 'where the generated dataset lives', 'data/synthetic'),
+    'demo',
   ).action(async (o: RunOptionValues & { data: string }) => {
     const out = (s: string) => process.stdout.write(`${s}\n`);
     out(formatInfo(infoReport()));
@@ -33,8 +34,8 @@ export function registerDemo(program: Command): void {
     } else {
       out(`using the generated dataset in ${o.data}`);
     }
-    const lists = demoLists(o.data) as Record<string, unknown>;
-    const cfg = runConfigFrom({ ...lists, ...definedOnly(o) }, { preset: 'demo' });
+    const cfg = runConfigFrom('demo', o, { preset: 'demo' });
+    Object.assign(cfg, demoLists(o.data));
     const r = await runPipeline(cfg, { say: out });
     const pct = (m: number | null) => (m === null ? 'n/a' : (m * 100).toFixed(2));
     out('');
@@ -42,8 +43,4 @@ export function registerDemo(program: Command): void {
     out(`val mIoU: warm-up ${pct(r.warmUpMiou)}, self-training ${r.selfTrainMiou.map(pct).join(', ')}, final ${pct(r.finalMiou)}`);
     out(`weights: ${cfg.weightDir} (warm-up), ${r.finalWeights} (final); logs and curves: ${cfg.logDir}; sample grids: ${cfg.genImgDir}`);
   });
-}
-
-function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }

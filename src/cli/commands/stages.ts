@@ -1,6 +1,10 @@
 // The DiGA stage commands: warm-up, pseudo-label, centroids, self-train,
 // evaluate and pipeline. Each is a thin shell over src/stages.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { pseudoLabelDir } from '../../config/paths.js';
+import type { RunConfig } from '../../config/schema.js';
 import { formatIouTable } from '../../metrics/table.js';
 import { runCentroids } from '../../stages/centroids.js';
 import { runEvaluate } from '../../stages/evaluate-stage.js';
@@ -29,36 +33,54 @@ function reportTraining(name: string, r: TrainResult, weightDir: string): void {
   out(`${name} done: ${r.iterations} steps, best val mIoU ${pct(r.bestMiou)} at step ${r.bestIteration}; weights in ${weightDir}`);
 }
 
+/**
+ * `--dump-logs`: what the stage prints also goes to <log-dir>/output.txt (the published
+ * script sends it there instead of the console).
+ */
+function dumpLogs(o: RunOptionValues, cfg: RunConfig): void {
+  if (!o.dumpLogs || !isMainProcess()) return;
+  mkdirSync(cfg.logDir, { recursive: true });
+  const file = join(cfg.logDir, 'output.txt');
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    appendFileSync(file, chunk);
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+}
+
 export function registerStages(program: Command): void {
-  addRunOptions(program.command('warm-up').description('stage 1: supervised learning + symmetric distillation on the labelled set')).action(
+  addRunOptions(program.command('warm-up').description('stage 1: supervised learning + symmetric distillation on the labelled set'), 'warm-up').action(
     async (o: RunOptionValues) => {
       if (await launchIfAsked(o)) return;
-      const cfg = runConfigFrom(o);
+      const cfg = runConfigFrom('warm-up', o);
+      dumpLogs(o, cfg);
       reportTraining('warm-up', await runWarmUp(cfg, { say: out }), cfg.weightDir);
     },
   );
 
-  addRunOptions(program.command('pseudo-label').description('stage 2: predict the unlabelled images and write pseudo-label PNGs')).action(
+  addRunOptions(program.command('pseudo-label').description('stage 2: predict the unlabelled images and write pseudo-label PNGs'), 'pseudo-label').action(
     async (o: RunOptionValues) => {
       if (await launchIfAsked(o)) return;
-      const cfg = runConfigFrom(o);
+      const cfg = runConfigFrom('pseudo-label', o);
       const r = await runPseudoLabel(cfg);
       out(`wrote ${r.images} pseudo-labels to ${r.outDir} in ${r.seconds.toFixed(1)} s (weights ${r.weights})`);
       if (r.quality) out(`agreement with the unlabelled set's ground truth: mIoU ${pct(r.quality.miou)}`);
     },
   );
 
-  addRunOptions(program.command('centroids').description('stage 3: class centroids of the pixel features')).action(async (o: RunOptionValues) => {
+  addRunOptions(program.command('centroids').description('stage 3: class centroids of the pixel features'), 'centroids').action(async (o: RunOptionValues) => {
     if (await launchIfAsked(o)) return;
-    const cfg = runConfigFrom(o);
+    const cfg = runConfigFrom('centroids', o);
     const r = await runCentroids(cfg);
     out(`centroids of ${r.classesSeen} classes from ${r.steps} steps written to ${r.file}`);
   });
 
-  addRunOptions(program.command('self-train').description('stage 4: self-training with consensus pseudo-labels, centroids and ClassMix')).action(
+  addRunOptions(program.command('self-train').description('stage 4: self-training with consensus pseudo-labels, centroids and ClassMix'), 'self-train').action(
     async (o: RunOptionValues) => {
       if (await launchIfAsked(o)) return;
-      const cfg = runConfigFrom(o);
+      const cfg = runConfigFrom('self-train', o);
+      dumpLogs(o, cfg);
+      out(`pseudo-labels from ${pseudoLabelDir(cfg)}, centroids from ${cfg.centroidDir}, weights from ${cfg.loadWeightDir}`);
       reportTraining('self-training', await runSelfTrain(cfg, { say: out }), cfg.saveWeightDir);
     },
   );
@@ -69,19 +91,21 @@ export function registerStages(program: Command): void {
       .description('stage 5: multi-scale evaluation on val; per-class IoU table')
       .option('--json <file>', 'also write {miou, iou[19], overall_acc, mean_acc, fwavacc} as JSON')
       .option('--teacher', 'evaluate teacher weights instead of the student'),
+    'evaluate',
   ).action(async (o: RunOptionValues & { json?: string; teacher?: boolean }) => {
     if (await launchIfAsked(o)) return;
-    const cfg = runConfigFrom(o);
+    const cfg = runConfigFrom('evaluate', o);
     const r = await runEvaluate(cfg, { json: o.json, role: o.teacher ? 'teacher' : 'student' });
     out(`weights ${r.weights}, ${r.images} images`);
     out(formatIouTable(r));
     if (o.json) out(`wrote ${o.json}`);
   });
 
-  addRunOptions(program.command('pipeline').description('all five stages in order, with the refined self-training round')).action(
+  addRunOptions(program.command('pipeline').description('all five stages in order, with the refined self-training round'), 'pipeline').action(
     async (o: RunOptionValues) => {
       if (await launchIfAsked(o)) return;
-      const cfg = runConfigFrom(o);
+      const cfg = runConfigFrom('pipeline', o);
+      dumpLogs(o, cfg);
       const r = await runPipeline(cfg, { say: out });
       out(`pipeline done in ${Math.round(r.seconds)} s: warm-up ${pct(r.warmUpMiou)} → self-training ${r.selfTrainMiou.map(pct).join(' → ')} → final ${pct(r.finalMiou)} mIoU`);
     },
