@@ -28,7 +28,7 @@ export function centroidOutputFile(centroidDir: string): string {
 
 /**
  * The centroid file self-training reads: the path itself when it is a file, else
- * `feat_centroids` in that folder (or, from runs of diga before 0.2, `centroids.safetensors`).
+ * `feat_centroids` in that folder (or `centroids.safetensors`, which earlier diga versions wrote).
  */
 export function centroidInputFile(centroidDir: string): string {
   if (existsSync(centroidDir) && !isDirectory(centroidDir)) return centroidDir;

@@ -147,6 +147,16 @@ describe('the five stages end to end', () => {
   });
 });
 
+describe('weight folders for the published code', () => {
+  test("--save-format pth keeps the best weights as student.pth / teacher.pth, which evaluate reads", async () => {
+    const cfg = config('pth', { steps: 2, evalEvery: 2, imageEvery: 0, saveFormat: 'pth' });
+    await runWarmUp(cfg);
+    expect(readdirSync(cfg.weightDir).sort()).toEqual(['state.safetensors', 'student.pth', 'teacher.pth']);
+    const ev = await runEvaluate({ ...cfg, loadWeightDir: cfg.weightDir });
+    expect(ev.weights).toBe(join(cfg.weightDir, 'student.pth'));
+  });
+});
+
 describe('speed options', () => {
   test('channels-last training computes the same losses', async () => {
     const losses: number[][] = [];
