@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { renameDelayMs } from '../faults.js';
 
 /** Writes all of `data` at the file's current position, looping over short writes. */
 export function writeAll(fd: number, data: Uint8Array): void {
@@ -31,6 +32,8 @@ export function writeFileAtomic(target: string, content: readonly Uint8Array[] |
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
+    const delay = renameDelayMs(target); // tests only: a window in which to kill the writer
+    if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
     fs.renameSync(temp, target);
   } catch (err) {
     if (fd !== undefined) {

@@ -18,6 +18,9 @@ export function asCheckpointErrors<T>(path: string, action: string, fn: () => T)
     return fn();
   } catch (err) {
     if (err instanceof CheckpointError) throw err;
-    throw new CheckpointError(path, `cannot ${action} ${path}: ${(err as Error).message}`, { cause: err });
+    // An error that already says what could not be done (e.g. from writeFileAtomic) is not prefixed twice.
+    const message = (err as Error).message;
+    const prefix = `cannot ${action} ${path}: `;
+    throw new CheckpointError(path, message.startsWith(prefix) ? message : `${prefix}${message}`, { cause: err });
   }
 }

@@ -1,5 +1,6 @@
 // The `diga` command line: one module per command under commands/.
 import { Command, CommanderError } from 'commander';
+import { watchLauncher } from '../distributed/launch.js';
 import { packageVersion } from '../version.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  watchLauncher(); // a worker of `--nproc-per-node` stops, saving its state, if its launcher dies
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -22,6 +22,13 @@ const int: Parser = (v) => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
   return n;
 };
+const intIn =
+  (min: number, max: number, what: string): Parser =>
+  (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}`);
+    return n;
+  };
 const num: Parser = (v) => {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
@@ -197,16 +204,19 @@ export function addRunOptions(cmd: Command, command: StageCommand): Command {
     if (command !== 'demo') cmd.option('--dump-logs [bool]', 'also write what the stage prints to <log-dir>/output.txt (the published flag)', bool);
   }
   if (command === 'warm-up' || command === 'self-train') cmd.option('--resume', 'continue from the saved training state');
+  if (command === 'warm-up' || command === 'self-train' || command === 'pipeline') {
+    cmd.option('--overwrite', "start over in a weight folder that holds a previous run's state or best weights (they are deleted)");
+  }
   if (command === 'warm-up' || command === 'pipeline' || command === 'demo') {
     cmd.option('--no-unlabelled-bn-pass', "warm-up: skip the student's no-grad pass over unlabelled images (it moves BatchNorm statistics, as published)");
   }
   if (DISTRIBUTED.has(command)) {
     cmd
-      .option('--nproc-per-node <n>', 'data-parallel worker processes on this machine (one per GPU, or CPU workers)', int)
-      .option('--nnodes <n>', 'machines in a multi-machine run', int)
-      .option('--node-rank <n>', "this machine's index in a multi-machine run", int)
+      .option('--nproc-per-node <n>', 'data-parallel worker processes on this machine (one per GPU, or CPU workers)', intIn(1, 1024, 'the process count'))
+      .option('--nnodes <n>', 'machines in a multi-machine run', intIn(1, 65536, 'the machine count'))
+      .option('--node-rank <n>', "this machine's index in a multi-machine run", intIn(0, 65535, 'the machine index'))
       .option('--master-addr <host>', 'address of rank 0 for rendezvous')
-      .option('--master-port <port>', 'port of rank 0 for rendezvous', int);
+      .option('--master-port <port>', 'port of rank 0 for rendezvous', intIn(1, 65535, 'a port'));
   }
   return cmd
     .option('--config <file>', 'YAML or JSON config (validated; unknown keys are errors)')
@@ -242,6 +252,7 @@ export function runConfigFrom(command: StageCommand, values: RunOptionValues, de
   if (values.channelsLast) overrides.channelsLast = true;
   if (values.activationCheckpointing) overrides.activationCheckpointing = true;
   if (values.unlabelledBnPass === false) overrides.unlabelledBnPass = false;
+  if (values.overwrite) overrides.overwrite = true;
   const cfg = resolveConfig({
     base: COMMAND_DEFAULTS[command],
     preset: values.preset ?? defaults.preset ?? 'paper',
@@ -290,11 +301,13 @@ function checkListFiles(command: StageCommand, cfg: RunConfig, setBy: Map<keyof 
 export async function launchIfAsked(values: RunOptionValues): Promise<boolean> {
   const nproc = (values.nprocPerNode as number | undefined) ?? 1;
   const nnodes = (values.nnodes as number | undefined) ?? 1;
+  const nodeRank = (values.nodeRank as number | undefined) ?? 0;
+  if (nodeRank >= nnodes) throw new Error(`--node-rank ${nodeRank} is not below --nnodes ${nnodes} (machines count from 0)`);
   if ((nproc <= 1 && nnodes <= 1) || process.env.WORLD_SIZE) return false;
   const code = await launchWorkers({
     nprocPerNode: nproc,
     nnodes,
-    nodeRank: (values.nodeRank as number | undefined) ?? 0,
+    nodeRank,
     masterAddr: (values.masterAddr as string | undefined) ?? '127.0.0.1',
     masterPort: (values.masterPort as number | undefined) ?? 29500,
     argv: stripLaunchFlags(process.argv.slice(1)),

@@ -45,6 +45,7 @@ export const PAPER: RunConfig = {
   activationCheckpointing: false,
   cudnnBenchmark: true,
   resume: false,
+  overwrite: false,
   threads: 0,
   distTimeoutS: 300,
 

@@ -37,7 +37,8 @@ export function readConfigFile(path: string): PartialRunConfig {
   try {
     data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new Error(`config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    // The parser's message shows the line and a caret under the fault: keep all of it.
+    throw new Error(`config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.trimEnd()}`);
   }
   const parsed = partialConfigSchema.safeParse(data ?? {});
   if (!parsed.success) throw new Error(describeIssues(parsed.error, path));

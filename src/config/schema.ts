@@ -48,6 +48,7 @@ export const runConfigSchema = z
     activationCheckpointing: z.boolean().describe("recompute the backbone stages in backward instead of keeping their activations"),
     cudnnBenchmark: z.boolean().describe('cuDNN autotuning on CUDA devices'),
     resume: z.boolean(),
+    overwrite: z.boolean().describe("a fresh run may replace a previous run's state and best weights in its folder"),
     threads: z.number().int().nonnegative().describe('intra-op threads (0: all cores)'),
     distTimeoutS: z.number().positive().describe('seconds a collective may wait for the other ranks'),
 

@@ -122,6 +122,40 @@ export class CityscapesDataset {
     }
   }
 
+  /**
+   * `err` from reading sample `index`, naming the sample's image (unless the message names one
+   * of its files) and its line in the list that names the failing file.
+   */
+  sampleError(index: number, err: unknown): Error {
+    const e = this.entry(index);
+    const message = err instanceof Error ? err.message : String(err);
+    if (message.includes('list line')) return err as Error;
+    const named = [e.image, e.label, e.pseudo].some((f) => f !== undefined && message.includes(f));
+    const list = e.label !== undefined && message.includes(e.label) && !message.includes(e.image) ? this.options.labelList : this.options.imageList;
+    const where = `list line ${e.line} of ${list}`;
+    return new Error(named ? `${message} (${where})` : `${e.image} (${where}): ${message}`, { cause: err });
+  }
+
+  /**
+   * Decodes every sample once (images, labels, pseudo-labels, and their sizes), so that a
+   * corrupt file is found before training rather than at the first evaluation.
+   */
+  async decodeCheck(concurrency = 4): Promise<void> {
+    const failures: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < this.entries.length) {
+        const i = next++;
+        await this.read(i).catch((err: unknown) => failures.push(this.sampleError(i, err).message));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, this.entries.length)) }, worker));
+    if (failures.length > 0) {
+      const more = failures.length > 10 ? `\n  ... and ${failures.length - 10} more` : '';
+      throw new Error(`${failures.length} of ${this.entries.length} samples of ${this.options.imageList} cannot be read:\n  ${failures.slice(0, 10).join('\n  ')}${more}`);
+    }
+  }
+
   /** Decodes one sample; image, label and pseudo-label must have the same size. */
   async read(index: number): Promise<Sample> {
     const e = this.entry(index);

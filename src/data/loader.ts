@@ -90,16 +90,6 @@ export function assembleBatch(samples: { index: number; sample: Sample; recipe?:
   return batch;
 }
 
-/** Names the sample's image (unless the message names one of its files) and its list line. */
-function withFile(err: unknown, dataset: CityscapesDataset, index: number): Error {
-  const e = dataset.entry(index);
-  const message = err instanceof Error ? err.message : String(err);
-  if (message.includes('list line')) return err as Error;
-  const named = [e.image, e.label, e.pseudo].some((f) => f !== undefined && message.includes(f));
-  const where = `list line ${e.line} of ${dataset.options.imageList}`;
-  return new Error(named ? `${message} (${where})` : `${e.image} (${where}): ${message}`, { cause: err });
-}
-
 /**
  * Waits for every sample of a batch, then fails with the first error: no decode of a failed
  * batch is left running once the loader reports the failure.
@@ -197,7 +187,7 @@ export function createTwoScaleLoader(options: TwoScaleLoaderOptions): TwoScaleLo
               const sample = await applyRecipe(s.recipe, raw, config, Rng.fromState(s.rng));
               return { index: s.index, sample, recipe: s.recipe };
             } catch (err) {
-              throw withFile(err, dataset, s.index);
+              throw dataset.sampleError(s.index, err);
             }
           }),
         ),
@@ -244,7 +234,7 @@ export function createSequentialLoader(options: SequentialLoaderOptions): BatchL
               const raw = await dataset.read(index);
               return { index, sample: options.size ? await resizeSample(raw, options.size) : raw };
             } catch (err) {
-              throw withFile(err, dataset, index);
+              throw dataset.sampleError(index, err);
             }
           }),
         ),

@@ -2,8 +2,13 @@
 // machine with the torchrun environment (RANK, WORLD_SIZE, LOCAL_RANK,
 // MASTER_ADDR, MASTER_PORT). When one worker fails, the others are stopped and
 // the launcher exits with the failing worker's code, naming its rank.
+// SIGINT and SIGTERM to the launcher are passed to every worker (which save
+// their state and stop), and the launcher waits for them and exits with their
+// status. Workers are in their own process group, so a terminal's Ctrl-C reaches
+// them once, through the launcher; and each watches the launcher, stopping (with
+// its state saved) if the launcher dies without a word (kill -9).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 
 export interface LaunchOptions {
   nprocPerNode: number;
@@ -36,12 +41,23 @@ export function launchWorkers(o: LaunchOptions): Promise<number> {
   return new Promise((resolve) => {
     let finished = 0;
     let failed: { rank: number; code: number } | null = null;
+    let signalled: NodeJS.Signals | null = null;
+    let worst = 0;
+    const forward = (signal: NodeJS.Signals) => {
+      if (signalled === null) process.stderr.write(`diga: ${signal}: asking the workers to save their state and stop\n`);
+      signalled = signal;
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill(signal);
+    };
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
     for (let local = 0; local < o.nprocPerNode; local++) {
       const rank = o.nodeRank * o.nprocPerNode + local;
       const child = spawn(process.execPath, o.argv, {
         stdio: 'inherit',
+        detached: true,
         env: {
           ...process.env,
+          DIGA_LAUNCHER_PID: String(process.pid),
           RANK: String(rank),
           LOCAL_RANK: String(local),
           WORLD_SIZE: String(world),
@@ -55,14 +71,35 @@ export function launchWorkers(o: LaunchOptions): Promise<number> {
       children.push(child);
       child.on('exit', (code, signal) => {
         finished++;
-        const status = code ?? (signal ? 128 + 9 : 1);
-        if (status !== 0 && failed === null) {
+        const status = code ?? (signal ? 128 + (constants.signals[signal] ?? 9) : 1);
+        if (status !== 0 && worst === 0) worst = status;
+        if (status !== 0 && failed === null && signalled === null) {
           failed = { rank, code: status };
           process.stderr.write(`diga: worker rank ${rank} exited with ${signal ?? `code ${code}`}; stopping the others\n`);
           for (const c of children) if (c !== child && c.exitCode === null) c.kill('SIGTERM');
         }
-        if (finished === children.length) resolve(failed ? failed.code : 0);
+        if (finished === children.length) {
+          process.off('SIGINT', forward);
+          process.off('SIGTERM', forward);
+          resolve(failed ? failed.code : worst);
+        }
       });
     }
   });
+}
+
+/**
+ * In a worker started by the launcher: a SIGTERM to itself (save and stop, as for a signal)
+ * once the launcher is gone. Polls the parent pid, since a kill -9 leaves no other trace.
+ */
+export function watchLauncher(): void {
+  const launcher = Number(process.env.DIGA_LAUNCHER_PID);
+  if (!Number.isInteger(launcher) || launcher <= 0) return;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    process.stderr.write(`diga: the launcher (pid ${launcher}) is gone; saving and stopping\n`);
+    process.kill(process.pid, 'SIGTERM');
+  }, 500);
+  timer.unref();
 }

@@ -10,4 +10,4 @@ export {
   type ModelConfig,
   type PresetName,
 } from './presets.js';
-export { SegModel, type ForwardOptions, type LoadOptions, type LoadReport, type SegOutputs } from './seg-model.js';
+export { SegModel, StateDictMismatch, type ForwardOptions, type LoadOptions, type LoadReport, type SegOutputs } from './seg-model.js';

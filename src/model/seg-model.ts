@@ -25,6 +25,24 @@ export interface ForwardOptions {
   grad?: boolean;
 }
 
+/**
+ * A state dict that does not fit the model. `problems` says what differs; `onlyMissingOrExtra`
+ * is true when every shape fits and only keys are missing or unexpected (a non-strict load would work).
+ */
+export class StateDictMismatch extends Error {
+  constructor(
+    readonly problems: string[],
+    readonly model: string,
+    readonly onlyMissingOrExtra: boolean,
+  ) {
+    super(
+      `state dict does not fit the model (${model}): ${problems.join('; ')}. Check that the checkpoint was made for this model preset` +
+        (onlyMissingOrExtra ? ', or load it with loadStateDict(dict, { strict: false })' : ''),
+    );
+    this.name = 'StateDictMismatch';
+  }
+}
+
 export interface LoadOptions {
   /** Refuse missing and unexpected keys (default true). Shape mismatches are always refused. */
   strict?: boolean;
@@ -189,13 +207,7 @@ export class SegModel {
     if (mismatched.length > 0) problems.push(`${mismatched.length} shape mismatch(es): ${firstFew(mismatched, 3)}`);
     if (strict && missing.length > 0) problems.push(`${missing.length} missing key(s): ${firstFew(missing)}`);
     if (strict && unexpected.length > 0) problems.push(`${unexpected.length} unexpected key(s): ${firstFew(unexpected)}`);
-    if (problems.length > 0) {
-      throw new Error(
-        `state dict does not fit the model (${this.describe()}): ${problems.join('; ')}. ` +
-          'Check that the checkpoint was made for this model preset' +
-          (strict && mismatched.length === 0 ? ', or load with { strict: false }' : ''),
-      );
-    }
+    if (problems.length > 0) throw new StateDictMismatch(problems, this.describe(), strict && mismatched.length === 0);
     noGrad(() => {
       for (const [name, target] of own) {
         const source = dict.get(name);

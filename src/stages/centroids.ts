@@ -1,7 +1,6 @@
 // Stage 3, class centroids (docs/method.md §5.3): the student (eval mode) predicts the
 // training images in two-scale batches; for each sample and class with enough
 // predicted pixels the mean pixel feature enters that class's running mean.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { centroidOutputFile } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
@@ -10,6 +9,7 @@ import { classMeanVectors } from '../centroids/class-means.js';
 import { noGrad, tidy } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
 import { openDataset } from './datasets.js';
+import { FolderLock } from './run/folder-lock.js';
 import { Progress } from './run/progress.js';
 import { createModel, forward, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
 import { loadWeights } from './weights.js';
@@ -38,7 +38,11 @@ export async function runCentroids(config: RunConfig, options: { weightDir?: str
   const steps = Math.ceil((cfg.centroidEpochs * dataset.entries.length) / (group?.worldSize ?? 1));
   const loader = twoScaleLoader({ ...cfg, lowPerStep: 1, highPerStep: 1 }, dataset, { seed: rankSeed(cfg.seed + 3, group) });
   const progress = new Progress({ title: 'centroids', total: steps, enabled: !group || group.isMain });
+  // The published file: <centroid-dir>/feat_centroids, a torch.save'd tensor.
+  const file = centroidOutputFile(cfg.centroidDir);
+  let lock: FolderLock | null = null;
   try {
+    if (!group || group.isMain) lock = FolderLock.acquire(dirname(file));
     for (let step = 0; step < steps; step++) {
       const b = uploadBatch(await nextBatch(loader, 'training'), cfg.device);
       noGrad(() =>
@@ -53,16 +57,12 @@ export async function runCentroids(config: RunConfig, options: { weightDir?: str
       disposeBatch(b);
       progress.update(step + 1);
     }
+    if (lock) bank.saveTorch(file);
   } finally {
+    lock?.release();
     progress.stop();
     await loader.close();
     model.dispose();
-  }
-  // The published file: <centroid-dir>/feat_centroids, a torch.save'd tensor.
-  const file = centroidOutputFile(cfg.centroidDir);
-  if (!group || group.isMain) {
-    mkdirSync(dirname(file), { recursive: true });
-    bank.saveTorch(file);
   }
   group?.barrier();
   group?.close();

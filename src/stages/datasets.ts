@@ -4,7 +4,15 @@ import type { RunConfig } from '../config/schema.js';
 
 export type DatasetRole = 'labelled' | 'unlabelled' | 'val' | 'train';
 
-export async function openDataset(cfg: RunConfig, role: DatasetRole, options: { pseudoDir?: string; validate?: boolean } = {}): Promise<CityscapesDataset> {
+/**
+ * `decode`: also decode every sample up front (training stages do so for val, so that a corrupt
+ * val image stops the run before it trains, not at its first evaluation).
+ */
+export async function openDataset(
+  cfg: RunConfig,
+  role: DatasetRole,
+  options: { pseudoDir?: string; validate?: boolean; decode?: boolean } = {},
+): Promise<CityscapesDataset> {
   const lists: Record<DatasetRole, [string, string, string]> = {
     labelled: [cfg.dataListPathCityImgGt, cfg.dataListPathCityLblGt, cfg.trainSplit],
     unlabelled: [cfg.dataListPathCityImg, cfg.dataListPathCityLbl, cfg.trainSplit],
@@ -15,5 +23,26 @@ export async function openDataset(cfg: RunConfig, role: DatasetRole, options: { 
   const ds = await CityscapesDataset.open({ root: cfg.cityDataPath, split, imageList, labelList, pseudoDir: options.pseudoDir });
   // Every file is checked before training starts, so a run does not die at step 40 000.
   if (options.validate ?? true) await ds.validate();
+  if (options.decode) await ds.decodeCheck(cfg.loaderConcurrency);
+  if (options.pseudoDir !== undefined) checkDistinctNames(ds);
   return ds;
+}
+
+/**
+ * Pseudo-labels are found by their image's file name, so two listed images with one file name
+ * (in different folders) would share, and overwrite, one pseudo-label.
+ */
+export function checkDistinctNames(ds: CityscapesDataset): void {
+  const seen = new Map<string, { name: string; line: number }>();
+  for (const e of ds.entries) {
+    const base = e.name.split('/').pop()!;
+    const first = seen.get(base);
+    if (first) {
+      throw new Error(
+        `${ds.options.imageList} lines ${first.line} and ${e.line} (${first.name}, ${e.name}) share the file name ${base}, ` +
+          'so their pseudo-labels would be one file; give the images distinct names',
+      );
+    }
+    seen.set(base, { name: e.name, line: e.line });
+  }
 }

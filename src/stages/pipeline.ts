@@ -8,6 +8,7 @@ import { runCentroids } from './centroids.js';
 import { runEvaluate } from './evaluate-stage.js';
 import { runPseudoLabel } from './pseudo-label.js';
 import { runSelfTrain } from './self-train.js';
+import { runFilesIn } from './run/outputs.js';
 import { runWarmUp, type StageHooks } from './warm-up.js';
 
 export interface PipelineResult {
@@ -23,6 +24,12 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
   const say = hooks.say ?? (() => {});
   const started = Date.now();
   const pct = (m: number | null) => (m === null ? 'n/a' : `${(m * 100).toFixed(2)}`);
+  const saveDirOf = (round: number) => (round === 0 ? cfg.saveWeightDir : `${cfg.saveWeightDir}-round${round + 1}`);
+  // Refused up front rather than after hours of warm-up: folders holding earlier runs.
+  const held = [cfg.weightDir, ...Array.from({ length: cfg.refineRounds + 1 }, (_, r) => saveDirOf(r))].filter((d) => runFilesIn(d).length > 0);
+  if (held.length > 0 && !cfg.overwrite) {
+    throw new Error(`the pipeline would replace earlier runs in ${held.join(', ')}; give --overwrite to replace them, or other folders (--weight-dir, --save-weight-dir)`);
+  }
   say(`== warm-up (${cfg.steps} steps, model ${cfg.model}, device ${cfg.device})`);
   const warm = await runWarmUp(cfg, hooks);
   if (warm.interrupted) throw new Error('interrupted during warm-up; resume with `diga warm-up --resume`');
@@ -33,7 +40,7 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
   let weights = cfg.weightDir;
   for (let round = 0; round <= cfg.refineRounds; round++) {
     const pseudoDir = round === 0 ? cfg.pseudoDir : `${cfg.pseudoDir}-round${round + 1}`;
-    const saveDir = round === 0 ? cfg.saveWeightDir : `${cfg.saveWeightDir}-round${round + 1}`;
+    const saveDir = saveDirOf(round);
     const roundCfg: RunConfig = { ...cfg, loadWeightDir: weights, pseudoDir, saveWeightDir: saveDir, logDir: join(cfg.logDir, `round${round + 1}`) };
     say(`== pseudo-labels from ${weights} → ${pseudoLabelDir(roundCfg)}`);
     const pl = await runPseudoLabel(roundCfg);

@@ -12,7 +12,8 @@ import { ConfusionMatrix } from '../metrics/confusion.js';
 import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
 import { noGrad } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
-import { openDataset } from './datasets.js';
+import { checkDistinctNames, openDataset } from './datasets.js';
+import { FolderLock } from './run/folder-lock.js';
 import { labelMapOf } from './pictures.js';
 import { Progress } from './run/progress.js';
 import { createModel, inferenceForward, joinProcessGroup, prepareRuntime, rankDevice, shardIndices } from './setup.js';
@@ -35,6 +36,8 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
   const outDir = options.outDir ?? pseudoLabelDir(cfg);
   mkdirSync(outDir, { recursive: true });
   const dataset = await openDataset(cfg, 'unlabelled');
+  // Files are named after their image's file name: two images of one name would write one file.
+  checkDistinctNames(dataset);
   const model = createModel(cfg);
   const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, 'student', model, { modelName: cfg.model });
   model.eval();
@@ -46,7 +49,9 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
   const run = inferenceForward(cfg);
   const pending: Promise<void>[] = [];
   let done = 0;
+  let lock: FolderLock | null = null;
   try {
+    if (!group || group.isMain) lock = FolderLock.acquire(outDir);
     for await (const batch of loader) {
       const b = uploadBatch(batch, cfg.device);
       const pred = noGrad(() => multiScalePredict(model, b.images, cfg.evalScales as Size2[], [batch.height, batch.width], run));
@@ -67,6 +72,7 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
     progress.stop();
     await loader.close();
     model.dispose();
+    lock?.release();
   }
   if (confusion && group) group.allreduceSum([confusion.counts]);
   group?.close();

@@ -18,6 +18,7 @@ import { createModel, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, r
 import { selfTrainLoss } from './step-losses.js';
 import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';
 import type { StageHooks } from './warm-up.js';
+import { sameFolder } from './run/outputs.js';
 import { findWeights, loadWeights } from './weights.js';
 
 export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
@@ -26,7 +27,7 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
   const group = joinProcessGroup(cfg);
   const labelled = await openDataset(cfg, 'labelled');
   const unlabelled = await openDataset(cfg, 'unlabelled', { pseudoDir: pseudoLabelDir(cfg) });
-  const val = await openDataset(cfg, 'val');
+  const val = await openDataset(cfg, 'val', { decode: true });
   const student = createModel(cfg);
   const teacher = createModel(cfg);
   const record = cfg.resume ? readResumeRecord(cfg.saveWeightDir) : undefined;
@@ -63,6 +64,8 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
     student,
     teacher,
     saveDir: cfg.saveWeightDir,
+    // The published refined round loads from and saves to one folder: its weights are kept aside, not refused.
+    startsFromSameFolder: !record && sameFolder(cfg.loadWeightDir, cfg.saveWeightDir),
     loaders: { source, target },
     say: hooks.say,
     onStep: hooks.onStep,

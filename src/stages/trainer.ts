@@ -16,7 +16,9 @@ import { dispose, getRngState, noGrad, setRngState, stack, tensor, tidy, type Te
 import type { EvaluationResult } from './evaluate.js';
 import type { GridColumn } from './pictures.js';
 import { writeGrid } from './pictures.js';
+import { FolderLock } from './run/folder-lock.js';
 import { InterruptFlag } from './run/interrupt.js';
+import { prepareFreshRun, removeStaleTemps, sameFolder } from './run/outputs.js';
 import { writeLineChart } from './run/plots.js';
 import { Progress } from './run/progress.js';
 import { RunLog } from './run/run-log.js';
@@ -57,6 +59,8 @@ export interface TrainerSetup {
   onStep?: (iteration: number) => void;
   /** Data-parallel training: gradients averaged over ranks, rank 0 writes. */
   group?: ProcessGroup | null;
+  /** The run started from weights in saveDir itself (they are kept aside, not refused). */
+  startsFromSameFolder?: boolean;
 }
 
 export interface TrainResult {
@@ -103,6 +107,10 @@ export class Trainer {
   #iteration = 0;
   #reducing = false;
   #best: { miou: number | null; iteration: number | null } = { miou: null, iteration: null };
+  /** A resumed state saved just before an evaluation that did not finish. */
+  #evalPending = false;
+  #locks: FolderLock[] = [];
+  readonly #warned = new Set<string>();
 
   constructor(setup: TrainerSetup) {
     this.#s = setup;
@@ -148,11 +156,13 @@ export class Trainer {
     if (deviceRng && this.#s.cfg.device !== 'cpu') setRngState(deviceRng, this.#s.cfg.device);
     this.#iteration = st.record.iteration;
     this.#best = { miou: st.record.bestMiou, iteration: st.record.bestIteration };
+    this.#evalPending = st.record.streams.evalPending === true;
     dispose([...st.tensors.values()]);
     return st.record;
   }
 
-  #saveState(): void {
+  /** `evalPending`: saved just before an evaluation; a resume from it evaluates first. */
+  #saveState(evalPending = false): void {
     const { student, teacher, saveDir, loaders, extra, cfg, stage } = this.#s;
     const tensors = new Map<string, Tensor>();
     addGroup(tensors, 'student', student.stateDict());
@@ -169,6 +179,7 @@ export class Trainer {
       optimizerStep: opt.step,
       momentumPresent: buffers.map((b) => b !== null),
       gradScaler: this.scaler?.stateDict() ?? null,
+      evalPending,
     };
     for (const [name, loader] of Object.entries(loaders)) streams[name] = loader.samplerState();
     // Each rank has its own data streams; all of them go into the one state file.
@@ -216,7 +227,7 @@ export class Trainer {
     if (!this.#isMain) return r;
     log.write({ kind: 'eval', stage, iteration: this.#iteration, miou: r.miou, iou: r.iou, overallAcc: r.overallAcc, meanAcc: r.meanAcc, fwavacc: r.fwavacc, best: improved });
     progress.log(`[${stage}] step ${this.#iteration}: val mIoU ${(miou * 100).toFixed(2)}${improved ? ' (best so far, weights saved)' : ''}`);
-    await this.#plot(log.path);
+    await this.#nonEssential('the loss and mIoU curves', () => this.#plot(log.path));
     return r;
   }
 
@@ -233,6 +244,17 @@ export class Trainer {
     await writeLineChart(join(dir, `${this.#s.stage}-miou.png`), `${this.#s.stage} val mIoU`, [
       { name: 'mIoU', points: evals.map((r) => [r.iteration as number, r.miou as number] as [number, number]) },
     ]);
+  }
+
+  /** Curves and sample grids: a failure to write them is said once per kind, and training goes on. */
+  async #nonEssential(what: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (this.#warned.has(what)) return;
+      this.#warned.add(what);
+      process.stderr.write(`diga: cannot write ${what} (${(err as Error).message}); training goes on without them\n`);
+    }
   }
 
   /** Data parallelism keeps parameters, teacher and centroids identical on every rank; check it. */
@@ -265,7 +287,7 @@ export class Trainer {
   /** Runs from the current iteration to cfg.steps. */
   async run(): Promise<TrainResult> {
     const { cfg, stage, student, teacher } = this.#s;
-    const log = new RunLog(join(cfg.logDir, `${stage}.jsonl`), { append: this.#iteration > 0, enabled: this.#isMain });
+    const log = new RunLog(join(cfg.logDir, `${stage}.jsonl`), { append: this.#iteration > 0, enabled: this.#isMain, say: this.#s.say });
     log.write({ kind: 'start', stage, iteration: this.#iteration, steps: cfg.steps, model: cfg.model, device: cfg.device, amp: cfg.amp });
     const interrupt = new InterruptFlag();
     const progress = new Progress({ title: stage, total: cfg.steps, start: this.#iteration, enabled: this.#isMain });
@@ -280,6 +302,12 @@ export class Trainer {
       this.#reducing = true;
     }
     try {
+      if (this.#evalPending) {
+        // The saved state was written just before an evaluation that did not finish.
+        last = await this.#evaluate(log, progress);
+        this.#saveState();
+        this.#evalPending = false;
+      }
       while (this.#iteration < cfg.steps) {
         const iter = this.#iteration;
         noGrad(() => this.ema.update(iter));
@@ -308,12 +336,20 @@ export class Trainer {
         }
         if (out.pictures && isPictureStep(cfg, iter) && this.#isMain) {
           const columns = out.pictures();
-          await writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0]));
+          await this.#nonEssential('sample grids', () =>
+            writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0])),
+          );
           dispose(columns);
         }
         dispose(out);
         this.#s.onStep?.(n);
-        if (n % cfg.evalEvery === 0 || n === cfg.steps) last = await this.#evaluate(log, progress);
+        const evaluated = n % cfg.evalEvery === 0 || n === cfg.steps;
+        if (evaluated) {
+          // The steps are saved before evaluation reads val, and again with its result.
+          this.#saveState(true);
+          last = await this.#evaluate(log, progress);
+          this.#saveState();
+        }
         // Every rank takes part in the stop agreement on every step (it is a collective).
         const signalled = this.#stopRequested(interrupt.requested);
         if (signalled || (n === cfg.stopAt && n < cfg.steps)) {
@@ -324,7 +360,7 @@ export class Trainer {
           progress.log(`[${stage}] ${why} at step ${n}; state saved to ${statePath(this.#s.saveDir)} (continue with --resume)`);
           break;
         }
-        if (n % cfg.checkpointEvery === 0 || n === cfg.steps) this.#saveState();
+        if ((n % cfg.checkpointEvery === 0 || n === cfg.steps) && !evaluated) this.#saveState();
       }
     } finally {
       progress.stop();
@@ -343,15 +379,33 @@ export class Trainer {
     };
   }
 
-  /** Resumes from the saved state or starts fresh, then runs to the last step. */
+  /**
+   * Takes the output folders (locks; rank 0 only), then resumes from the saved state or,
+   * for a fresh run, checks that the folder holds no other run's results; runs to the last step.
+   */
   async runFrom(resume: boolean): Promise<TrainResult> {
-    if (resume) this.resume();
-    else this.start();
+    const { cfg, saveDir, stage } = this.#s;
+    if (this.#isMain) {
+      this.#locks.push(FolderLock.acquire(saveDir));
+      if (!sameFolder(cfg.logDir, saveDir)) this.#locks.push(FolderLock.acquire(cfg.logDir));
+      removeStaleTemps(saveDir);
+    }
+    if (resume) {
+      const at = readResumeRecord(saveDir).iteration;
+      if (at >= cfg.steps) {
+        throw new Error(`the ${stage} run in ${saveDir} is already at step ${at} (--steps ${cfg.steps}); give a larger --steps to train further`);
+      }
+      this.resume();
+    } else {
+      if (this.#isMain) prepareFreshRun({ dir: saveDir, overwrite: cfg.overwrite, startsFromSameFolder: this.#s.startsFromSameFolder, say: this.#s.say });
+      this.start();
+    }
     return this.run();
   }
 
-  /** Frees what the stage trained with: optimiser state, both networks, the loaders. */
+  /** Frees what the stage trained with: optimiser state, both networks, the loaders; releases the folders. */
   async close(): Promise<void> {
+    for (const lock of this.#locks.splice(0)) lock.release();
     if (this.#reducing) this.#s.group?.detachGradients();
     this.optimizer.dispose();
     this.#s.student.dispose();

@@ -28,7 +28,7 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
   prepareRuntime(cfg);
   const group = joinProcessGroup(cfg);
   const labelled = await openDataset(cfg, 'labelled');
-  const val = await openDataset(cfg, 'val');
+  const val = await openDataset(cfg, 'val', { decode: true });
   const student = createModel(cfg);
   const teacher = createModel(cfg);
   if (cfg.pretrained) hooks.say?.(`loaded ${loadPretrainedBackbone(student, cfg.pretrained)} backbone tensors from ${cfg.pretrained}`);

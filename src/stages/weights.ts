@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readStateDict } from '../checkpoint/index.js';
 import type { RawStateDict } from '../checkpoint/raw.js';
 import { saveTensors } from '../checkpoint/tensors.js';
-import type { SegModel } from '../model/index.js';
+import { presetNames, StateDictMismatch, type SegModel } from '../model/index.js';
 
 export type WeightRole = 'student' | 'teacher';
 
@@ -63,8 +63,17 @@ export function loadWeights(dir: string, role: WeightRole, model: SegModel, opti
   try {
     model.loadStateDict(dict, { strict: true });
   } catch (err) {
-    const preset = options.modelName ? ` --model ${options.modelName}` : '';
-    throw new Error(`${file} does not fit the model${preset}: ${(err as Error).message}`);
+    throw fitError(file, `the model${options.modelName ? ` --model ${options.modelName}` : ''}`, err);
   }
   return file;
+}
+
+/** A checkpoint that does not fit `what` (e.g. "--model hrnet48"), said in the command line's terms. */
+export function fitError(file: string, what: string, err: unknown): Error {
+  if (!(err instanceof StateDictMismatch)) return new Error(`${file} does not fit ${what}: ${(err as Error).message}`, { cause: err });
+  return new Error(
+    `${file} does not fit ${what} (${err.model}): ${err.problems.join('; ')}. ` +
+      `Give --model the preset it was trained with (${presetNames().join(', ')})`,
+    { cause: err },
+  );
 }

@@ -1,3 +1,4 @@
+import { writeStateDict } from '../../src/checkpoint/index.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +43,17 @@ describe('writeFileAtomic', () => {
   it('names the target when the folder does not exist', () => {
     const file = path.join(tempDir(), 'missing', 'out.bin');
     expect(() => writeFileAtomic(file, [Buffer.from('x')])).toThrow(`cannot write ${file}`);
+  });
+
+  it('says "cannot write" once when a checkpoint writer fails underneath', () => {
+    const file = path.join(tempDir(), 'missing', 'w.safetensors');
+    let message = '';
+    try {
+      writeStateDict(file, new Map([['a', { dtype: 'float32', shape: [1], data: Buffer.alloc(4) }]]));
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.startsWith(`cannot write ${file}: `)).toBe(true);
+    expect(message.split('cannot write').length - 1).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { readStateDict } from '../../src/checkpoint/index.js';
+import { readSafetensorsHeader, readStateDict, writeSafetensors } from '../../src/checkpoint/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diga-convert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,6 +19,15 @@ function diga(...args: string[]): { status: number; out: string } {
 }
 
 describe.skipIf(!existsSync('dist/cli/main.js'))('diga convert', () => {
+  test('safetensors → safetensors keeps the metadata (model, stage, iteration, mIoU)', () => {
+    const src = join(dir, 'with-meta.safetensors');
+    const meta = { model: '{"widths":[8]}', stage: 'warm-up', iteration: '1000', miou: '0.42' };
+    writeSafetensors(src, readStateDict(fixture('tiny_state_dict.safetensors')), meta);
+    const out = join(dir, 'copy.safetensors');
+    expect(diga('convert', src, out).status).toBe(0);
+    expect(readSafetensorsHeader(out).metadata).toMatchObject(meta);
+  });
+
   test('legacy .pth → safetensors → zip .pth keeps every tensor, checked against a preset', () => {
     const st = join(dir, 'tiny.safetensors');
     const r = diga('convert', fixture('tiny_state_dict_legacy.pth'), st, '--model', 'tiny');
@@ -38,6 +47,9 @@ describe.skipIf(!existsSync('dist/cli/main.js'))('diga convert', () => {
     const r = diga('convert', fixture('tiny_state_dict_zip.pth'), join(dir, 'x.safetensors'), '--model', 'hrnet18-small');
     expect(r.status).not.toBe(0);
     expect(r.out).toMatch(/does not fit --model hrnet18-small/);
+    // The advice names what a command-line user can change.
+    expect(r.out).toContain('Give --model the preset it was trained with');
+    expect(r.out).not.toContain('strict');
     expect(existsSync(join(dir, 'x.safetensors'))).toBe(false);
   });
 });

@@ -43,6 +43,8 @@ describe('run configuration', () => {
     expect(() => readConfigFile(bad)).toThrow(/'steps'/);
     writeFileSync(bad, 'steps: [1, 2\n');
     expect(() => readConfigFile(bad)).toThrow(/not valid YAML/);
+    // The parser's pointer to the fault is kept: the line and a caret under it.
+    expect(() => readConfigFile(bad)).toThrow(/steps: \[1, 2\n\s*\^/);
     expect(() => readConfigFile(join(dir, 'missing.yaml'))).toThrow(/cannot read config file .*missing\.yaml: no such file/);
     expect(() => resolveConfig({ preset: 'nope' })).toThrow(/unknown preset 'nope' \(available: paper, demo\)/);
   });

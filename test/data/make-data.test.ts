@@ -27,6 +27,18 @@ describe('diga make-data', () => {
     const summary = JSON.parse(printed);
     expect(summary).toMatchObject({ train: 4, val: 1, height: 64, width: 128, seed: 3, shift: 'fog', labelled: 2, splitName: '1-2' });
     expect(await readPairedLists(summary.lists.unlabelled.images, summary.lists.unlabelled.labels)).toHaveLength(2);
+
+    // Into the same folder again: refused, unless --overwrite replaces the dataset there.
+    const again = ['make-data', '--out', out, '--train', '2', '--val', '1', '--size', '64x128', '--json'];
+    await expect(program().parseAsync(again, { from: 'user' })).rejects.toThrow(`${out} is not empty`);
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await program().parseAsync([...again, '--overwrite'], { from: 'user' });
+    } finally {
+      quiet.mockRestore();
+    }
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(path.join(out, 'leftImg8bit', 'train'), { recursive: true }).filter((f) => String(f).endsWith('.png'))).toHaveLength(2);
   });
 
   it('rejects bad arguments', async () => {

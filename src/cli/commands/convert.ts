@@ -1,8 +1,11 @@
 // `diga convert <in> <out>`: a state dict from .pth (zip or legacy) or
 // .safetensors to either format, chosen by the output's extension.
 import type { Command } from 'commander';
-import { readStateDict, writeStateDict } from '../../checkpoint/index.js';
+import { CheckpointFile } from '../../checkpoint/file.js';
+import { detectFormat } from '../../checkpoint/format.js';
+import { readSafetensorsHeader, readStateDict, writeStateDict } from '../../checkpoint/index.js';
 import { SegModel } from '../../model/index.js';
+import { fitError } from '../../stages/weights.js';
 
 export function registerConvert(program: Command): void {
   program
@@ -18,10 +21,14 @@ export function registerConvert(program: Command): void {
         try {
           model.loadStateDict(dict, { strict: true });
         } catch (err) {
-          throw new Error(`${input} does not fit --model ${o.model}: ${(err as Error).message}`);
+          throw fitError(input, `--model ${o.model}`, err);
+        } finally {
+          model.dispose();
         }
       }
-      writeStateDict(output, dict);
+      // safetensors → safetensors keeps the metadata (model, stage, iteration, mIoU); .pth has no place for it.
+      const metadata = CheckpointFile.use(input, detectFormat) === 'safetensors' ? readSafetensorsHeader(input).metadata : undefined;
+      writeStateDict(output, dict, metadata);
       const bytes = [...dict.values()].reduce((s, t) => s + t.data.byteLength, 0);
       process.stdout.write(`wrote ${dict.size} tensors (${(bytes / 2 ** 20).toFixed(1)} MiB) to ${output}${o.model ? `; fits ${o.model}` : ''}\n`);
     });

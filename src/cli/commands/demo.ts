@@ -2,7 +2,8 @@
 // dataset if it is not there and runs the whole DiGA pipeline on it with a
 // CPU-sized preset, printing val mIoU after each stage and where outputs are.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { runFilesIn } from '../../stages/run/outputs.js';
 import type { Command } from 'commander';
 import { generateDataset } from '../../data/synthetic/generate.js';
 import { demoLists } from '../../config/defaults.js';
@@ -36,6 +37,9 @@ export function registerDemo(program: Command): void {
     }
     const cfg = runConfigFrom('demo', o, { preset: 'demo' });
     Object.assign(cfg, demoLists(o.data));
+    // The demo owns its folders: each run starts over there.
+    cfg.overwrite = true;
+    if (runFilesIn(cfg.weightDir).length > 0) out(`replacing the earlier demo run in ${dirname(cfg.weightDir)}`);
     const r = await runPipeline(cfg, { say: out });
     const pct = (m: number | null) => (m === null ? 'n/a' : (m * 100).toFixed(2));
     out('');

@@ -1,4 +1,6 @@
 // `diga make-data`: writes a generated street-scene dataset in the Cityscapes layout.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { generateDataset, type GenerateSummary } from '../../data/synthetic/generate.js';
@@ -66,7 +68,9 @@ export function registerMakeData(program: Command): void {
     .option('--shift-val', 'give the validation images the shifted look too')
     .option('--workers <n>', 'threads rendering scenes (default: one per core, at most 4; 0: none)', parseCount(0))
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: MakeDataOptions) => {
+    .option('--overwrite', 'replace a dataset already in --out (its images, labels and lists)')
+    .action(async (opts: MakeDataOptions & { overwrite?: boolean }) => {
+      clearOutput(opts.out, opts.overwrite ?? false);
       let bar = process.stderr.isTTY && !opts.json ? new SingleBar({ format: 'make-data [{bar}] {value}/{total} images' }) : null;
       bar?.start(opts.train + opts.val, 0);
       try {
@@ -90,4 +94,18 @@ export function registerMakeData(program: Command): void {
         bar?.stop();
       }
     });
+}
+
+/** What make-data writes in its folder. */
+const GENERATED = ['leftImg8bit', 'gtFine', 'lists', 'synthetic.json'];
+
+/** A non-empty --out is refused (old images would sit beside new ones) unless --overwrite clears what make-data wrote. */
+function clearOutput(out: string, overwrite: boolean): void {
+  if (!existsSync(out)) return;
+  const entries = readdirSync(out);
+  if (entries.length === 0) return;
+  if (!overwrite) {
+    throw new Error(`${out} is not empty (${entries.slice(0, 4).join(', ')}${entries.length > 4 ? ', ...' : ''}); give another --out, or --overwrite to replace the dataset there`);
+  }
+  for (const name of GENERATED) rmSync(join(out, name), { recursive: true, force: true });
 }

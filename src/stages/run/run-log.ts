@@ -1,7 +1,10 @@
 // The structured log of a run: one JSON object per line (steps, evaluations,
 // events), appended as they happen, so a crashed run keeps what it logged.
-import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+// The log is not essential to a run: a failed write is said once and training
+// goes on. A fresh run never truncates an earlier run's log: it is renamed aside.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { checkAppendFault } from '../../faults.js';
 
 export type LogRecord = { kind: string; time?: string } & Record<string, unknown>;
 
@@ -9,19 +12,43 @@ export class RunLog {
   readonly path: string;
 
   readonly #enabled: boolean;
+  #warned = false;
 
-  /** `enabled: false` makes a log that writes nothing (ranks other than 0). */
-  constructor(path: string, options: { append?: boolean; enabled?: boolean } = {}) {
+  /**
+   * `enabled: false` makes a log that writes nothing (ranks other than 0). Without `append`,
+   * an existing non-empty log is renamed to `<name>.<time>.jsonl` (and `say` is told).
+   */
+  constructor(path: string, options: { append?: boolean; enabled?: boolean; say?: (line: string) => void } = {}) {
     this.path = path;
     this.#enabled = options.enabled ?? true;
     if (!this.#enabled) return;
-    mkdirSync(dirname(path), { recursive: true });
-    if (!options.append) appendFileSync(path, '', { flag: 'w' });
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      if (!options.append && existsSync(path) && statSync(path).size > 0) {
+        const stamp = statSync(path).mtime.toISOString().replace(/[:.]/g, '-');
+        const aside = join(dirname(path), `${basename(path, '.jsonl')}.${stamp}.jsonl`);
+        renameSync(path, aside);
+        options.say?.(`the earlier log ${path} is kept as ${aside}`);
+      }
+    } catch (err) {
+      this.#warn(err);
+    }
   }
 
   write(record: LogRecord): void {
     if (!this.#enabled) return;
-    appendFileSync(this.path, `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+    try {
+      checkAppendFault(this.path);
+      appendFileSync(this.path, `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+    } catch (err) {
+      this.#warn(err);
+    }
+  }
+
+  #warn(err: unknown): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    process.stderr.write(`diga: cannot write the run log ${this.path} (${(err as Error).message}); training goes on without it\n`);
   }
 
   /** Every record of a log file (for plots and resumed runs). */

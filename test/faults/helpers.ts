@@ -1,0 +1,98 @@
+// Shared pieces of the fault suite: a tiny generated dataset, a run config with every
+// output under one folder, and the `diga` command run as a user runs it (a child process).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { demoLists } from '../../src/config/defaults.js';
+import { generateDataset } from '../../src/data/synthetic/generate.js';
+
+export const haveBuild = existsSync('dist/index.js');
+const bin = resolve('bin/diga.js');
+
+export function tempRoot(name: string): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), `diga-fault-${name}-`));
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export async function tinyData(root: string): Promise<string> {
+  const data = join(root, 'data');
+  await generateDataset({ out: data, train: 16, val: 4, height: 64, width: 128, seed: 5, labelledFraction: 0.125, workers: 0 });
+  return data;
+}
+
+/** A config file for a tiny run with its outputs in `<root>/<name>/`; returns the file and the folders. */
+export function runConfig(root: string, data: string, name: string, extra: Record<string, unknown> = {}) {
+  const work = join(root, name);
+  mkdirSync(work, { recursive: true });
+  const dirs = {
+    weightDir: join(work, 'warm-up'),
+    loadWeightDir: join(work, 'warm-up'),
+    saveWeightDir: join(work, 'self-train'),
+    logDir: join(work, 'logs'),
+    genImgDir: join(work, 'images'),
+    centroidDir: join(work, 'centroids'),
+    pseudoDir: join(work, 'pseudo'),
+  };
+  const file = join(work, 'run.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...demoLists(data), ...dirs,
+      model: 'tiny', cropSize: [32, 64], fullSize: [64, 128], evalScales: [[64, 128], [32, 64]],
+      steps: 4, evalEvery: 2, checkpointEvery: 2, logEvery: 1, imageEvery: 0, loaderConcurrency: 2, threads: 1,
+      ...extra,
+    }),
+  );
+  return { file, ...dirs };
+}
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+}
+
+/** Starts `diga <args>`; `done` resolves when it exits. */
+export function startDiga(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Finished>; output: () => string } {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const done = new Promise<Finished>((res) => child.on('exit', (code, signal) => res({ code, signal, out, err })));
+  return { child, done, output: () => out + err };
+}
+
+export function diga(args: string[], env: Record<string, string> = {}): Promise<Finished> {
+  return startDiga(args, env).done;
+}
+
+export function sha(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** Resolves once `check()` is true, polling; fails after `ms`. */
+export async function waitFor(check: () => boolean, ms = 60_000, what = 'the condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The processes whose command line contains `marker` (this test's unique folder), from /proc. */
+export function processesWith(marker: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker)) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
