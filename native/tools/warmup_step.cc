@@ -38,22 +38,29 @@ torch::Tensor Kd(const torch::Tensor& teacher, const torch::Tensor& student, int
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::cerr << "usage: warmup_step <preset> <H> <W> [steps]\n";
+    std::cerr << "usage: warmup_step <preset> <H> <W> [steps] [device]\n";
     return 2;
   }
   try {
     const int64_t h = std::stoll(argv[2]), w = std::stoll(argv[3]);
     const int steps = argc > 4 ? std::stoi(argv[4]) : 5;
+    const torch::Device device(argc > 5 ? argv[5] : "cpu");
+    const auto sync = [&] {
+      if (device.is_cuda()) torch::cuda::synchronize(device.index() < 0 ? 0 : device.index());
+    };
     torch::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     torch::manual_seed(0);
     diga::model::SegModel student(diga::model::PresetConfig(argv[1]));
     diga::model::SegModel teacher(diga::model::PresetConfig(argv[1]));
+    student->to(device);
+    teacher->to(device);
     student->train();
     teacher->train();
-    auto x = torch::randn({3, 3, h, w});
+    const auto on = torch::TensorOptions().device(device);
+    auto x = torch::randn({3, 3, h, w}, on);
     auto aug = x * 1.4 - 0.4;
-    auto unlabelled = torch::randn({3, 3, h, w});
-    auto labels = torch::randint(0, 19, {3, h, w}, torch::kLong);
+    auto unlabelled = torch::randn({3, 3, h, w}, on);
+    auto labels = torch::randint(0, 19, {3, h, w}, on.dtype(torch::kLong));
     torch::optim::SGD opt(student->parameters(), torch::optim::SGDOptions(1e-3).momentum(0.9).weight_decay(5e-4));
     auto tp = teacher->parameters();
     auto sp = student->parameters();
@@ -80,6 +87,7 @@ int main(int argc, char** argv) {
       loss.backward();
       opt.step();
       opt.zero_grad();
+      sync();
       if (i > 0) times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     std::sort(times.begin(), times.end());

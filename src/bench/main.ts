@@ -7,7 +7,7 @@ import { benchLoader } from './loader.js';
 import { benchMemory } from './memory.js';
 import { benchModels } from './model.js';
 import { benchOpOverhead } from './ops.js';
-import { benchSteps } from './step.js';
+import { benchSteps, benchWarmupStep } from './step.js';
 import { benchTrainSteps } from './train-step.js';
 import { benchEnvironment, writeReport } from './report.js';
 
@@ -15,7 +15,7 @@ const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
   ops: () => benchOpOverhead(),
   model: (device) => benchModels(device),
   distributed: () => benchDistributed(),
-  step: () => benchSteps(),
+  step: (device) => benchSteps(device),
   train: (device) => benchTrainSteps(device),
   evaluation: (device) => benchEvaluations(device),
   memory: (device) => benchMemory(device),
@@ -25,21 +25,30 @@ const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
   }),
 };
 
+const QUICK: Record<string, (device: string) => Promise<unknown> | unknown> = {
+  step: (device) => [benchWarmupStep('tiny', 64, 128, 2, device)],
+  train: (device) => benchTrainSteps(device, [{ stage: 'warm-up', model: 'tiny', height: 64, width: 128, batch: 3 }, { stage: 'self-train', model: 'tiny', height: 64, width: 128, batch: 3 }]),
+  evaluation: (device) => benchEvaluations(device, [{ model: 'tiny', height: 128, width: 256, scales: [[128, 256], [64, 128]], images: 2 }]),
+};
+
 async function run(): Promise<void> {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
       out: { type: 'string', default: 'work_dir/bench' },
       device: { type: 'string', default: 'cpu' },
+      // Tiny cases only: proves a machine runs every suite end to end (the GPU kit's dry run).
+      quick: { type: 'boolean', default: false },
     },
   });
+  const quick = values.quick ? QUICK : {};
   const names = values.only ? values.only.split(',') : Object.keys(suites);
   const unknown = names.filter((n) => !(n in suites));
   if (unknown.length > 0) throw new Error(`unknown bench suite(s) ${unknown.join(', ')}; available: ${Object.keys(suites).join(', ')}`);
   const report: Record<string, unknown> = { environment: benchEnvironment(values.device!) };
   for (const name of names) {
     process.stderr.write(`[bench] ${name} ...\n`);
-    report[name] = await suites[name](values.device!);
+    report[name] = await (quick[name] ?? suites[name])(values.device!);
   }
   const file = writeReport(values.out!, report);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -12,12 +12,13 @@ import { packageRoot } from '../native/binding.js';
 import { EmaTeacher } from '../optim/ema.js';
 import { SGD } from '../optim/sgd.js';
 import { median } from './report.js';
-import { cat, manualSeed, noGrad, randint, randn, tidy } from '../tensor/index.js';
+import { cat, cuda, manualSeed, noGrad, randint, randn, tidy } from '../tensor/index.js';
 
 export interface StepBenchResult {
   preset: string;
   height: number;
   width: number;
+  device: string;
   /** Median seconds per warm-up step through the TypeScript API. */
   oursS: number;
   /** The same step in C++, when the tool is built. */
@@ -25,14 +26,15 @@ export interface StepBenchResult {
   ratio?: number;
 }
 
-export function benchWarmupStep(preset: string, height: number, width: number, steps = 5): StepBenchResult {
+export function benchWarmupStep(preset: string, height: number, width: number, steps = 5, device = 'cpu'): StepBenchResult {
   manualSeed(0);
-  const student = new SegModel(preset).train();
-  const teacher = new SegModel(preset).train();
-  const x = randn([3, 3, height, width]);
+  const student = new SegModel(preset).to(device).train();
+  const teacher = new SegModel(preset).to(device).train();
+  const x = randn([3, 3, height, width], { device });
   const aug = x.mul(1.4).sub(0.4);
-  const unlabelled = randn([3, 3, height, width]);
-  const labels = randint(0, 19, [3, height, width]);
+  const unlabelled = randn([3, 3, height, width], { device });
+  const labels = randint(0, 19, [3, height, width], { device });
+  const sync = () => device.startsWith('cuda') && cuda.synchronize(device);
   const opt = new SGD(student.parameters(), { lr: 1e-3 });
   const ema = new EmaTeacher(teacher.parameters(), student.parameters());
   const times: number[] = [];
@@ -53,21 +55,24 @@ export function benchWarmupStep(preset: string, height: number, width: number, s
     loss.dispose();
     opt.step();
     opt.zeroGrad();
+    sync();
     if (i > 0) times.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  const result: StepBenchResult = { preset, height, width, oursS: median(times) };
+  const result: StepBenchResult = { preset, height, width, device, oursS: median(times) };
   opt.dispose();
   student.dispose();
   teacher.dispose();
-  const tool = join(packageRoot, 'build-tools', 'warmup_step');
+  const tool = process.env.DIGA_WARMUP_TOOL ?? join(packageRoot, 'build-tools', 'warmup_step');
   if (existsSync(tool)) {
-    const out = JSON.parse(execFileSync(tool, [preset, String(height), String(width), String(steps)], { encoding: 'utf8' })) as { stepS: number };
+    const out = JSON.parse(execFileSync(tool, [preset, String(height), String(width), String(steps), device], { encoding: 'utf8' })) as { stepS: number };
     result.cppS = out.stepS;
     result.ratio = result.oursS / out.stepS;
   }
   return result;
 }
 
-export function benchSteps(): StepBenchResult[] {
+/** CPU-sized cases; on CUDA the paper's configuration (W48, 3 + 3 at 512×1024). */
+export function benchSteps(device = 'cpu'): StepBenchResult[] {
+  if (device.startsWith('cuda')) return [benchWarmupStep('hrnet48', 512, 1024, 10, device)];
   return [benchWarmupStep('hrnet18-small', 128, 256), benchWarmupStep('hrnet18', 256, 512, 3)];
 }

@@ -15,19 +15,21 @@ beforeAll(async () => {
 afterAll(cleanup);
 
 const temps = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tmp')) : []);
+const stateTemps = (dir: string) => temps(dir).filter((f) => f.startsWith('.state.safetensors.'));
 
 describe.skipIf(!haveBuild)('kill -9 during a checkpoint write', () => {
   test('loses nothing that was saved, and the temp file is cleared on resume', async () => {
     const c = runConfig(root, data, 'run', { steps: 8, evalEvery: 2, checkpointEvery: 2 });
     // Every state write waits before its rename: a window to kill the writer in.
-    const run = startDiga(['warm-up', '--config', c.file], { DIGA_TEST_FAULT: 'slow-rename:state.safetensors:1500' });
+    const run = startDiga(['warm-up', '--config', c.file], { DIGA_TEST_FAULT: 'slow-rename:state.safetensors:3000' });
     const state = join(c.weightDir, 'state.safetensors');
     const student = join(c.weightDir, 'student.safetensors');
-    await waitFor(() => existsSync(state) && existsSync(student) && temps(c.weightDir).length > 0, 90_000, 'a second state write in progress');
+    await waitFor(() => existsSync(state) && existsSync(student) && stateTemps(c.weightDir).length > 0, 90_000, 'a second state write in progress');
     const saved = { state: sha(state), student: sha(student), teacher: sha(join(c.weightDir, 'teacher.safetensors')) };
     run.child.kill('SIGKILL');
     const killed = await run.done;
     expect(killed.signal).toBe('SIGKILL');
+    expect(stateTemps(c.weightDir)).toHaveLength(1);
     expect(temps(c.weightDir)).toHaveLength(1);
     expect({ state: sha(state), student: sha(student), teacher: sha(join(c.weightDir, 'teacher.safetensors')) }).toEqual(saved);
     const at = readTrainStateRecord(state).iteration;
