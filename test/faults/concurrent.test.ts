@@ -3,20 +3,15 @@
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
-import { diga, haveBuild, runConfig, startDiga, tempRoot, tinyData, waitFor } from './helpers.js';
+import { diga, faultFiles, haveBuild, runConfig, startDiga, waitFor } from './helpers.js';
 
-const { root, cleanup } = tempRoot('concurrent');
-let data: string;
-beforeAll(async () => {
-  if (haveBuild) data = await tinyData(root);
-});
-afterAll(cleanup);
+const files = faultFiles('concurrent');
 
 describe.skipIf(!haveBuild)('two runs, one folder', () => {
   test('the second is refused with the holder named; the first finishes intact', async () => {
-    const c = runConfig(root, data, 'shared', { steps: 200, evalEvery: 200, checkpointEvery: 200 });
+    const c = runConfig(files.root, files.data, 'shared', { steps: 200, evalEvery: 200, checkpointEvery: 200 });
     const a = startDiga(['warm-up', '--config', c.file]);
     await waitFor(() => existsSync(join(c.weightDir, '.diga.lock')), 60_000, 'the first run to take its folder');
     const b = await diga(['warm-up', '--config', c.file, '--steps', '2']);
@@ -29,7 +24,7 @@ describe.skipIf(!haveBuild)('two runs, one folder', () => {
   });
 
   test("a lock whose process is gone is taken over, with a warning", async () => {
-    const c = runConfig(root, data, 'stale', { steps: 2 });
+    const c = runConfig(files.root, files.data, 'stale', { steps: 2 });
     mkdirSync(c.weightDir, { recursive: true });
     const gone = startDiga(['--version']);
     await gone.done;

@@ -5,15 +5,24 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { demoLists } from '../../src/config/defaults.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
 
 export const haveBuild = existsSync('dist/index.js');
 const bin = resolve('bin/diga.js');
 
-export function tempRoot(name: string): { root: string; cleanup: () => void } {
-  const root = mkdtempSync(join(tmpdir(), `diga-fault-${name}-`));
-  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+/**
+ * A test file's folder and tiny generated dataset, made before its tests and removed after:
+ * `files.root`, `files.data` (set once beforeAll has run).
+ */
+export function faultFiles(name: string): { root: string; data: string } {
+  const files = { root: mkdtempSync(join(tmpdir(), `diga-fault-${name}-`)), data: '' };
+  beforeAll(async () => {
+    if (haveBuild) files.data = await tinyData(files.root);
+  });
+  afterAll(() => rmSync(files.root, { recursive: true, force: true }));
+  return files;
 }
 
 export async function tinyData(root: string): Promise<string> {

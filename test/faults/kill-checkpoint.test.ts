@@ -2,24 +2,19 @@
 // the best weights are untouched, and the next run removes the dead writer's temp file.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
 import { readStateDict } from '../../src/checkpoint/index.js';
-import { diga, haveBuild, runConfig, sha, startDiga, tempRoot, tinyData, waitFor } from './helpers.js';
+import { diga, faultFiles, haveBuild, runConfig, sha, startDiga, waitFor } from './helpers.js';
 
-const { root, cleanup } = tempRoot('kill');
-let data: string;
-beforeAll(async () => {
-  if (haveBuild) data = await tinyData(root);
-});
-afterAll(cleanup);
+const files = faultFiles('kill');
 
 const temps = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tmp')) : []);
 const stateTemps = (dir: string) => temps(dir).filter((f) => f.startsWith('.state.safetensors.'));
 
 describe.skipIf(!haveBuild)('kill -9 during a checkpoint write', () => {
   test('loses nothing that was saved, and the temp file is cleared on resume', async () => {
-    const c = runConfig(root, data, 'run', { steps: 8, evalEvery: 2, checkpointEvery: 2 });
+    const c = runConfig(files.root, files.data, 'run', { steps: 8, evalEvery: 2, checkpointEvery: 2 });
     // Every state write waits before its rename: a window to kill the writer in.
     const run = startDiga(['warm-up', '--config', c.file], { DIGA_TEST_FAULT: 'slow-rename:state.safetensors:3000' });
     const state = join(c.weightDir, 'state.safetensors');

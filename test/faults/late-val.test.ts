@@ -2,24 +2,19 @@
 // failing evaluation are saved first, and a resumed run evaluates before it trains on.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
 import { runWarmUp } from '../../src/stages/warm-up.js';
-import { haveBuild, runConfig, tempRoot, tinyData } from './helpers.js';
+import { faultFiles, haveBuild, runConfig } from './helpers.js';
 
-const { root, cleanup } = tempRoot('late');
-let data: string;
-beforeAll(async () => {
-  if (haveBuild) data = await tinyData(root);
-});
-afterAll(cleanup);
+const files = faultFiles('late');
 
 describe.skipIf(!haveBuild)('a failing evaluation', () => {
   test('costs no training steps', async () => {
-    const c = runConfig(root, data, 'run', { steps: 4, evalEvery: 2, checkpointEvery: 100 });
+    const c = runConfig(files.root, files.data, 'run', { steps: 4, evalEvery: 2, checkpointEvery: 100 });
     const cfg = resolveConfig({ preset: 'demo', file: c.file });
-    const image = join(data, 'leftImg8bit/val', readFileSync(join(data, 'lists/val.txt'), 'utf8').split('\n')[0]);
+    const image = join(files.data, 'leftImg8bit/val', readFileSync(join(files.data, 'lists/val.txt'), 'utf8').split('\n')[0]);
     const saved = readFileSync(image);
     const spoil = (n: number) => n === 2 && writeFileSync(image, saved.subarray(0, 100));
     await expect(runWarmUp(cfg, { onStep: spoil })).rejects.toThrow(`image ${image} cannot be decoded`);

@@ -3,17 +3,12 @@
 // killed outright, the workers notice, save and stop. No process outlives the run.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
-import { haveBuild, processesWith, runConfig, startDiga, tempRoot, tinyData, waitFor } from './helpers.js';
+import { faultFiles, haveBuild, processesWith, runConfig, startDiga, waitFor } from './helpers.js';
 
-const { root, cleanup } = tempRoot('launcher');
-let data: string;
+const files = faultFiles('launcher');
 let port = 29_700 + (process.pid % 200);
-beforeAll(async () => {
-  if (haveBuild) data = await tinyData(root);
-});
-afterAll(cleanup);
 
 const steps = (logDir: string) => {
   const file = join(logDir, 'warm-up.jsonl');
@@ -22,7 +17,7 @@ const steps = (logDir: string) => {
 
 describe.skipIf(!haveBuild)('the data-parallel launcher and its workers', () => {
   test.each(['SIGTERM', 'SIGKILL'] as const)('%s to the launcher: the workers save their state and stop; nothing is left running', async (signal) => {
-    const c = runConfig(root, data, signal, { steps: 2000, evalEvery: 2000, checkpointEvery: 2000 });
+    const c = runConfig(files.root, files.data, signal, { steps: 2000, evalEvery: 2000, checkpointEvery: 2000 });
     const run = startDiga(['warm-up', '--config', c.file, '--nproc-per-node', '2', '--master-port', String(++port)]);
     await waitFor(() => steps(c.logDir) >= 2, 90_000, 'two logged steps');
     expect(processesWith(c.file).length).toBe(3); // the launcher and two workers

@@ -2,23 +2,18 @@
 // grid folder that cannot be made are said once, and training goes on to its end.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readStateDict } from '../../src/checkpoint/index.js';
 import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
-import { diga, haveBuild, runConfig, tempRoot, tinyData } from './helpers.js';
+import { diga, faultFiles, haveBuild, runConfig } from './helpers.js';
 
-const { root, cleanup } = tempRoot('outputs');
-let data: string;
-beforeAll(async () => {
-  if (haveBuild) data = await tinyData(root);
-});
-afterAll(cleanup);
+const files = faultFiles('outputs');
 
 describe.skipIf(!haveBuild)('non-essential outputs', () => {
   test('ENOSPC on the log and an unwritable picture folder: warned once each, the run finishes', async () => {
-    const c = runConfig(root, data, 'full', { imageEvery: 2 });
-    writeFileSync(join(root, 'not-a-folder'), 'x');
-    const r = await diga(['warm-up', '--config', c.file, '--gen-img-dir', join(root, 'not-a-folder', 'images')], { DIGA_TEST_FAULT: 'enospc:warm-up.jsonl' });
+    const c = runConfig(files.root, files.data, 'full', { imageEvery: 2 });
+    writeFileSync(join(files.root, 'not-a-folder'), 'x');
+    const r = await diga(['warm-up', '--config', c.file, '--gen-img-dir', join(files.root, 'not-a-folder', 'images')], { DIGA_TEST_FAULT: 'enospc:warm-up.jsonl' });
     expect(r.code, r.err).toBe(0);
     expect(r.err.match(/cannot write the run log .*warm-up\.jsonl \(ENOSPC: no space left on device/g)).toHaveLength(1);
     expect(r.err.match(/cannot write sample grids/g)).toHaveLength(1);

@@ -2,20 +2,15 @@
 // refused (offering --resume and --overwrite), and --resume past the end says where the run is.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
-import { diga, haveBuild, runConfig, sha, tempRoot, tinyData } from './helpers.js';
+import { diga, faultFiles, haveBuild, runConfig, sha } from './helpers.js';
 
-const { root, cleanup } = tempRoot('rerun');
-let data: string;
-beforeAll(async () => {
-  if (haveBuild) data = await tinyData(root);
-});
-afterAll(cleanup);
+const files = faultFiles('rerun');
 
 describe.skipIf(!haveBuild)('re-running into a finished folder', () => {
   test('is refused; the finished weights and state stay as they were', async () => {
-    const c = runConfig(root, data, 'run');
+    const c = runConfig(files.root, files.data, 'run');
     const first = await diga(['warm-up', '--config', c.file]);
     expect(first.code, first.err).toBe(0);
     const before = ['student.safetensors', 'teacher.safetensors', 'state.safetensors'].map((f) => sha(join(c.weightDir, f)));
