@@ -56,7 +56,7 @@ export function loadWeights(dir: string, role: WeightRole, model: SegModel, opti
   if (file === undefined) {
     throw new Error(
       `no ${role} weights in ${dir} (expected ${role}.safetensors or ${role}.pth); ` +
-        'train them first (diga warm-up / diga self-train) or point --load-weight-dir at a folder that has them',
+        'train them first (diga warm-up / diga self-train), or point --weight-dir (self-train: --load-weight-dir) at a folder that has them',
     );
   }
   const dict = stripModulePrefix(readStateDict(file));
