@@ -1,6 +1,7 @@
-// A process group (c10d TCPStore + Gloo) with the collectives training needs:
-// mean of gradients in flat buckets, broadcast from rank 0, gathers of
-// variable-length rows, barriers. Every call blocks until all ranks join or
+// A process group (c10d TCPStore; Gloo for CPU tensors, NCCL for CUDA ones where
+// the build has it) with the collectives training needs: gradient averaging in
+// native buckets started during backward (attachGradients), broadcast from rank 0,
+// gathers of rows and JSON, barriers. Every call blocks until all ranks join or
 // the timeout passes; a rank that died makes the others' calls fail.
 import { native } from '../native/binding.js';
 import type { TensorHandle } from '../native/types.js';

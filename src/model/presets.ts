@@ -59,8 +59,7 @@ export const PRESETS = {
   hrnet48: hrnet(48),
   hrnet32: hrnet(32),
   hrnet18: hrnet(18),
-  /** CPU-sized: W18 branches, 2 blocks, one module per stage, narrow OCR head (2.5 M parameters, ~1/4 of hrnet18's compute). */
-  /** CPU-sized: W18 branches, one block and one module per stage, a thin stem and OCR head. */
+  /** CPU-sized: W18 branches, one block and one module per stage, a thin stem and OCR head (1.37 M parameters). */
   'hrnet18-small': {
     ...hrnet(18),
     stemWidth: 32,
