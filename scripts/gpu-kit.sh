@@ -111,7 +111,7 @@ tests() {
 bench() {
   local quick=()
   [ "${KIT_QUICK:-0}" = 1 ] && quick=(--quick)
-  node --expose-gc dist/bench/main.js --device "$KIT_DEVICE" --only train,evaluation,step "${quick[@]}" --out "$OUT" > "$OUT/bench.json"
+  timeout "${KIT_BENCH_TIMEOUT:-240}" node --expose-gc dist/bench/main.js --device "$KIT_DEVICE" --only train,evaluation,step "${quick[@]}" --out "$OUT" > "$OUT/bench.json"
 }
 
 bench_pytorch() {
@@ -119,7 +119,10 @@ bench_pytorch() {
   [ "${KIT_QUICK:-0}" = 1 ] && quick=(--quick)
   # Our PyTorch yardstick first proves it is the same network (the reference fixture).
   "$PYTHON" bench/pytorch/warmup_step.py --check test/fixtures > "$OUT/pytorch-check.json"
-  "$PYTHON" bench/pytorch/warmup_step.py --device "$KIT_DEVICE" "${quick[@]}" > "$OUT/pytorch.json"
+  "$PYTHON" bench/pytorch/warmup_step.py --device "$KIT_DEVICE" "${quick[@]}" --no-compile --profile "$OUT/pytorch-profile.txt" > "$OUT/pytorch.json"
+  # Compiling can take minutes: bounded, so a slow compiler cannot eat the run.
+  timeout "${KIT_COMPILE_TIMEOUT:-150}" "$PYTHON" bench/pytorch/warmup_step.py --device "$KIT_DEVICE" "${quick[@]}" --compile-only > "$OUT/pytorch-compile.json" \
+    || echo "torch.compile step did not finish within ${KIT_COMPILE_TIMEOUT:-150} s (or failed)"
 }
 
 run() {

@@ -249,7 +249,7 @@ def check(fixtures):
     return {"check": "tiny forward against the reference fixture", "maxRelativeError": errors, "ok": all(errors[k] < limits[k] for k in limits)}
 
 
-def bench(preset, h, w, device, steps, compiled):
+def bench(preset, h, w, device, steps, compiled, profile=None):
     torch.manual_seed(0)
     student, teacher = SegModel(preset).to(device).train(), SegModel(preset).to(device).train()
     for p in teacher.parameters():
@@ -269,20 +269,34 @@ def bench(preset, h, w, device, steps, compiled):
             a = min(1 - 1 / (i + 1), 0.999)
             for t, s in zip(tp, sp):
                 t.mul_(a).add_(s, alpha=1 - a)
-        inp = torch.cat([x, aug])
-        _, s_aux, s_main, _ = fs(inp)
-        with torch.no_grad():
-            fs(unlabelled)  # the published step's unlabelled pass (moves BatchNorm statistics)
-            _, t_aux, t_main, _ = ft(inp)
-        loss = seg_loss(s_main[:3], labels) + 0.1 * seg_loss(s_aux[:3], labels)
-        loss = loss + 0.5 * (kd(t_main, s_main, (h, w)) + 0.1 * kd(t_aux, s_aux, (h, w)))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        # one_step includes the published step's unlabelled pass (it moves BatchNorm statistics).
+        one_step(fs, ft, x, aug, unlabelled, labels, opt, h, w)
         sync()
         times.append(time.perf_counter() - t0)
+    if profile:
+        # Where the eager step's time goes, by operator (what to compare when a target is missed).
+        acts = [torch.profiler.ProfilerActivity.CPU] + ([torch.profiler.ProfilerActivity.CUDA] if str(device).startswith("cuda") else [])
+        with torch.profiler.profile(activities=acts) as prof:
+            one_step(fs, ft, x, aug, unlabelled, labels, opt, h, w)
+            sync()
+        key = "self_cuda_time_total" if str(device).startswith("cuda") else "self_cpu_time_total"
+        with open(profile, "w") as f:
+            f.write(prof.key_averages().table(sort_by=key, row_limit=40))
     warm = times[(3 if compiled else 1):]
     return sorted(warm)[len(warm) // 2]
+
+
+def one_step(fs, ft, x, aug, unlabelled, labels, opt, h, w):
+    inp = torch.cat([x, aug])
+    _, s_aux, s_main, _ = fs(inp)
+    with torch.no_grad():
+        fs(unlabelled)
+        _, t_aux, t_main, _ = ft(inp)
+    loss = seg_loss(s_main[:3], labels) + 0.1 * seg_loss(s_aux[:3], labels)
+    loss = loss + 0.5 * (kd(t_main, s_main, (h, w)) + 0.1 * kd(t_aux, s_aux, (h, w)))
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
 
 
 def main():
@@ -291,6 +305,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="the tiny network at 64x128")
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--no-compile", action="store_true")
+    ap.add_argument("--compile-only", action="store_true", help="only the torch.compile'd step (compiling can take minutes)")
+    ap.add_argument("--profile", metavar="FILE", help="also write torch.profiler's operator table of one eager step")
     ap.add_argument("--check", metavar="FIXTURES", help="compare the tiny forward with the reference fixture and exit")
     args = ap.parse_args()
     if args.check:
@@ -303,7 +319,8 @@ def main():
     steps = 2 if args.quick else args.steps
     out = {"torch": torch.__version__, "device": args.device, "preset": preset, "height": h, "width": w,
            "gpu": torch.cuda.get_device_name(0) if args.device.startswith("cuda") else None}
-    out["eagerS"] = bench(preset, h, w, args.device, steps, False)
+    if not args.compile_only:
+        out["eagerS"] = bench(preset, h, w, args.device, steps, False, args.profile)
     if not args.no_compile and hasattr(torch, "compile"):
         try:
             out["compiledS"] = bench(preset, h, w, args.device, steps, True)

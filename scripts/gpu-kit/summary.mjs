@@ -40,6 +40,8 @@ for (const r of bench?.step ?? []) {
   say(`warm-up step ${r.preset} ${r.height}×${r.width} on ${r.device}: ours ${f(r.oursS * 1000, 0)} ms, C++ ${f(r.cppS * 1000, 0)} ms, ratio ${f(r.ratio, 3)} (target ≤ 1.05)${check(r.ratio === undefined ? undefined : r.ratio <= 1.05)}`);
 }
 const py = read('pytorch.json');
+const compiled = read('pytorch-compile.json');
+if (py && compiled) Object.assign(py, { compiledS: compiled.compiledS, compileError: compiled.compileError });
 if (py) {
   const ours = bench?.step?.[0]?.oursS;
   say(`PyTorch ${py.torch} warm-up step: eager ${f(py.eagerS * 1000, 0)} ms${py.compiledS ? `, torch.compile ${f(py.compiledS * 1000, 0)} ms` : ` (torch.compile: ${py.compileError ?? 'not run'})`}`);
