@@ -8,10 +8,9 @@ import { CentroidBank } from '../centroids/bank.js';
 import { classMeanVectors } from '../centroids/class-means.js';
 import { noGrad, tidy } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
-import { openDataset } from './datasets.js';
-import { FolderLock } from './run/folder-lock.js';
+import { runStage } from './context.js';
 import { Progress } from './run/progress.js';
-import { createModel, forward, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
+import { forward, nextBatch, rankSeed, twoScaleLoader } from './setup.js';
 import { loadWeights } from './weights.js';
 
 export interface CentroidResult {
@@ -23,50 +22,45 @@ export interface CentroidResult {
 }
 
 export async function runCentroids(config: RunConfig, options: { weightDir?: string } = {}): Promise<CentroidResult> {
-  const cfg = rankDevice(config);
-  prepareRuntime(cfg);
-  const group = joinProcessGroup(cfg);
-  const started = Date.now();
-  const dataset = await openDataset(cfg, 'train');
-  const model = createModel(cfg);
-  loadWeights(options.weightDir ?? cfg.loadWeightDir, 'student', model, { modelName: cfg.model });
-  model.eval();
-  const bank = new CentroidBank(19, model.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap });
-  // One low-scale and one high-scale (flip + crop) sample per step; an epoch
-  // visits every training image once at each scale.
-  // With several ranks the epochs are shared out; every rank applies every rank's means in rank order.
-  const steps = Math.ceil((cfg.centroidEpochs * dataset.entries.length) / (group?.worldSize ?? 1));
-  const loader = twoScaleLoader({ ...cfg, lowPerStep: 1, highPerStep: 1 }, dataset, { seed: rankSeed(cfg.seed + 3, group) });
-  const progress = new Progress({ title: 'centroids', total: steps, enabled: !group || group.isMain });
-  // The published file: <centroid-dir>/feat_centroids, a torch.save'd tensor.
-  const file = centroidOutputFile(cfg.centroidDir);
-  let lock: FolderLock | null = null;
-  try {
-    if (!group || group.isMain) lock = FolderLock.acquire(dirname(file));
-    for (let step = 0; step < steps; step++) {
-      const b = uploadBatch(await nextBatch(loader, 'training'), cfg.device);
-      noGrad(() =>
-        tidy(() => {
-          const out = forward(model, b.images, cfg, { grad: false });
-          const pred = out.main.argmax(1);
-          const { vectors, ids } = classMeanVectors(out.pixelFeatures, pred, { minPixels: cfg.centroidMinPixels });
-          if (group) bank.meanUpdate(group.allgatherRows(vectors), group.allgatherRows(ids));
-          else bank.meanUpdate(vectors, ids);
-        }),
-      );
-      disposeBatch(b);
-      progress.update(step + 1);
+  return runStage(config, async (ctx) => {
+    const { cfg, group } = ctx;
+    const started = Date.now();
+    const dataset = await ctx.dataset('train');
+    const model = ctx.model();
+    loadWeights(options.weightDir ?? cfg.loadWeightDir, 'student', model, { modelName: cfg.model });
+    model.eval();
+    // The published file: <centroid-dir>/feat_centroids, a torch.save'd tensor.
+    const file = centroidOutputFile(cfg.centroidDir);
+    ctx.lock(dirname(file));
+    const bank = new CentroidBank(19, model.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap });
+    // One low-scale and one high-scale (flip + crop) sample per step; an epoch
+    // visits every training image once at each scale.
+    // With several ranks the epochs are shared out; every rank applies every rank's means in rank order.
+    const steps = Math.ceil((cfg.centroidEpochs * dataset.entries.length) / (group?.worldSize ?? 1));
+    const loader = twoScaleLoader({ ...cfg, lowPerStep: 1, highPerStep: 1 }, dataset, { seed: rankSeed(cfg.seed + 3, group) });
+    const progress = new Progress({ title: 'centroids', total: steps, enabled: ctx.isMain });
+    try {
+      for (let step = 0; step < steps; step++) {
+        const b = uploadBatch(await nextBatch(loader, 'training'), cfg.device);
+        noGrad(() =>
+          tidy(() => {
+            const out = forward(model, b.images, cfg, { grad: false });
+            const pred = out.main.argmax(1);
+            const { vectors, ids } = classMeanVectors(out.pixelFeatures, pred, { minPixels: cfg.centroidMinPixels });
+            if (group) bank.meanUpdate(group.allgatherRows(vectors), group.allgatherRows(ids));
+            else bank.meanUpdate(vectors, ids);
+          }),
+        );
+        disposeBatch(b);
+        progress.update(step + 1);
+      }
+      if (ctx.isMain) bank.saveTorch(file);
+      group?.barrier();
+      return { file, steps, classesSeen: noGrad(() => tidy(() => bank.count.gt(0).sum().item())), seconds: (Date.now() - started) / 1000 };
+    } finally {
+      progress.stop();
+      await loader.close();
+      bank.dispose();
     }
-    if (lock) bank.saveTorch(file);
-  } finally {
-    lock?.release();
-    progress.stop();
-    await loader.close();
-    model.dispose();
-  }
-  group?.barrier();
-  group?.close();
-  const classesSeen = noGrad(() => tidy(() => bank.count.gt(0).sum().item()));
-  bank.dispose();
-  return { file, steps, classesSeen, seconds: (Date.now() - started) / 1000 };
+  });
 }

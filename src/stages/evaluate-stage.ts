@@ -4,10 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
 import type { RunConfig } from '../config/schema.js';
-import { openDataset } from './datasets.js';
+import { runStage } from './context.js';
 import { evaluateModel, type EvaluationResult } from './evaluate.js';
 import { Progress } from './run/progress.js';
-import { createModel, joinProcessGroup, prepareRuntime, rankDevice } from './setup.js';
 import { loadWeights, type WeightRole } from './weights.js';
 
 export interface EvaluateOptions {
@@ -22,25 +21,23 @@ export function evaluationJson(r: EvaluationResult): Record<string, unknown> {
 }
 
 export async function runEvaluate(config: RunConfig, options: EvaluateOptions = {}): Promise<EvaluationResult & { weights: string }> {
-  const cfg = rankDevice(config);
-  prepareRuntime(cfg);
-  const group = joinProcessGroup(cfg);
-  const val = await openDataset(cfg, 'val');
-  const model = createModel(cfg);
-  const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, options.role ?? 'student', model, { modelName: cfg.model });
-  const total = cfg.evalLimit > 0 ? Math.min(cfg.evalLimit, val.entries.length) : val.entries.length;
-  const progress = new Progress({ title: 'evaluate', total, enabled: !group || group.isMain });
-  let r: EvaluationResult;
-  try {
-    r = await evaluateModel(model, val, cfg, (done) => progress.update(done), group);
-  } finally {
-    progress.stop();
-    model.dispose();
-    group?.close();
-  }
-  if (options.json && (!group || group.isMain)) {
-    mkdirSync(dirname(options.json), { recursive: true });
-    writeFileAtomic(options.json, [Buffer.from(`${JSON.stringify(evaluationJson(r), null, 2)}\n`)]);
-  }
-  return { ...r, weights };
+  return runStage(config, async (ctx) => {
+    const { cfg, group } = ctx;
+    const val = await ctx.dataset('val');
+    const model = ctx.model();
+    const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, options.role ?? 'student', model, { modelName: cfg.model });
+    const total = cfg.evalLimit > 0 ? Math.min(cfg.evalLimit, val.entries.length) : val.entries.length;
+    const progress = new Progress({ title: 'evaluate', total, enabled: ctx.isMain });
+    let r: EvaluationResult;
+    try {
+      r = await evaluateModel(model, val, cfg, (done) => progress.update(done), group);
+    } finally {
+      progress.stop();
+    }
+    if (options.json && ctx.isMain) {
+      mkdirSync(dirname(options.json), { recursive: true });
+      writeFileAtomic(options.json, [Buffer.from(`${JSON.stringify(evaluationJson(r), null, 2)}\n`)]);
+    }
+    return { ...r, weights };
+  });
 }

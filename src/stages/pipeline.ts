@@ -9,7 +9,8 @@ import { runEvaluate } from './evaluate-stage.js';
 import { runPseudoLabel } from './pseudo-label.js';
 import { runSelfTrain } from './self-train.js';
 import { runFilesIn } from './run/outputs.js';
-import { runWarmUp, type StageHooks } from './warm-up.js';
+import type { StageHooks } from './context.js';
+import { runWarmUp } from './warm-up.js';
 
 export interface PipelineResult {
   warmUpMiou: number | null;

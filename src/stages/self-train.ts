@@ -11,107 +11,105 @@ import { Rng } from '../data/random.js';
 import type { TwoScaleState } from '../data/sampler.js';
 import { tidy } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
-import { openDataset } from './datasets.js';
+import { runStage, type StageHooks } from './context.js';
 import { evaluateModel } from './evaluate.js';
 import { predictionAt } from './pictures.js';
-import { createModel, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
+import { nextBatch, rankSeed, twoScaleLoader } from './setup.js';
 import { selfTrainLoss } from './step-losses.js';
 import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';
-import type { StageHooks } from './warm-up.js';
 import { sameFolder } from './run/outputs.js';
 import { findWeights, loadWeights } from './weights.js';
 
 export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
-  const cfg = rankDevice(config);
-  prepareRuntime(cfg);
-  const group = joinProcessGroup(cfg);
-  const labelled = await openDataset(cfg, 'labelled');
-  const unlabelled = await openDataset(cfg, 'unlabelled', { pseudoDir: pseudoLabelDir(cfg) });
-  const val = await openDataset(cfg, 'val', { decode: true });
-  const student = createModel(cfg);
-  const teacher = createModel(cfg);
-  const record = cfg.resume ? readResumeRecord(cfg.saveWeightDir) : undefined;
-  if (!record) {
-    loadWeights(cfg.loadWeightDir, 'student', student, { modelName: cfg.model });
-    // The teacher keeps its own BatchNorm statistics; its parameters are copied from the student.
-    loadWeights(cfg.loadWeightDir, findWeights(cfg.loadWeightDir, 'teacher') ? 'teacher' : 'student', teacher, { modelName: cfg.model });
-  }
-  const bank = record
-    ? new CentroidBank(19, student.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap })
-    : CentroidBank.load(centroidInputFile(cfg.centroidDir), cfg.device, { maxCount: cfg.centroidCountCap });
-  const streams = resumeStreams(record, group);
-  const source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source as TwoScaleState | undefined });
-  const target = twoScaleLoader(cfg, unlabelled, {
-    seed: rankSeed(cfg.seed + 2, group),
-    highRecipe: 'high-rescale',
-    state: streams?.target as TwoScaleState | undefined,
-  });
-  // Every rank applies every rank's class means, in rank order: the centroids stay identical.
-  // Fixed shapes (every class of every sample, with a keep mask): no read-back, one gather each.
-  const updateCentroids = (m: DenseClassMeans) =>
-    group
-      ? tidy(() => {
-          const means = group.allgather(m.means);
-          const keep = group.allgather(m.keep.to({ dtype: 'uint8' }));
-          means.forEach((mr, r) => bank.movingAverageUpdateDense(mr, keep[r], cfg.centroidMomentum));
-        })
-      : bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum);
-  const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
-  const models = { student, teacher, cfg, photometric, bank, updateCentroids };
-  const trainer = new Trainer({
-    stage: 'self-train',
-    cfg,
-    student,
-    teacher,
-    saveDir: cfg.saveWeightDir,
-    // The published refined round loads from and saves to one folder: its weights are kept aside, not refused.
-    startsFromSameFolder: !record && sameFolder(cfg.loadWeightDir, cfg.saveWeightDir),
-    loaders: { source, target },
-    say: hooks.say,
-    onStep: hooks.onStep,
-    extra: {
-      save: () => {
-        const st = bank.stateDict();
-        return new Map([['centroids', st.centroids], ['count', st.count]]);
+  return runStage(config, async (ctx) => {
+    const { cfg, group } = ctx;
+    const labelled = await ctx.dataset('labelled');
+    const unlabelled = await ctx.dataset('unlabelled', { pseudoDir: pseudoLabelDir(cfg) });
+    const val = await ctx.dataset('val', { decode: true });
+    const student = ctx.model();
+    const teacher = ctx.model();
+    const record = cfg.resume ? readResumeRecord(cfg.saveWeightDir) : undefined;
+    if (!record) {
+      loadWeights(cfg.loadWeightDir, 'student', student, { modelName: cfg.model });
+      // The teacher keeps its own BatchNorm statistics; its parameters are copied from the student.
+      loadWeights(cfg.loadWeightDir, findWeights(cfg.loadWeightDir, 'teacher') ? 'teacher' : 'student', teacher, { modelName: cfg.model });
+    }
+    const bank = record
+      ? new CentroidBank(19, student.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap })
+      : CentroidBank.load(centroidInputFile(cfg.centroidDir), cfg.device, { maxCount: cfg.centroidCountCap });
+    const streams = resumeStreams(record, group);
+    const source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source as TwoScaleState | undefined });
+    const target = twoScaleLoader(cfg, unlabelled, {
+      seed: rankSeed(cfg.seed + 2, group),
+      highRecipe: 'high-rescale',
+      state: streams?.target as TwoScaleState | undefined,
+    });
+    // Every rank applies every rank's class means, in rank order: the centroids stay identical.
+    // Fixed shapes (every class of every sample, with a keep mask): no read-back, one gather each.
+    const updateCentroids = (m: DenseClassMeans) =>
+      group
+        ? tidy(() => {
+            const means = group.allgather(m.means);
+            const keep = group.allgather(m.keep.to({ dtype: 'uint8' }));
+            means.forEach((mr, r) => bank.movingAverageUpdateDense(mr, keep[r], cfg.centroidMomentum));
+          })
+        : bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum);
+    const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
+    const models = { student, teacher, cfg, photometric, bank, updateCentroids };
+    const trainer = new Trainer({
+      stage: 'self-train',
+      cfg,
+      student,
+      teacher,
+      saveDir: cfg.saveWeightDir,
+      // The published refined round loads from and saves to one folder: its weights are kept aside, not refused.
+      startsFromSameFolder: !record && sameFolder(cfg.loadWeightDir, cfg.saveWeightDir),
+      loaders: { source, target },
+      say: hooks.say,
+      onStep: hooks.onStep,
+      extra: {
+        save: () => {
+          const st = bank.stateDict();
+          return new Map([['centroids', st.centroids], ['count', st.count]]);
+        },
+        load: (t) => bank.loadStateDict({ centroids: t.get('centroids')!, count: t.get('count')! }),
       },
-      load: (t) => bank.loadStateDict({ centroids: t.get('centroids')!, count: t.get('count')! }),
-    },
-    group,
-    evaluate: () => evaluateModel(student, val, cfg, undefined, group),
-    step: async (iter) => {
-      const s = uploadBatch(await nextBatch(source, 'labelled'), cfg.device);
-      const t = uploadBatch(await nextBatch(target, 'unlabelled'), cfg.device);
-      const out = tidy(() => {
-        const o = selfTrainLoss(models, s, t, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`self-train-${iter}`));
-        // What the sample grid shows, kept only on the steps that write one.
-        const shown = isPictureStep(cfg, iter)
-          ? [s.images.clone(), s.labels.clone(), o.logits, t.images.clone(), t.pseudo!.clone(), o.consensus, o.mix.image, o.mix.label, o.mixLogits]
-          : undefined;
-        return { loss: o.loss, terms: o.terms, shown };
-      });
-      disposeBatch(s);
-      disposeBatch(t);
-      const shown = out.shown;
-      return {
-        loss: out.loss,
-        terms: out.terms,
-        keep: shown,
-        pictures: shown && (() => {
-          const [sImages, sLabels, sLogits, tImages, tPseudo, consensus, mixImage, mixLabel, mixLogits] = shown;
-          return [
-            { image: sImages, maps: [predictionAt(sLogits, sLabels), sLabels] },
-            { image: tImages, maps: [tPseudo, consensus] },
-            { image: mixImage, maps: [predictionAt(mixLogits, mixLabel), mixLabel] },
-          ];
-        }),
-      };
-    },
+      group,
+      evaluate: () => evaluateModel(student, val, cfg, undefined, group),
+      step: async (iter) => {
+        const s = uploadBatch(await nextBatch(source, 'labelled'), cfg.device);
+        const t = uploadBatch(await nextBatch(target, 'unlabelled'), cfg.device);
+        const out = tidy(() => {
+          const o = selfTrainLoss(models, s, t, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`self-train-${iter}`));
+          // What the sample grid shows, kept only on the steps that write one.
+          const shown = isPictureStep(cfg, iter)
+            ? [s.images.clone(), s.labels.clone(), o.logits, t.images.clone(), t.pseudo!.clone(), o.consensus, o.mix.image, o.mix.label, o.mixLogits]
+            : undefined;
+          return { loss: o.loss, terms: o.terms, shown };
+        });
+        disposeBatch(s);
+        disposeBatch(t);
+        const shown = out.shown;
+        return {
+          loss: out.loss,
+          terms: out.terms,
+          keep: shown,
+          pictures: shown && (() => {
+            const [sImages, sLabels, sLogits, tImages, tPseudo, consensus, mixImage, mixLabel, mixLogits] = shown;
+            return [
+              { image: sImages, maps: [predictionAt(sLogits, sLabels), sLabels] },
+              { image: tImages, maps: [tPseudo, consensus] },
+              { image: mixImage, maps: [predictionAt(mixLogits, mixLabel), mixLabel] },
+            ];
+          }),
+        };
+      },
+    });
+    try {
+      return await trainer.runFrom(record !== undefined);
+    } finally {
+      await trainer.close();
+      bank.dispose();
+    }
   });
-  try {
-    return await trainer.runFrom(record !== undefined);
-  } finally {
-    await trainer.close();
-    bank.dispose();
-    group?.close();
-  }
 }

@@ -10,96 +10,89 @@ import { loadPretrainedBackbone } from '../model/pretrained.js';
 import { tidy } from '../tensor/index.js';
 import { predictionAt } from './pictures.js';
 import { disposeBatch, uploadBatch } from './batches.js';
-import { openDataset } from './datasets.js';
+import { runStage, type StageHooks } from './context.js';
 import { evaluateModel } from './evaluate.js';
-import { createModel, joinProcessGroup, nextBatch, prepareRuntime, rankDevice, rankSeed, twoScaleLoader } from './setup.js';
+import { nextBatch, rankSeed, twoScaleLoader } from './setup.js';
 import { warmupLoss } from './step-losses.js';
 import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';
 
-export interface StageHooks {
-  /** Lines meant for a person (stage summaries, evaluation tables). */
-  say?: (line: string) => void;
-  /** Called after each training step with the number of steps done. */
-  onStep?: (iteration: number) => void;
-}
 
 export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
-  const cfg = rankDevice(config);
-  prepareRuntime(cfg);
-  const group = joinProcessGroup(cfg);
-  const labelled = await openDataset(cfg, 'labelled');
-  const val = await openDataset(cfg, 'val', { decode: true });
-  const student = createModel(cfg);
-  const teacher = createModel(cfg);
-  if (cfg.pretrained) hooks.say?.(`loaded ${loadPretrainedBackbone(student, cfg.pretrained)} backbone tensors from ${cfg.pretrained}`);
-  const record = cfg.resume ? readResumeRecord(cfg.weightDir) : undefined;
-  const streams = resumeStreams(record, group);
-  const loader = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed, group), state: streams?.labelled as TwoScaleState | undefined });
-  // The unlabelled stream (flip + crop, as the labelled one) is saved with the state, so resume stays exact.
-  const unlabelledLoader = cfg.unlabelledBnPass
-    ? twoScaleLoader(cfg, await openDataset(cfg, 'unlabelled'), {
-        seed: rankSeed(cfg.seed + 5, group),
-        state: streams?.unlabelled as TwoScaleState | undefined,
-      })
-    : undefined;
-  if (record && cfg.unlabelledBnPass !== (streams?.unlabelled !== undefined)) {
-    throw new Error(
-      `${cfg.weightDir} holds a warm-up state saved ${cfg.unlabelledBnPass ? 'without' : 'with'} the unlabelled BatchNorm pass; ` +
-        `resume it with the same setting (${cfg.unlabelledBnPass ? '--no-unlabelled-bn-pass' : 'without --no-unlabelled-bn-pass'})`,
-    );
-  }
-  const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
-  const models = { student, teacher, cfg, photometric };
-  const trainer = new Trainer({
-    stage: 'warm-up',
-    cfg,
-    student,
-    teacher,
-    saveDir: cfg.weightDir,
-    loaders: unlabelledLoader ? { labelled: loader, unlabelled: unlabelledLoader } : { labelled: loader },
-    say: hooks.say,
-    onStep: hooks.onStep,
-    group,
-    evaluate: () => evaluateModel(student, val, cfg, undefined, group),
-    step: async (iter) => {
-      const b = uploadBatch(await nextBatch(loader, 'labelled'), cfg.device);
-      const u = unlabelledLoader && uploadBatch(await nextBatch(unlabelledLoader, 'unlabelled'), cfg.device);
-      const out = tidy(() => {
-        // Augmentation decisions depend on (seed, step) only, so a resumed run draws the same.
-        const o = warmupLoss(models, b, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`warm-up-aug-${iter}`), u);
-        // What the sample grid shows, kept only on the steps that write one.
-        const shown = isPictureStep(cfg, iter)
-          ? {
-              images: b.images.clone(),
-              aug: o.aug,
-              labels: b.labels.clone(),
-              logits: o.logits,
-              unlabelled: u && o.unlabelledLogits ? { images: u.images.clone(), labels: u.labels.clone(), logits: o.unlabelledLogits } : undefined,
-            }
-          : undefined;
-        return { loss: o.loss, terms: o.terms, shown };
-      });
-      disposeBatch(b);
-      if (u) disposeBatch(u);
-      const shown = out.shown;
-      return {
-        loss: out.loss,
-        terms: out.terms,
-        keep: shown && [shown.images, shown.aug, shown.labels, shown.logits, ...(shown.unlabelled ? Object.values(shown.unlabelled) : [])],
-        pictures: shown && (() => [
-          { image: shown.images, maps: [predictionAt(shown.logits, shown.labels), shown.labels] },
-          { image: shown.aug, maps: [] },
-          ...(shown.unlabelled
-            ? [{ image: shown.unlabelled.images, maps: [predictionAt(shown.unlabelled.logits, shown.unlabelled.labels), shown.unlabelled.labels] }]
-            : []),
-        ]),
-      };
-    },
+  return runStage(config, async (ctx) => {
+    const { cfg, group } = ctx;
+    const labelled = await ctx.dataset('labelled');
+    const val = await ctx.dataset('val', { decode: true });
+    const student = ctx.model();
+    const teacher = ctx.model();
+    if (cfg.pretrained) hooks.say?.(`loaded ${loadPretrainedBackbone(student, cfg.pretrained)} backbone tensors from ${cfg.pretrained}`);
+    const record = cfg.resume ? readResumeRecord(cfg.weightDir) : undefined;
+    const streams = resumeStreams(record, group);
+    if (record && cfg.unlabelledBnPass !== (streams?.unlabelled !== undefined)) {
+      throw new Error(
+        `${cfg.weightDir} holds a warm-up state saved ${cfg.unlabelledBnPass ? 'without' : 'with'} the unlabelled BatchNorm pass; ` +
+          `resume it with the same setting (${cfg.unlabelledBnPass ? '--no-unlabelled-bn-pass' : 'without --no-unlabelled-bn-pass'})`,
+      );
+    }
+    const loader = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed, group), state: streams?.labelled as TwoScaleState | undefined });
+    // The unlabelled stream (flip + crop, as the labelled one) is saved with the state, so resume stays exact.
+    const unlabelledLoader = cfg.unlabelledBnPass
+      ? twoScaleLoader(cfg, await ctx.dataset('unlabelled'), {
+          seed: rankSeed(cfg.seed + 5, group),
+          state: streams?.unlabelled as TwoScaleState | undefined,
+        })
+      : undefined;
+    const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
+    const models = { student, teacher, cfg, photometric };
+    const trainer = new Trainer({
+      stage: 'warm-up',
+      cfg,
+      student,
+      teacher,
+      saveDir: cfg.weightDir,
+      loaders: unlabelledLoader ? { labelled: loader, unlabelled: unlabelledLoader } : { labelled: loader },
+      say: hooks.say,
+      onStep: hooks.onStep,
+      group,
+      evaluate: () => evaluateModel(student, val, cfg, undefined, group),
+      step: async (iter) => {
+        const b = uploadBatch(await nextBatch(loader, 'labelled'), cfg.device);
+        const u = unlabelledLoader && uploadBatch(await nextBatch(unlabelledLoader, 'unlabelled'), cfg.device);
+        const out = tidy(() => {
+          // Augmentation decisions depend on (seed, step) only, so a resumed run draws the same.
+          const o = warmupLoss(models, b, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`warm-up-aug-${iter}`), u);
+          // What the sample grid shows, kept only on the steps that write one.
+          const shown = isPictureStep(cfg, iter)
+            ? {
+                images: b.images.clone(),
+                aug: o.aug,
+                labels: b.labels.clone(),
+                logits: o.logits,
+                unlabelled: u && o.unlabelledLogits ? { images: u.images.clone(), labels: u.labels.clone(), logits: o.unlabelledLogits } : undefined,
+              }
+            : undefined;
+          return { loss: o.loss, terms: o.terms, shown };
+        });
+        disposeBatch(b);
+        if (u) disposeBatch(u);
+        const shown = out.shown;
+        return {
+          loss: out.loss,
+          terms: out.terms,
+          keep: shown && [shown.images, shown.aug, shown.labels, shown.logits, ...(shown.unlabelled ? Object.values(shown.unlabelled) : [])],
+          pictures: shown && (() => [
+            { image: shown.images, maps: [predictionAt(shown.logits, shown.labels), shown.labels] },
+            { image: shown.aug, maps: [] },
+            ...(shown.unlabelled
+              ? [{ image: shown.unlabelled.images, maps: [predictionAt(shown.unlabelled.logits, shown.unlabelled.labels), shown.unlabelled.labels] }]
+              : []),
+          ]),
+        };
+      },
+    });
+    try {
+      return await trainer.runFrom(record !== undefined);
+    } finally {
+      await trainer.close();
+    }
   });
-  try {
-    return await trainer.runFrom(record !== undefined);
-  } finally {
-    await trainer.close();
-    group?.close();
-  }
 }

@@ -1,0 +1,72 @@
+// What every stage sets up first and closes last, in one place: the device (with
+// `--amp auto` settled), threads and seeds, the process group of a data-parallel
+// run, the datasets, the models it makes, and the output folders it locks.
+// `runStage` closes all of it whatever the stage body does, failures included.
+import type { RunConfig } from '../config/schema.js';
+import type { CityscapesDataset } from '../data/dataset.js';
+import type { ProcessGroup } from '../distributed/group.js';
+import type { SegModel } from '../model/index.js';
+import { openDataset, type DatasetRole } from './datasets.js';
+import { FolderLock } from './run/folder-lock.js';
+import { createModel, joinProcessGroup, prepareRuntime, rankDevice } from './setup.js';
+
+export interface StageHooks {
+  /** Lines meant for a person (stage summaries, evaluation tables). */
+  say?: (line: string) => void;
+  /** Called after each training step with the number of steps done. */
+  onStep?: (iteration: number) => void;
+}
+
+export class StageContext {
+  readonly #models: SegModel[] = [];
+  readonly #locks: FolderLock[] = [];
+
+  private constructor(
+    /** The run's config for this rank: its device, `--amp` settled. */
+    readonly cfg: RunConfig,
+    readonly group: ProcessGroup | null,
+  ) {}
+
+  static open(config: RunConfig): StageContext {
+    const cfg = rankDevice(config);
+    prepareRuntime(cfg);
+    return new StageContext(cfg, joinProcessGroup(cfg));
+  }
+
+  /** Rank 0, or the only process: the one that writes. */
+  get isMain(): boolean {
+    return !this.group || this.group.isMain;
+  }
+
+  dataset(role: DatasetRole, options?: Parameters<typeof openDataset>[2]): Promise<CityscapesDataset> {
+    return openDataset(this.cfg, role, options);
+  }
+
+  /** A network of the run's preset on its device; disposed when the stage closes (if not before). */
+  model(): SegModel {
+    const model = createModel(this.cfg);
+    this.#models.push(model);
+    return model;
+  }
+
+  /** Takes `dir` for this run until the stage closes (rank 0 only: the ranks share its lock). */
+  lock(dir: string): void {
+    if (this.isMain) this.#locks.push(FolderLock.acquire(dir));
+  }
+
+  close(): void {
+    for (const lock of this.#locks.splice(0)) lock.release();
+    for (const model of this.#models.splice(0)) model.dispose();
+    this.group?.close();
+  }
+}
+
+/** Runs a stage's body in its context and closes the context afterwards, whatever happens. */
+export async function runStage<T>(config: RunConfig, body: (ctx: StageContext) => Promise<T>): Promise<T> {
+  const ctx = StageContext.open(config);
+  try {
+    return await body(ctx);
+  } finally {
+    ctx.close();
+  }
+}
