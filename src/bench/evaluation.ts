@@ -7,7 +7,7 @@ import { resolveConfig } from '../config/load.js';
 import { CityscapesDataset } from '../data/dataset.js';
 import { generateDataset } from '../data/synthetic/generate.js';
 import { SegModel } from '../model/index.js';
-import { evaluateModel } from '../stages/evaluate.js';
+import { evaluateModel } from '../stages/validation.js';
 import { rankDevice } from '../stages/setup.js';
 
 export interface EvalBenchCase {

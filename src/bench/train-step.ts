@@ -74,7 +74,8 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
   tidy(() => bank.loadStateDict({ centroids: randn([19, student.config.pixelChannels], { device }), count: full([19], 100, { device }) }));
   const s = syntheticBatch(c.batch, c.height, c.width, device, false);
   const t = syntheticBatch(c.batch, c.height, c.width, device, true);
-  const models = { student, teacher, cfg, photometric, bank, updateCentroids: (m: DenseClassMeans) => bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum) };
+  const models = { student, teacher, cfg, photometric, bank };
+  const updateCentroids = (m: DenseClassMeans) => bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum);
   const sync = () => {
     if (device.startsWith('cuda')) cuda.synchronize(device);
   };
@@ -85,7 +86,10 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
     const loss = tidy(() => {
       noGrad(() => ema.update(iter));
       const rng = Rng.fromSeed(0).fork(`bench-${iter}`);
-      return c.stage === 'warm-up' ? warmupLoss(models, s, rng, cfg.unlabelledBnPass ? t : undefined).loss : selfTrainLoss(models, s, t, rng).loss;
+      if (c.stage === 'warm-up') return warmupLoss(models, s, rng, cfg.unlabelledBnPass ? t : undefined).loss;
+      const o = selfTrainLoss(models, s, t, rng);
+      for (const means of o.centroidMeans) updateCentroids(means);
+      return o.loss;
     });
     sync();
     const t1 = now();

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { presetNames, resolveConfig } from '../config/load.js';
+import { resolveConfig, runPresetNames } from '../config/load.js';
 import type { PartialRunConfig, RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
 import { launchWorkers, stripLaunchFlags } from '../distributed/launch.js';
@@ -220,7 +220,7 @@ export function addRunOptions(cmd: Command, command: StageCommand): Command {
   }
   return cmd
     .option('--config <file>', 'YAML or JSON config (validated; unknown keys are errors)')
-    .addOption(new Option('--preset <name>', 'preset the config starts from').choices(presetNames()));
+    .addOption(new Option('--preset <name>', 'preset the config starts from').choices(runPresetNames()));
 }
 
 /** The long name of a flag spec: '--weight-dir <dir>' → '--weight-dir'. */

@@ -97,7 +97,7 @@ export function demoLists(root: string): PartialRunConfig {
 }
 
 /** Named presets: overrides on top of the paper's recipe. */
-export const PRESETS: Record<string, PartialRunConfig> = {
+export const RUN_PRESETS: Record<string, PartialRunConfig> = {
   paper: {},
   /** The built-in demo: generated street scenes, a CPU-sized network, minutes not days. */
   demo: {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { PAPER, PRESETS } from './defaults.js';
+import { PAPER, RUN_PRESETS } from './defaults.js';
 import { partialConfigSchema, runConfigSchema, type PartialRunConfig, type RunConfig } from './schema.js';
 
 function describeIssues(error: z.ZodError, where: string): string {
@@ -15,13 +15,13 @@ function describeIssues(error: z.ZodError, where: string): string {
   return `invalid configuration in ${where}:\n${lines.join('\n')}`;
 }
 
-export function presetNames(): string[] {
-  return Object.keys(PRESETS);
+export function runPresetNames(): string[] {
+  return Object.keys(RUN_PRESETS);
 }
 
 export function presetConfig(name: string): PartialRunConfig {
-  const p = PRESETS[name];
-  if (p === undefined) throw new Error(`unknown preset '${name}' (available: ${presetNames().join(', ')})`);
+  const p = RUN_PRESETS[name];
+  if (p === undefined) throw new Error(`unknown preset '${name}' (available: ${runPresetNames().join(', ')})`);
   return p;
 }
 

@@ -1,39 +1,43 @@
-// Evaluation on the validation set (docs/method.md §6): multi-scale max fusion, a
-// confusion matrix accumulated on the device, per-class IoU and mIoU.
+// Stage 5, evaluation (docs/method.md §5.5, §6): load weights, evaluate on val with
+// multi-scale max fusion, report per-class IoU and the summary scores.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../checkpoint/atomic.js';
 import type { RunConfig } from '../config/schema.js';
-import type { CityscapesDataset } from '../data/dataset.js';
-import { ConfusionMatrix } from '../metrics/confusion.js';
-import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
-import type { SegModel } from '../model/index.js';
-import { tidy } from '../tensor/index.js';
-import type { ProcessGroup } from '../distributed/group.js';
-import { predictShare, type PredictConfig } from './predict.js';
+import { runStage } from './context.js';
+import { evaluateModel, type EvaluationResult } from './validation.js';
+import { Progress } from './run/progress.js';
+import { loadWeights, type WeightRole } from './weights.js';
 
-export interface EvaluationResult extends SegmentationScores {
-  images: number;
-  seconds: number;
+export interface EvaluateOptions {
+  weightDir?: string;
+  role?: WeightRole;
+  json?: string;
 }
 
-/** Evaluates `model` (switched to eval mode, restored after) on `dataset`. */
-export async function evaluateModel(
-  model: SegModel,
-  dataset: CityscapesDataset,
-  cfg: PredictConfig & Pick<RunConfig, 'evalLimit'>,
-  onImage?: (done: number, total: number) => void,
-  group: ProcessGroup | null = null,
-): Promise<EvaluationResult> {
-  const started = Date.now();
-  const count = cfg.evalLimit > 0 ? Math.min(cfg.evalLimit, dataset.entries.length) : dataset.entries.length;
-  // With several ranks each evaluates its share; the confusion matrices are summed.
-  const confusion = new ConfusionMatrix(19, cfg.device);
-  let done = 0;
-  await predictShare(model, dataset, cfg, group, count, ({ batch, onDevice, pred }) => {
-    tidy(() => confusion.update(pred, onDevice.labels));
-    done += batch.n;
-    onImage?.(done, count);
+/** The JSON written by `diga evaluate --json`. */
+export function evaluationJson(r: EvaluationResult): Record<string, unknown> {
+  return { miou: r.miou, iou: r.iou, overall_acc: r.overallAcc, mean_acc: r.meanAcc, fwavacc: r.fwavacc, images: r.images };
+}
+
+export async function runEvaluate(config: RunConfig, options: EvaluateOptions = {}): Promise<EvaluationResult & { weights: string }> {
+  return runStage(config, async (ctx) => {
+    const { cfg, group } = ctx;
+    const val = await ctx.dataset('val');
+    const model = ctx.model();
+    const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, options.role ?? 'student', model, { modelName: cfg.model });
+    const total = cfg.evalLimit > 0 ? Math.min(cfg.evalLimit, val.entries.length) : val.entries.length;
+    const progress = new Progress({ title: 'evaluate', total, enabled: ctx.isMain });
+    let r: EvaluationResult;
+    try {
+      r = await evaluateModel(model, val, cfg, (done) => progress.update(done), group);
+    } finally {
+      progress.stop();
+    }
+    if (options.json && ctx.isMain) {
+      mkdirSync(dirname(options.json), { recursive: true });
+      writeFileAtomic(options.json, [Buffer.from(`${JSON.stringify(evaluationJson(r), null, 2)}\n`)]);
+    }
+    return { ...r, weights };
   });
-  if (group) group.allreduceSum([confusion.counts]);
-  const scores = segmentationScores(confusion.compute());
-  confusion.dispose();
-  return { ...scores, images: count, seconds: (Date.now() - started) / 1000 };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pseudoLabelDir } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
 import { runCentroids } from './centroids.js';
-import { runEvaluate } from './evaluate-stage.js';
+import { runEvaluate } from './evaluate.js';
 import { runPseudoLabel } from './pseudo-label.js';
 import { runSelfTrain } from './self-train.js';
 import { runFilesIn } from './run/outputs.js';

@@ -12,7 +12,7 @@ import type { TwoScaleState } from '../data/sampler.js';
 import { tidy } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from './batches.js';
 import { runStage, type StageHooks } from './context.js';
-import { evaluateModel } from './evaluate.js';
+import { evaluateModel } from './validation.js';
 import { predictionAt } from './pictures.js';
 import { nextBatch, rankSeed, twoScaleLoader } from './setup.js';
 import { selfTrainLoss } from './step-losses.js';
@@ -55,7 +55,7 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
           })
         : bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum);
     const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
-    const models = { student, teacher, cfg, photometric, bank, updateCentroids };
+    const models = { student, teacher, cfg, photometric, bank };
     const trainer = new Trainer({
       stage: 'self-train',
       cfg,
@@ -81,6 +81,8 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
         const t = uploadBatch(await nextBatch(target, 'unlabelled'), cfg.device);
         const out = tidy(() => {
           const o = selfTrainLoss(models, s, t, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`self-train-${iter}`));
+          // The step's centroid moving averages: target means, then source means.
+          for (const means of o.centroidMeans) updateCentroids(means);
           // What the sample grid shows, kept only on the steps that write one.
           const shown = isPictureStep(cfg, iter)
             ? [s.images.clone(), s.labels.clone(), o.logits, t.images.clone(), t.pseudo!.clone(), o.consensus, o.mix.image, o.mix.label, o.mixLogits]

@@ -68,9 +68,8 @@ export function warmupLoss(m: StepModels, b: DeviceBatch, rng: Rng, u?: DeviceBa
 }
 
 export interface SelfTrainModels extends StepModels {
+  /** The class centroids of bilateral consensus (read here, not changed). */
   bank: CentroidBank;
-  /** Applies one set of class means to the bank (all ranks' means, in a distributed run). */
-  updateCentroids: (m: DenseClassMeans) => void;
 }
 
 export interface SelfTrainStepOutput {
@@ -81,6 +80,11 @@ export interface SelfTrainStepOutput {
   /** The student's logits on the clean labelled half and on the mixed images. */
   logits: Tensor;
   mixLogits: Tensor;
+  /**
+   * The class means the step's centroid moving averages take, target then source, in that
+   * order (the caller applies them; the loss itself changes no state but BatchNorm's).
+   */
+  centroidMeans: [DenseClassMeans, DenseClassMeans];
 }
 
 /**
@@ -98,17 +102,16 @@ export function selfTrainLoss(m: SelfTrainModels, s: DeviceBatch, t: DeviceBatch
   const clean = cat([s.images, augS]);
   // The student's labelled forward comes first; the teacher then sees [s; aug(s)] before t.
   const sClean = forward(m.student, clean, cfg);
-  const { consensus, mix, teacherOut: tS } = noGrad(() => {
+  const { consensus, mix, teacherOut: tS, centroidMeans } = noGrad(() => {
     const tS = forward(m.teacher, clean, cfg, { grad: false });
     const tT = forward(m.teacher, t.images, cfg, { grad: false });
     const consensus = consensusLabels(tT.pixelFeatures, m.bank.centroids, t.pseudo!);
     const fromTarget = classMeansDense(tT.pixelFeatures, tT.main.argmax(1), { label: consensus, minPixels: cfg.centroidMinPixels });
-    m.updateCentroids(fromTarget);
     const augFeatures = tS.pixelFeatures.narrow(0, n, n);
     const fromSource = classMeansDense(augFeatures, tS.main.narrow(0, n, n).argmax(1), { label: s.labels, minPixels: cfg.centroidMinPixels });
-    m.updateCentroids(fromSource);
     const gen = new Generator({ seed: rng.fork('mix').nextUint32() });
-    return { consensus, mix: classMix(s.images, s.labels, augT, consensus, gen), teacherOut: tS };
+    const centroidMeans: [DenseClassMeans, DenseClassMeans] = [fromTarget, fromSource];
+    return { consensus, mix: classMix(s.images, s.labels, augT, consensus, gen), teacherOut: tS, centroidMeans };
   });
   const sMix = forward(m.student, mix.image, cfg);
   const segS = mainAuxLoss({ main: sClean.main.narrow(0, 0, n), aux: sClean.aux.narrow(0, 0, n) }, s.labels, { average: cfg.ceAverage });
@@ -122,5 +125,6 @@ export function selfTrainLoss(m: SelfTrainModels, s: DeviceBatch, t: DeviceBatch
     mix,
     logits: sClean.main.narrow(0, 0, n).detach(),
     mixLogits: sMix.main.detach(),
+    centroidMeans,
   };
 }

@@ -13,7 +13,7 @@ import { polyLr } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import { dispose, getRngState, noGrad, setRngState, stack, tensor, tidy, type Tensor } from '../tensor/index.js';
-import type { EvaluationResult } from './evaluate.js';
+import type { EvaluationResult } from './validation.js';
 import type { GridColumn } from './pictures.js';
 import { writeGrid } from './pictures.js';
 import { FolderLock } from './run/folder-lock.js';

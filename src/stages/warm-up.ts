@@ -11,7 +11,7 @@ import { tidy } from '../tensor/index.js';
 import { predictionAt } from './pictures.js';
 import { disposeBatch, uploadBatch } from './batches.js';
 import { runStage, type StageHooks } from './context.js';
-import { evaluateModel } from './evaluate.js';
+import { evaluateModel } from './validation.js';
 import { nextBatch, rankSeed, twoScaleLoader } from './setup.js';
 import { warmupLoss } from './step-losses.js';
 import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';

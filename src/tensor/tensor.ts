@@ -44,7 +44,7 @@ const ops = {
   logicalXor: op('logical_xor'),
   maskedFill: op('masked_fill', 'Scalar'), maskedFillT: op('masked_fill', 'Tensor'),
   maskedFill_: op('masked_fill_', 'Scalar'),
-  where: op('where', 'self'), whereSO: op('where', 'ScalarOther'), whereSS: op('where', 'ScalarSelf'),
+  where: op('where', 'self'), whereSO: op('where', 'ScalarOther'),
   sum: op('sum'), sumDim: op('sum', 'dim_IntList'), mean: op('mean'), meanDim: op('mean', 'dim'),
   prod: op('prod'), max: op('max'), maxDim: op('max', 'dim'), min: op('min'), minDim: op('min', 'dim'),
   argmax: op('argmax'), argmin: op('argmin'), norm: op('linalg_vector_norm'),
@@ -92,13 +92,6 @@ function scalar(x: unknown, what: string): Scalar {
 function dimList(dim: number | number[] | undefined): number[] | undefined {
   if (dim === undefined) return undefined;
   return Array.isArray(dim) ? dim : [dim];
-}
-
-/** Wraps the tensors in an operator result (a handle, or arrays of handles). */
-export function wrapResult(r: OpResult): unknown {
-  if (r === null || typeof r !== 'object') return r;
-  if (Array.isArray(r)) return r.map(wrapResult);
-  return new Tensor(r);
 }
 
 function T(r: OpResult): Tensor {

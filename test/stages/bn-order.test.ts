@@ -7,7 +7,6 @@
 import { describe, expect, test } from 'vitest';
 import { augmentedView, DIGA_PHOTOMETRIC } from '../../src/augment/photometric.js';
 import { CentroidBank } from '../../src/centroids/bank.js';
-import type { DenseClassMeans } from '../../src/centroids/class-means.js';
 import { resolveConfig } from '../../src/config/load.js';
 import { Rng } from '../../src/data/random.js';
 import { SegModel } from '../../src/model/index.js';
@@ -101,8 +100,11 @@ describe('BatchNorm-moving forwards run in the published order', () => {
       const published = noGrad(() => bnUpdate(teacher, t.images, bnUpdate(teacher, clean, before)));
       const swapped = noGrad(() => bnUpdate(teacher, clean, bnUpdate(teacher, t.images, before)));
 
-      const updateCentroids = (m: DenseClassMeans) => bank.movingAverageUpdateDense(m.means, m.keep, 1e-4);
-      selfTrainLoss({ student, teacher, cfg, photometric, bank, updateCentroids }, s, t, rng());
+      const centroidsBefore = bank.centroids.clone();
+      const o = selfTrainLoss({ student, teacher, cfg, photometric, bank }, s, t, rng());
+      // The loss changes no centroid; it hands back the target and source means for the caller to apply.
+      expect(maxDiff(bank.centroids, centroidsBefore)).toBe(0);
+      expect(o.centroidMeans.map((m) => m.means.shape)).toEqual([[2, 19, teacher.config.pixelChannels], [2, 19, teacher.config.pixelChannels]]);
       const after = bn1(teacher);
       const scale = published.mean.abs().max().item();
       expect(maxDiff(after.mean, published.mean)).toBeLessThan(1e-5 * scale);

@@ -7,7 +7,7 @@ import { pseudoLabelDir } from '../../config/paths.js';
 import type { RunConfig } from '../../config/schema.js';
 import { formatIouTable } from '../../metrics/table.js';
 import { runCentroids } from '../../stages/centroids.js';
-import { runEvaluate } from '../../stages/evaluate-stage.js';
+import { runEvaluate } from '../../stages/evaluate.js';
 import { runPipeline } from '../../stages/pipeline.js';
 import { runPseudoLabel } from '../../stages/pseudo-label.js';
 import { runSelfTrain } from '../../stages/self-train.js';
