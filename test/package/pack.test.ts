@@ -36,6 +36,12 @@ describe('npm package', () => {
     for (const cmd of ['cmake', 'g++', 'c++']) expect(spawnSync(cmd, ['--version'], { env }).error).toBeDefined();
   });
 
+  test('ships the library and the command, not the benchmarks', () => {
+    const pkg = join(project, 'node_modules', 'diga');
+    expect(existsSync(join(pkg, 'dist', 'index.js'))).toBe(true);
+    expect(existsSync(join(pkg, 'dist', 'bench'))).toBe(false);
+  });
+
   test('the install step picks the prebuilt addon and compiles nothing', () => {
     const pkg = join(project, 'node_modules', 'diga');
     const r = spawnSync(process.execPath, [join(pkg, 'scripts', 'install.mjs')], { cwd: pkg, env, encoding: 'utf8' });
