@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import type { RawStateDict } from '../../src/checkpoint/index.js';
 
-export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
-export const fixture = (name: string): string => path.join(FIXTURES, name);
+export { FIXTURES, fixture } from '../helpers.js';
 
 const made: string[] = [];
 afterEach(() => {

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readSafetensors } from '../../src/checkpoint/index.js';
 import { fromBuffer, type Tensor } from '../../src/tensor/index.js';
+import { fixture } from '../helpers.js';
 
-export const fixturePath = (name: string): string => new URL(`../fixtures/${name}`, import.meta.url).pathname;
+export const fixturePath = fixture;
 
 /** A published state-dict layout: [name, shape, dtype] in order, and the parameter count. */
 export interface Layout {

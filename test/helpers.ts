@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { readSafetensors } from '../../src/checkpoint/index.js';
-import { fromBuffer, keep, memory, type Tensor } from '../../src/tensor/index.js';
+import { readSafetensors } from '../src/checkpoint/index.js';
+import { fromBuffer, keep, memory, type Tensor } from '../src/tensor/index.js';
 
-export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const fixture = (name: string): string => path.join(FIXTURES, name);
 
 /** Every tensor of a reference safetensors file, kept alive for the whole test file. */

@@ -7,7 +7,7 @@ import { CentroidBank } from '../../src/centroids/bank.js';
 import { classMeansDense, classMeanVectors } from '../../src/centroids/class-means.js';
 import { centroidWeights } from '../../src/centroids/weights.js';
 import { F, memory, tensor, zeros } from '../../src/tensor/index.js';
-import { expectCloseToScale, expectNoLeak, loadReference, numbers } from './helpers.js';
+import { expectCloseToScale, expectNoLeak, loadReference, numbers } from '../helpers.js';
 
 const ref = loadReference('centroids.safetensors');
 const get = (k: string) => ref.get(k)!;

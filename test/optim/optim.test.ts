@@ -4,7 +4,7 @@ import { EmaTeacher } from '../../src/optim/ema.js';
 import { emaAlpha, polyLr } from '../../src/optim/schedule.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { memory, noGrad, type Tensor, tensor } from '../../src/tensor/index.js';
-import { fixture, numbers } from './helpers.js';
+import { fixture, numbers } from '../helpers.js';
 
 const schedules = JSON.parse(readFileSync(fixture('schedules.json'), 'utf8'));
 

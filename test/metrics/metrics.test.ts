@@ -3,7 +3,7 @@ import { ConfusionMatrix } from '../../src/metrics/confusion.js';
 import { segmentationScores } from '../../src/metrics/scores.js';
 import { formatIouTable } from '../../src/metrics/table.js';
 import { memory, tensor } from '../../src/tensor/index.js';
-import { expectRelClose, loadReference, numbers } from './helpers.js';
+import { expectRelClose, loadReference, numbers } from '../helpers.js';
 
 const ref = loadReference('metrics.safetensors');
 const get = (k: string) => ref.get(k)!;

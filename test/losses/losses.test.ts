@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { mainAuxDistillation, symmetricDistillation } from '../../src/losses/distillation.js';
 import { mainAuxLoss, segLoss } from '../../src/losses/segmentation.js';
 import { F, full, randn, randint, tensor, tidy, zeros } from '../../src/tensor/index.js';
-import { expectNoLeak, expectRelClose, loadReference, numbers } from './helpers.js';
+import { expectNoLeak, expectRelClose, loadReference, numbers } from '../helpers.js';
 
 const ref = loadReference('losses.safetensors');
 const get = (k: string) => ref.get(k)!;
