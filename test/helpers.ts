@@ -52,3 +52,16 @@ function disposeAll(v: unknown): void {
   }
   for (const x of Array.isArray(v) ? v : Object.values(v)) disposeAll(x);
 }
+
+/** Every output folder of a run, under `work`: the config keys a test sets to keep a run to itself. */
+export function runFolders(work: string) {
+  return {
+    weightDir: path.join(work, 'warm-up'),
+    loadWeightDir: path.join(work, 'warm-up'),
+    saveWeightDir: path.join(work, 'self-train'),
+    logDir: path.join(work, 'logs'),
+    genImgDir: path.join(work, 'images'),
+    centroidDir: path.join(work, 'centroids'),
+    pseudoDir: path.join(work, 'pseudo'),
+  };
+}

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readStateDict } from '../../src/checkpoint/index.js';
 import { demoLists } from '../../src/config/defaults.js';
+import { runFolders } from '../helpers.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
 import { ProcessGroup } from '../../src/distributed/group.js';
 import { SegModel } from '../../src/model/index.js';
@@ -54,9 +55,7 @@ function commonArgs(work: string): string[] {
       ...demoLists(data),
       model: 'tiny', cropSize: [32, 64], fullSize: [64, 128], steps: 4, evalEvery: 2,
       checkpointEvery: 2, imageEvery: 0, logEvery: 1,
-      weightDir: join(work, 'warm-up'), loadWeightDir: join(work, 'warm-up'), saveWeightDir: join(work, 'self-train'),
-      logDir: join(work, 'logs'), genImgDir: join(work, 'images'), centroidDir: join(work, 'centroids'),
-      pseudoDir: join(work, 'pseudo'),
+      ...runFolders(work),
     }),
   );
   return ['--preset', 'demo', '--config', file];

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { demoLists } from '../../src/config/defaults.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
+import { runFolders } from '../helpers.js';
 
 export const haveBuild = existsSync('dist/index.js');
 const bin = resolve('bin/diga.js');
@@ -35,15 +36,7 @@ export async function tinyData(root: string): Promise<string> {
 export function runConfig(root: string, data: string, name: string, extra: Record<string, unknown> = {}) {
   const work = join(root, name);
   mkdirSync(work, { recursive: true });
-  const dirs = {
-    weightDir: join(work, 'warm-up'),
-    loadWeightDir: join(work, 'warm-up'),
-    saveWeightDir: join(work, 'self-train'),
-    logDir: join(work, 'logs'),
-    genImgDir: join(work, 'images'),
-    centroidDir: join(work, 'centroids'),
-    pseudoDir: join(work, 'pseudo'),
-  };
+  const dirs = runFolders(work);
   const file = join(work, 'run.json');
   writeFileSync(
     file,

@@ -19,6 +19,7 @@ import { runSelfTrain } from '../../src/stages/self-train.js';
 import { resolveAmp } from '../../src/stages/setup.js';
 import { runWarmUp } from '../../src/stages/warm-up.js';
 import { memory } from '../../src/tensor/index.js';
+import { runFolders } from '../helpers.js';
 
 let root: string;
 let data: string;
@@ -29,13 +30,7 @@ function config(name: string, extra: Partial<RunConfig> = {}): RunConfig {
     preset: 'demo',
     overrides: {
       ...demoLists(data),
-      weightDir: join(work, 'warm-up'),
-      loadWeightDir: join(work, 'warm-up'),
-      saveWeightDir: join(work, 'self-train'),
-      logDir: join(work, 'logs'),
-      genImgDir: join(work, 'images'),
-      centroidDir: join(work, 'centroids'),
-      pseudoDir: join(work, 'pseudo'),
+      ...runFolders(work),
       model: 'tiny',
       steps: 4,
       evalEvery: 2,
