@@ -2,12 +2,14 @@
 // `--amp auto` settled), threads and seeds, the process group of a data-parallel
 // run, the datasets, the models it makes, and the output folders it locks.
 // `runStage` closes all of it whatever the stage body does, failures included.
+import { dirname } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
 import type { CityscapesDataset } from '../data/dataset.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import type { SegModel } from '../model/index.js';
 import { openDataset, type DatasetRole } from './datasets.js';
 import { FolderLock } from './run/folder-lock.js';
+import { sameFolder } from './run/outputs.js';
 import { createModel, joinProcessGroup, prepareRuntime, rankDevice } from './setup.js';
 
 export interface StageHooks {
@@ -49,9 +51,10 @@ export class StageContext {
     return model;
   }
 
-  /** Takes `dir` for this run until the stage closes (rank 0 only: the ranks share its lock). */
+  /** Takes `dir` for this run until the stage closes (rank 0 only: the ranks share its lock); once per folder. */
   lock(dir: string): void {
-    if (this.isMain) this.#locks.push(FolderLock.acquire(dir));
+    if (!this.isMain || this.#locks.some((l) => sameFolder(dirname(l.file), dir))) return;
+    this.#locks.push(FolderLock.acquire(dir));
   }
 
   close(): void {

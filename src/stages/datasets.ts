@@ -1,4 +1,5 @@
 // The datasets a stage reads, from the run config.
+import { basename } from 'node:path';
 import { CityscapesDataset } from '../data/dataset.js';
 import type { RunConfig } from '../config/schema.js';
 
@@ -35,7 +36,7 @@ export async function openDataset(
 export function checkDistinctNames(ds: CityscapesDataset): void {
   const seen = new Map<string, { name: string; line: number }>();
   for (const e of ds.entries) {
-    const base = e.name.split('/').pop()!;
+    const base = basename(e.name);
     const first = seen.get(base);
     if (first) {
       throw new Error(

@@ -2,9 +2,9 @@
 // image with multi-scale max fusion; each PNG (train ids) is written as soon
 // as it is predicted, never the whole set in memory.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { pseudoLabelDir } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
+import { pseudoLabelPath } from '../data/dataset.js';
 import { writePseudoLabel } from '../data/writers.js';
 import { ConfusionMatrix } from '../metrics/confusion.js';
 import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
@@ -48,8 +48,7 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
       await predictShare(model, dataset, cfg, group, dataset.entries.length, async ({ batch, onDevice, pred }) => {
         if (confusion) tidy(() => confusion.update(pred, onDevice.labels));
         for (let i = 0; i < batch.n; i++) {
-          const file = join(outDir, batch.names[i].split('/').pop()!);
-          pending.push(writePseudoLabel(file, labelMapOf(pred, i)));
+          pending.push(writePseudoLabel(pseudoLabelPath(outDir, batch.names[i]), labelMapOf(pred, i)));
         }
         // Bound the writes in flight so memory stays flat on large sets.
         if (pending.length >= 8) await Promise.all(pending.splice(0));

@@ -107,6 +107,9 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
         };
       },
     });
+    // One run at a time in its weight and log folders.
+    ctx.lock(cfg.saveWeightDir);
+    ctx.lock(cfg.logDir);
     try {
       return await trainer.runFrom(record !== undefined);
     } finally {

@@ -16,9 +16,8 @@ import { dispose, getRngState, noGrad, setRngState, stack, tensor, tidy, type Te
 import type { EvaluationResult } from './validation.js';
 import type { GridColumn } from './pictures.js';
 import { writeGrid } from './pictures.js';
-import { FolderLock } from './run/folder-lock.js';
 import { InterruptFlag } from './run/interrupt.js';
-import { prepareFreshRun, removeStaleTemps, sameFolder } from './run/outputs.js';
+import { prepareFreshRun, removeStaleTemps } from './run/outputs.js';
 import { writeLineChart } from './run/plots.js';
 import { Progress } from './run/progress.js';
 import { RunLog } from './run/run-log.js';
@@ -109,7 +108,6 @@ export class Trainer {
   #best: { miou: number | null; iteration: number | null } = { miou: null, iteration: null };
   /** A resumed state saved just before an evaluation that did not finish. */
   #evalPending = false;
-  #locks: FolderLock[] = [];
   readonly #warned = new Set<string>();
 
   constructor(setup: TrainerSetup) {
@@ -380,16 +378,12 @@ export class Trainer {
   }
 
   /**
-   * Takes the output folders (locks; rank 0 only), then resumes from the saved state or,
-   * for a fresh run, checks that the folder holds no other run's results; runs to the last step.
+   * Resumes from the saved state or, for a fresh run, checks that the folder holds no other
+   * run's results; runs to the last step. The caller holds the folders' locks (StageContext.lock).
    */
   async runFrom(resume: boolean): Promise<TrainResult> {
     const { cfg, saveDir, stage } = this.#s;
-    if (this.#isMain) {
-      this.#locks.push(FolderLock.acquire(saveDir));
-      if (!sameFolder(cfg.logDir, saveDir)) this.#locks.push(FolderLock.acquire(cfg.logDir));
-      removeStaleTemps(saveDir);
-    }
+    if (this.#isMain) removeStaleTemps(saveDir);
     if (resume) {
       const at = readResumeRecord(saveDir).iteration;
       if (at >= cfg.steps) {
@@ -403,9 +397,8 @@ export class Trainer {
     return this.run();
   }
 
-  /** Frees what the stage trained with: optimiser state, both networks, the loaders; releases the folders. */
+  /** Frees what the stage trained with: optimiser state, both networks, the loaders. */
   async close(): Promise<void> {
-    for (const lock of this.#locks.splice(0)) lock.release();
     if (this.#reducing) this.#s.group?.detachGradients();
     this.optimizer.dispose();
     this.#s.student.dispose();

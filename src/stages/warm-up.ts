@@ -89,6 +89,9 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
         };
       },
     });
+    // One run at a time in its weight and log folders.
+    ctx.lock(cfg.weightDir);
+    ctx.lock(cfg.logDir);
     try {
       return await trainer.runFrom(record !== undefined);
     } finally {
