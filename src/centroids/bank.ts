@@ -32,6 +32,11 @@ function roundsOf(ids: Tensor, numClasses: number, who: string): number[][] {
   return rounds;
 }
 
+/** A bank tensor (float32, on any device) as a checkpoint record. */
+function hostRaw(t: Tensor): RawTensor {
+  return { dtype: 'float32', shape: t.shape, data: t.cpu().contiguous().toBuffer() };
+}
+
 function checkMomentum(who: string, momentum: number): void {
   if (!Number.isFinite(momentum) || momentum < 0 || momentum > 1) throw new RangeError(`${who}: momentum must be in [0, 1], got ${momentum}`);
 }
@@ -155,8 +160,7 @@ export class CentroidBank {
 
   /** Writes `centroids` and `count` to a safetensors file (atomically). */
   save(path: string): void {
-    const raw = (t: Tensor) => ({ dtype: 'float32' as const, shape: t.shape, data: t.cpu().contiguous().toBuffer() });
-    const tensors = tidy(() => new Map([['centroids', raw(this.#centroids)], ['count', raw(this.#count)]]));
+    const tensors = tidy(() => new Map([['centroids', hostRaw(this.#centroids)], ['count', hostRaw(this.#count)]]));
     writeSafetensors(path, tensors, { numClasses: String(this.numClasses), dim: String(this.dim), maxCount: String(this.maxCount) });
   }
 
@@ -165,7 +169,7 @@ export class CentroidBank {
    * `torch.load` returns the (numClasses, dim) float32 tensor.
    */
   saveTorch(path: string): void {
-    writePthTensor(path, tidy(() => ({ dtype: 'float32', shape: this.#centroids.shape, data: this.#centroids.cpu().contiguous().toBuffer() })));
+    writePthTensor(path, tidy(() => hostRaw(this.#centroids)));
   }
 
   /**
