@@ -7,8 +7,8 @@ import { resolveConfig } from '../config/load.js';
 import { CityscapesDataset } from '../data/dataset.js';
 import { generateDataset } from '../data/synthetic/generate.js';
 import { SegModel } from '../model/index.js';
-import { evaluateModel } from '../stages/validation.js';
-import { rankDevice } from '../stages/setup.js';
+import { evaluateModel } from '../inference/validation.js';
+import { rankDevice } from '../engine/runtime.js';
 
 export interface EvalBenchCase {
   model: string;

@@ -7,11 +7,13 @@ import type { RunConfig } from '../config/schema.js';
 import { CentroidBank } from '../centroids/bank.js';
 import { classMeanVectors } from '../centroids/class-means.js';
 import { noGrad, tidy } from '../tensor/index.js';
-import { disposeBatch, uploadBatch } from './batches.js';
-import { runStage } from './context.js';
-import { Progress } from './run/progress.js';
-import { forward, nextBatch, rankSeed, twoScaleLoader } from './setup.js';
-import { loadWeights } from './weights.js';
+import { disposeBatch, uploadBatch } from '../data/device-batch.js';
+import { runStage } from '../engine/context.js';
+import { Progress } from '../engine/run/progress.js';
+import { rankSeed } from '../distributed/shard.js';
+import { nextBatch, twoScaleLoader } from '../engine/loaders.js';
+import { forward } from '../inference/forward.js';
+import { loadWeights } from '../engine/weights.js';
 
 export interface CentroidResult {
   file: string;

@@ -4,10 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
 import type { RunConfig } from '../config/schema.js';
-import { runStage } from './context.js';
-import { evaluateModel, type EvaluationResult } from './validation.js';
-import { Progress } from './run/progress.js';
-import { loadWeights, type WeightRole } from './weights.js';
+import { runStage } from '../engine/context.js';
+import { evaluateModel, type EvaluationResult } from '../inference/validation.js';
+import { Progress } from '../engine/run/progress.js';
+import { loadWeights, type WeightRole } from '../engine/weights.js';
 
 export interface EvaluateOptions {
   weightDir?: string;

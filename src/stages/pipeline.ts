@@ -8,8 +8,8 @@ import { runCentroids } from './centroids.js';
 import { runEvaluate } from './evaluate.js';
 import { runPseudoLabel } from './pseudo-label.js';
 import { runSelfTrain } from './self-train.js';
-import { runFilesIn } from './run/outputs.js';
-import type { StageHooks } from './context.js';
+import { runFilesIn } from '../engine/run/outputs.js';
+import type { StageHooks } from '../engine/context.js';
 import { runWarmUp } from './warm-up.js';
 
 export interface PipelineResult {

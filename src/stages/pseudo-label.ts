@@ -9,13 +9,13 @@ import { writePseudoLabel } from '../data/writers.js';
 import { ConfusionMatrix } from '../metrics/confusion.js';
 import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
 import { tidy } from '../tensor/index.js';
-import { runStage } from './context.js';
-import { checkDistinctNames } from './datasets.js';
-import { labelMapOf } from './pictures.js';
-import { predictShare } from './predict.js';
-import { Progress } from './run/progress.js';
-import { shardIndices } from './setup.js';
-import { loadWeights } from './weights.js';
+import { runStage } from '../engine/context.js';
+import { checkDistinctNames } from '../engine/datasets.js';
+import { labelMapOf } from '../engine/pictures.js';
+import { predictShare } from '../inference/predict.js';
+import { Progress } from '../engine/run/progress.js';
+import { shardIndices } from '../distributed/shard.js';
+import { loadWeights } from '../engine/weights.js';
 
 export interface PseudoLabelResult {
   outDir: string;

@@ -8,17 +8,18 @@ import type { DenseClassMeans } from '../centroids/class-means.js';
 import { centroidInputFile, pseudoLabelDir } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
 import { Rng } from '../data/random.js';
-import type { TwoScaleState } from '../data/sampler.js';
 import { tidy } from '../tensor/index.js';
-import { disposeBatch, uploadBatch } from './batches.js';
-import { runStage, type StageHooks } from './context.js';
-import { evaluateModel } from './validation.js';
-import { predictionAt } from './pictures.js';
-import { nextBatch, rankSeed, twoScaleLoader } from './setup.js';
+import { disposeBatch, uploadBatch } from '../data/device-batch.js';
+import { runStage, type StageHooks } from '../engine/context.js';
+import { evaluateModel } from '../inference/validation.js';
+import { rankSeed } from '../distributed/shard.js';
+import { nextBatch, twoScaleLoader } from '../engine/loaders.js';
 import { selfTrainLoss } from './step-losses.js';
-import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';
-import { sameFolder } from './run/outputs.js';
-import { findWeights, loadWeights } from './weights.js';
+import { isPictureStep, predictionAt, tensorsOf } from '../engine/pictures.js';
+import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
+import { Trainer, type TrainResult } from '../engine/trainer.js';
+import { sameFolder } from '../engine/run/outputs.js';
+import { findWeights, loadWeights } from '../engine/weights.js';
 
 export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
   return runStage(config, async (ctx) => {
@@ -37,12 +38,12 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
     const bank = record
       ? new CentroidBank(19, student.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap })
       : CentroidBank.load(centroidInputFile(cfg.centroidDir), cfg.device, { maxCount: cfg.centroidCountCap });
-    const streams = resumeStreams(record, group);
-    const source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source as TwoScaleState | undefined });
+    const streams = resumeLoaders(record, group);
+    const source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
     const target = twoScaleLoader(cfg, unlabelled, {
       seed: rankSeed(cfg.seed + 2, group),
       highRecipe: 'high-rescale',
-      state: streams?.target as TwoScaleState | undefined,
+      state: streams?.target,
     });
     // Every rank applies every rank's class means, in rank order: the centroids stay identical.
     // Fixed shapes (every class of every sample, with a keep mask): no read-back, one gather each.
@@ -85,7 +86,11 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
           for (const means of o.centroidMeans) updateCentroids(means);
           // What the sample grid shows, kept only on the steps that write one.
           const shown = isPictureStep(cfg, iter)
-            ? [s.images.clone(), s.labels.clone(), o.logits, t.images.clone(), t.pseudo!.clone(), o.consensus, o.mix.image, o.mix.label, o.mixLogits]
+            ? {
+                source: { images: s.images.clone(), labels: s.labels.clone(), logits: o.logits },
+                target: { images: t.images.clone(), pseudo: t.pseudo!.clone(), consensus: o.consensus },
+                mix: { images: o.mix.image, labels: o.mix.label, logits: o.mixLogits },
+              }
             : undefined;
           return { loss: o.loss, terms: o.terms, shown };
         });
@@ -95,15 +100,12 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
         return {
           loss: out.loss,
           terms: out.terms,
-          keep: shown,
-          pictures: shown && (() => {
-            const [sImages, sLabels, sLogits, tImages, tPseudo, consensus, mixImage, mixLabel, mixLogits] = shown;
-            return [
-              { image: sImages, maps: [predictionAt(sLogits, sLabels), sLabels] },
-              { image: tImages, maps: [tPseudo, consensus] },
-              { image: mixImage, maps: [predictionAt(mixLogits, mixLabel), mixLabel] },
-            ];
-          }),
+          keep: shown && tensorsOf(shown),
+          pictures: shown && (() => [
+            { image: shown.source.images, maps: [predictionAt(shown.source.logits, shown.source.labels), shown.source.labels] },
+            { image: shown.target.images, maps: [shown.target.pseudo, shown.target.consensus] },
+            { image: shown.mix.images, maps: [predictionAt(shown.mix.logits, shown.mix.labels), shown.mix.labels] },
+          ]),
         };
       },
     });

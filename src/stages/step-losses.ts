@@ -19,8 +19,8 @@ import { mainAuxDistillation } from '../losses/distillation.js';
 import { mainAuxLoss } from '../losses/segmentation.js';
 import type { SegModel } from '../model/index.js';
 import { cat, Generator, noGrad, type Tensor } from '../tensor/index.js';
-import type { DeviceBatch } from './batches.js';
-import { forward } from './setup.js';
+import type { DeviceBatch } from '../data/device-batch.js';
+import { forward } from '../inference/forward.js';
 
 export interface StepModels {
   student: SegModel;

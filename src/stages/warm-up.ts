@@ -5,16 +5,17 @@
 import type { RunConfig } from '../config/schema.js';
 import { DIGA_PHOTOMETRIC } from '../augment/photometric.js';
 import { Rng } from '../data/random.js';
-import type { TwoScaleState } from '../data/sampler.js';
 import { loadPretrainedBackbone } from '../model/pretrained.js';
 import { tidy } from '../tensor/index.js';
-import { predictionAt } from './pictures.js';
-import { disposeBatch, uploadBatch } from './batches.js';
-import { runStage, type StageHooks } from './context.js';
-import { evaluateModel } from './validation.js';
-import { nextBatch, rankSeed, twoScaleLoader } from './setup.js';
+import { disposeBatch, uploadBatch } from '../data/device-batch.js';
+import { runStage, type StageHooks } from '../engine/context.js';
+import { evaluateModel } from '../inference/validation.js';
+import { rankSeed } from '../distributed/shard.js';
+import { nextBatch, twoScaleLoader } from '../engine/loaders.js';
 import { warmupLoss } from './step-losses.js';
-import { isPictureStep, readResumeRecord, resumeStreams, Trainer, type TrainResult } from './trainer.js';
+import { isPictureStep, predictionAt, tensorsOf } from '../engine/pictures.js';
+import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
+import { Trainer, type TrainResult } from '../engine/trainer.js';
 
 
 export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
@@ -26,19 +27,19 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
     const teacher = ctx.model();
     if (cfg.pretrained) hooks.say?.(`loaded ${loadPretrainedBackbone(student, cfg.pretrained)} backbone tensors from ${cfg.pretrained}`);
     const record = cfg.resume ? readResumeRecord(cfg.weightDir) : undefined;
-    const streams = resumeStreams(record, group);
+    const streams = resumeLoaders(record, group);
     if (record && cfg.unlabelledBnPass !== (streams?.unlabelled !== undefined)) {
       throw new Error(
         `${cfg.weightDir} holds a warm-up state saved ${cfg.unlabelledBnPass ? 'without' : 'with'} the unlabelled BatchNorm pass; ` +
           `resume it with the same setting (${cfg.unlabelledBnPass ? '--no-unlabelled-bn-pass' : 'without --no-unlabelled-bn-pass'})`,
       );
     }
-    const loader = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed, group), state: streams?.labelled as TwoScaleState | undefined });
+    const loader = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed, group), state: streams?.labelled });
     // The unlabelled stream (flip + crop, as the labelled one) is saved with the state, so resume stays exact.
     const unlabelledLoader = cfg.unlabelledBnPass
       ? twoScaleLoader(cfg, await ctx.dataset('unlabelled'), {
           seed: rankSeed(cfg.seed + 5, group),
-          state: streams?.unlabelled as TwoScaleState | undefined,
+          state: streams?.unlabelled,
         })
       : undefined;
     const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
@@ -78,7 +79,7 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
         return {
           loss: out.loss,
           terms: out.terms,
-          keep: shown && [shown.images, shown.aug, shown.labels, shown.logits, ...(shown.unlabelled ? Object.values(shown.unlabelled) : [])],
+          keep: shown && tensorsOf(shown),
           pictures: shown && (() => [
             { image: shown.images, maps: [predictionAt(shown.logits, shown.labels), shown.labels] },
             { image: shown.aug, maps: [] },

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readPthTensor } from '../../src/checkpoint/index.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
-import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
+import { readTrainStateRecord } from '../../src/engine/train-state.js';
 
 const run = promisify(execFile);
 const bin = resolve('bin/diga.js');

@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runFilesIn } from '../../src/stages/run/outputs.js';
+import { runFilesIn } from '../../src/engine/run/outputs.js';
 import { diga, faultFiles, haveBuild, runConfig } from './helpers.js';
 
 const files = faultFiles('bad');

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
+import { readTrainStateRecord } from '../../src/engine/train-state.js';
 import { diga, faultFiles, haveBuild, runConfig, startDiga, waitFor } from './helpers.js';
 
 const files = faultFiles('concurrent');

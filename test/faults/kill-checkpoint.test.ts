@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
+import { readTrainStateRecord } from '../../src/engine/train-state.js';
 import { readStateDict } from '../../src/checkpoint/index.js';
 import { diga, faultFiles, haveBuild, runConfig, sha, startDiga, waitFor } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
-import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
+import { readTrainStateRecord } from '../../src/engine/train-state.js';
 import { runWarmUp } from '../../src/stages/warm-up.js';
 import { faultFiles, haveBuild, runConfig } from './helpers.js';
 
@@ -20,7 +20,7 @@ describe.skipIf(!haveBuild)('a failing evaluation', () => {
     await expect(runWarmUp(cfg, { onStep: spoil })).rejects.toThrow(`image ${image} cannot be decoded`);
     const record = readTrainStateRecord(join(c.weightDir, 'state.safetensors'));
     expect(record.iteration).toBe(2);
-    expect(record.streams.evalPending).toBe(true);
+    expect(record.evalPending).toBe(true);
 
     writeFileSync(image, saved);
     const r = await runWarmUp({ ...cfg, resume: true });

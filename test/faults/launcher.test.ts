@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
+import { readTrainStateRecord } from '../../src/engine/train-state.js';
 import { faultFiles, haveBuild, processesWith, runConfig, startDiga, waitFor } from './helpers.js';
 
 const files = faultFiles('launcher');

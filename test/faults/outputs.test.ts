@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readStateDict } from '../../src/checkpoint/index.js';
-import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
+import { readTrainStateRecord } from '../../src/engine/train-state.js';
 import { diga, faultFiles, haveBuild, runConfig } from './helpers.js';
 
 const files = faultFiles('outputs');

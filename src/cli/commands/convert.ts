@@ -5,7 +5,7 @@ import { CheckpointFile } from '../../checkpoint/file.js';
 import { detectFormat } from '../../checkpoint/format.js';
 import { readSafetensorsHeader, readStateDict, writeStateDict } from '../../checkpoint/index.js';
 import { SegModel } from '../../model/index.js';
-import { fitError } from '../../stages/weights.js';
+import { fitError } from '../../engine/weights.js';
 
 export function registerConvert(program: Command): void {
   program

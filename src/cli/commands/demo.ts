@@ -3,7 +3,7 @@
 // CPU-sized preset, printing val mIoU after each stage and where outputs are.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runFilesIn } from '../../stages/run/outputs.js';
+import { runFilesIn } from '../../engine/run/outputs.js';
 import type { Command } from 'commander';
 import { generateDataset } from '../../data/synthetic/generate.js';
 import { demoLists } from '../../config/defaults.js';

@@ -11,7 +11,7 @@ import { runEvaluate } from '../../stages/evaluate.js';
 import { runPipeline } from '../../stages/pipeline.js';
 import { runPseudoLabel } from '../../stages/pseudo-label.js';
 import { runSelfTrain } from '../../stages/self-train.js';
-import type { TrainResult } from '../../stages/trainer.js';
+import type { TrainResult } from '../../engine/trainer.js';
 import { runWarmUp } from '../../stages/warm-up.js';
 import { addRunOptions, isMainProcess, launchIfAsked, runConfigFrom, type RunOptionValues } from '../options.js';
 

@@ -1,9 +1,10 @@
-// Sample grids: device tensors to pictures, only when a grid is written.
+// Sample grids: device tensors to pictures, only on the steps that write one.
 import { join } from 'node:path';
 import { NORMALISATION } from '../data/normalise.js';
 import type { LabelMap, RgbImage } from '../data/images.js';
 import { writeSampleGrid, type GridRow } from '../data/writers.js';
-import { F, noGrad, tidy, type Tensor } from '../tensor/index.js';
+import type { RunConfig } from '../config/schema.js';
+import { F, noGrad, Tensor, tidy } from '../tensor/index.js';
 
 /** Sample b of a normalised N×3×H×W batch as an RGB picture. */
 export function pictureOf(images: Tensor, b: number): RgbImage {
@@ -47,4 +48,19 @@ export async function writeGrid(dir: string, name: string, columns: GridColumn[]
 export function predictionAt(logits: Tensor, labels: Tensor): Tensor {
   const size: [number, number] = [labels.shape[1], labels.shape[2]];
   return noGrad(() => tidy(() => F.interpolate(logits, { size, mode: 'bilinear', alignCorners: true }).argmax(1)));
+}
+
+/** True on the steps (0-based `iter`) whose sample grid will be written. */
+export function isPictureStep(cfg: Pick<RunConfig, 'imageEvery'>, iter: number): boolean {
+  return cfg.imageEvery > 0 && (iter + 1) % cfg.imageEvery === 0;
+}
+
+/** What a step keeps for its sample grid: named tensors, in named groups. */
+export interface PictureTensors {
+  [name: string]: Tensor | PictureTensors | undefined;
+}
+
+/** Every tensor of a picture record (to be freed with the step). */
+export function tensorsOf(record: PictureTensors): Tensor[] {
+  return Object.values(record).flatMap((v) => (v === undefined ? [] : v instanceof Tensor ? [v] : tensorsOf(v)));
 }

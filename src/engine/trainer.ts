@@ -5,24 +5,25 @@
 import { join } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
 import type { TwoScaleLoader } from '../data/loader.js';
+import type { ProcessGroup } from '../distributed/group.js';
+import type { EvaluationResult } from '../inference/validation.js';
 import { formatIouTable } from '../metrics/table.js';
 import type { SegModel } from '../model/index.js';
 import { EmaTeacher } from '../optim/ema.js';
-import { GradScaler, type GradScalerState } from '../optim/grad-scaler.js';
+import { GradScaler } from '../optim/grad-scaler.js';
 import { polyLr } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
-import type { ProcessGroup } from '../distributed/group.js';
-import { dispose, getRngState, noGrad, setRngState, stack, tensor, tidy, type Tensor } from '../tensor/index.js';
-import type { EvaluationResult } from './validation.js';
-import type { GridColumn } from './pictures.js';
-import { writeGrid } from './pictures.js';
+import { dispose, getRngState, noGrad, setRngState, type Tensor } from '../tensor/index.js';
+import { checkReplicas, stopRequested } from './agreement.js';
+import { BestWeights } from './best-weights.js';
+import { isPictureStep, writeGrid, type GridColumn } from './pictures.js';
+import { writeCurves } from './run/curves.js';
 import { InterruptFlag } from './run/interrupt.js';
 import { prepareFreshRun, removeStaleTemps } from './run/outputs.js';
-import { writeLineChart } from './run/plots.js';
 import { Progress } from './run/progress.js';
 import { RunLog } from './run/run-log.js';
-import { addGroup, group, loadTrainState, readTrainStateRecord, saveTrainState, type TrainStateRecord } from './run/train-state.js';
-import { saveWeights } from './weights.js';
+import { NonEssential } from './run/warn-once.js';
+import { addGroup, group, loadTrainState, readResumeRecord, saveTrainState, statePath, type TrainStateRecord } from './train-state.js';
 
 export interface StepOutput {
   /** The total loss to minimise (scalar). */
@@ -73,30 +74,6 @@ export interface TrainResult {
   statePath: string;
 }
 
-export function statePath(saveDir: string): string {
-  return join(saveDir, 'state.safetensors');
-}
-
-/** The record of a saved stage (sampler states to rebuild loaders from), without reading its tensors. */
-export function readResumeRecord(saveDir: string): TrainStateRecord {
-  return readTrainStateRecord(statePath(saveDir));
-}
-
-/** This rank's data-stream states in a saved record (every rank's are kept in a distributed run). */
-export function resumeStreams(record: TrainStateRecord | undefined, group: ProcessGroup | null): Record<string, unknown> | undefined {
-  if (!record) return undefined;
-  const byRank = record.streams.byRank as Array<Record<string, unknown>> | undefined;
-  if (byRank && group && byRank.length !== group.worldSize) {
-    throw new Error(`the saved state comes from a run of ${byRank.length} processes; resume it with as many (this run has ${group.worldSize})`);
-  }
-  return byRank ? byRank[group?.rank ?? 0] : record.streams;
-}
-
-/** True on the steps (0-based `iter`) whose sample grid will be written. */
-export function isPictureStep(cfg: RunConfig, iter: number): boolean {
-  return cfg.imageEvery > 0 && (iter + 1) % cfg.imageEvery === 0;
-}
-
 export class Trainer {
   readonly #s: TrainerSetup;
   readonly optimizer: SGD;
@@ -105,10 +82,10 @@ export class Trainer {
   readonly scaler: GradScaler | null;
   #iteration = 0;
   #reducing = false;
-  #best: { miou: number | null; iteration: number | null } = { miou: null, iteration: null };
+  readonly #best: BestWeights;
   /** A resumed state saved just before an evaluation that did not finish. */
   #evalPending = false;
-  readonly #warned = new Set<string>();
+  readonly #optional = new NonEssential();
 
   constructor(setup: TrainerSetup) {
     this.#s = setup;
@@ -116,6 +93,7 @@ export class Trainer {
     this.optimizer = new SGD(student.parameters(), { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
     this.ema = new EmaTeacher(teacher.parameters(), student.parameters(), { maxAlpha: cfg.emaMax });
     this.scaler = cfg.amp === 'fp16' ? new GradScaler() : null;
+    this.#best = new BestWeights(setup.saveDir, setup.stage, cfg.saveFormat, !setup.group || setup.group.isMain);
   }
 
   get #isMain(): boolean {
@@ -139,22 +117,20 @@ export class Trainer {
     this.#s.student.loadStateDict(group(st.tensors, 'student'));
     this.#s.teacher.loadStateDict(group(st.tensors, 'teacher'));
     const momentum = group(st.tensors, 'optim.momentum');
-    const present = (st.record.streams.momentumPresent ?? []) as boolean[];
     this.optimizer.loadStateDict({
-      step: Number(st.record.streams.optimizerStep ?? st.record.iteration),
+      step: st.record.optimizer.step,
       lr: this.#s.cfg.lr,
-      momentumBuffers: present.map((p, i) => (p ? momentum.get(String(i))! : null)),
+      momentumBuffers: st.record.optimizer.momentumPresent.map((p, i) => (p ? momentum.get(String(i))! : null)),
     });
     this.#s.extra?.load(group(st.tensors, 'extra'));
-    const scalerState = st.record.streams.gradScaler as GradScalerState | null | undefined;
-    if (this.scaler && scalerState) this.scaler.loadStateDict(scalerState);
+    if (this.scaler && st.record.gradScaler) this.scaler.loadStateDict(st.record.gradScaler);
     const cpuRng = st.tensors.get('rng.cpu');
     if (cpuRng) setRngState(cpuRng, 'cpu');
     const deviceRng = st.tensors.get('rng.device');
     if (deviceRng && this.#s.cfg.device !== 'cpu') setRngState(deviceRng, this.#s.cfg.device);
     this.#iteration = st.record.iteration;
-    this.#best = { miou: st.record.bestMiou, iteration: st.record.bestIteration };
-    this.#evalPending = st.record.streams.evalPending === true;
+    this.#best.restore(st.record.bestMiou, st.record.bestIteration);
+    this.#evalPending = st.record.evalPending;
     dispose([...st.tensors.values()]);
     return st.record;
   }
@@ -173,19 +149,10 @@ export class Trainer {
     if (cfg.device !== 'cpu') tensors.set('rng.device', getRngState(cfg.device));
     const extraTensors = extra?.save();
     if (extraTensors) addGroup(tensors, 'extra', extraTensors);
-    const streams: Record<string, unknown> = {
-      optimizerStep: opt.step,
-      momentumPresent: buffers.map((b) => b !== null),
-      gradScaler: this.scaler?.stateDict() ?? null,
-      evalPending,
-    };
-    for (const [name, loader] of Object.entries(loaders)) streams[name] = loader.samplerState();
     // Each rank has its own data streams; all of them go into the one state file.
-    const own = Object.fromEntries(Object.keys(loaders).map((n) => [n, streams[n]]));
-    if (this.#s.group) {
-      streams.byRank = this.#s.group.allgatherJson(own);
-      this.#checkReplicas([...student.parameters(), ...teacher.parameters(), ...(extraTensors?.values() ?? [])]);
-    }
+    const own = Object.fromEntries(Object.entries(loaders).map(([name, loader]) => [name, loader.samplerState()]));
+    const everyRank = this.#s.group ? this.#s.group.allgatherJson(own) : [own];
+    if (this.#s.group) checkReplicas(this.#s.group, [...student.parameters(), ...teacher.parameters(), ...(extraTensors?.values() ?? [])]);
     if (!this.#isMain) {
       dispose(buffers);
       dispose([tensors.get('rng.cpu'), tensors.get('rng.device')]);
@@ -198,7 +165,10 @@ export class Trainer {
         iteration: this.#iteration,
         bestMiou: this.#best.miou,
         bestIteration: this.#best.iteration,
-        streams,
+        optimizer: { step: opt.step, momentumPresent: buffers.map((b) => b !== null) },
+        gradScaler: this.scaler?.stateDict() ?? null,
+        evalPending,
+        loaders: everyRank,
         config: cfg as unknown as Record<string, unknown>,
         version: 1,
       },
@@ -210,76 +180,20 @@ export class Trainer {
   }
 
   async #evaluate(log: RunLog, progress: Progress): Promise<EvaluationResult> {
-    const { student, teacher, saveDir, stage } = this.#s;
+    const { student, teacher, stage } = this.#s;
     const r = await this.#s.evaluate();
-    const miou = r.miou ?? 0;
-    const improved = this.#best.miou === null || miou > this.#best.miou;
-    if (improved) {
-      this.#best = { miou, iteration: this.#iteration };
-      const meta = { stage, iteration: String(this.#iteration), miou: String(miou) };
-      if (this.#isMain) {
-        saveWeights(saveDir, 'student', student, meta, this.#s.cfg.saveFormat);
-        saveWeights(saveDir, 'teacher', teacher, meta, this.#s.cfg.saveFormat);
-      }
-    }
+    const improved = this.#best.offer(r.miou ?? 0, this.#iteration, student, teacher);
     if (!this.#isMain) return r;
     log.write({ kind: 'eval', stage, iteration: this.#iteration, miou: r.miou, iou: r.iou, overallAcc: r.overallAcc, meanAcc: r.meanAcc, fwavacc: r.fwavacc, best: improved });
-    progress.log(`[${stage}] step ${this.#iteration}: val mIoU ${(miou * 100).toFixed(2)}${improved ? ' (best so far, weights saved)' : ''}`);
-    await this.#nonEssential('the loss and mIoU curves', () => this.#plot(log.path));
+    progress.log(`[${stage}] step ${this.#iteration}: val mIoU ${((r.miou ?? 0) * 100).toFixed(2)}${improved ? ' (best so far, weights saved)' : ''}`);
+    await this.#optional.write('the loss and mIoU curves', () => writeCurves(log.path, stage, this.#s.cfg.logDir));
     return r;
-  }
-
-  async #plot(logPath: string): Promise<void> {
-    const records = RunLog.read(logPath).filter((r) => r.stage === this.#s.stage);
-    const steps = records.filter((r) => r.kind === 'step');
-    const termNames = [...new Set(steps.flatMap((r) => Object.keys((r.terms as Record<string, number>) ?? {})))];
-    const dir = this.#s.cfg.logDir;
-    await writeLineChart(join(dir, `${this.#s.stage}-loss.png`), `${this.#s.stage} losses`, termNames.map((name) => ({
-      name,
-      points: steps.map((r) => [r.iteration as number, (r.terms as Record<string, number>)[name]] as [number, number]),
-    })));
-    const evals = records.filter((r) => r.kind === 'eval');
-    await writeLineChart(join(dir, `${this.#s.stage}-miou.png`), `${this.#s.stage} val mIoU`, [
-      { name: 'mIoU', points: evals.map((r) => [r.iteration as number, r.miou as number] as [number, number]) },
-    ]);
-  }
-
-  /** Curves and sample grids: a failure to write them is said once per kind, and training goes on. */
-  async #nonEssential(what: string, write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write();
-    } catch (err) {
-      if (this.#warned.has(what)) return;
-      this.#warned.add(what);
-      process.stderr.write(`diga: cannot write ${what} (${(err as Error).message}); training goes on without them\n`);
-    }
-  }
-
-  /** Data parallelism keeps parameters, teacher and centroids identical on every rank; check it. */
-  #checkReplicas(tensors: Tensor[]): void {
-    const group = this.#s.group!;
-    // One read-back for all the sums.
-    const sums = tidy(() => [...(stack(tensors.map((t) => t.double().sum())).toTypedArray() as Float64Array)]);
-    const all = group.allgatherJson(sums);
-    const bad = all.findIndex((other) => other.some((v, i) => v !== sums[i]));
-    if (bad >= 0) throw new Error(`rank ${group.rank}: the replicas diverged (rank ${bad} holds different weights); data-parallel training is broken`);
   }
 
   #averageGradients(): void {
     const group = this.#s.group;
     if (!group) return;
     group.finishGradients();
-  }
-
-  /** Whether any rank was asked to stop (so all stop at the same step). */
-  #stopRequested(local: boolean): boolean {
-    const group = this.#s.group;
-    if (!group) return local;
-    return tidy(() => {
-      const flag = tensor([local ? 1 : 0], { dtype: 'int64' });
-      group.allreduceSum([flag]);
-      return flag.item() > 0;
-    });
   }
 
   /** Runs from the current iteration to cfg.steps. */
@@ -334,7 +248,7 @@ export class Trainer {
         }
         if (out.pictures && isPictureStep(cfg, iter) && this.#isMain) {
           const columns = out.pictures();
-          await this.#nonEssential('sample grids', () =>
+          await this.#optional.write('sample grids', () =>
             writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0])),
           );
           dispose(columns);
@@ -349,7 +263,7 @@ export class Trainer {
           this.#saveState();
         }
         // Every rank takes part in the stop agreement on every step (it is a collective).
-        const signalled = this.#stopRequested(interrupt.requested);
+        const signalled = stopRequested(this.#s.group ?? null, interrupt.requested);
         if (signalled || (n === cfg.stopAt && n < cfg.steps)) {
           interrupted = true;
           stoppedAt = !signalled;

@@ -5,11 +5,12 @@ import type { RunConfig } from '../config/schema.js';
 import type { CityscapesDataset } from '../data/dataset.js';
 import { createSequentialLoader, type Batch } from '../data/loader.js';
 import type { ProcessGroup } from '../distributed/group.js';
-import { multiScalePredict, type Size2 } from '../inference/multiscale.js';
+import { multiScalePredict, type Size2 } from './multiscale.js';
 import type { SegModel } from '../model/index.js';
 import { noGrad, tidy, type Tensor } from '../tensor/index.js';
-import { disposeBatch, uploadBatch, type DeviceBatch } from './batches.js';
-import { inferenceForward, shardIndices } from './setup.js';
+import { disposeBatch, uploadBatch, type DeviceBatch } from '../data/device-batch.js';
+import { shardIndices } from '../distributed/shard.js';
+import { inferenceForward } from './forward.js';
 
 export type PredictConfig = Pick<RunConfig, 'device' | 'evalScales' | 'loaderConcurrency'> & Partial<Pick<RunConfig, 'amp' | 'channelsLast' | 'evalBatch'>>;
 

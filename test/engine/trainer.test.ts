@@ -7,9 +7,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { readSafetensorsHeader } from '../../src/checkpoint/index.js';
 import { resolveConfig } from '../../src/config/load.js';
 import { SegModel } from '../../src/model/index.js';
-import { readTrainStateRecord } from '../../src/stages/run/train-state.js';
-import { Trainer } from '../../src/stages/trainer.js';
-import type { EvaluationResult } from '../../src/stages/validation.js';
+import { readTrainStateRecord } from '../../src/engine/train-state.js';
+import { Trainer } from '../../src/engine/trainer.js';
+import type { EvaluationResult } from '../../src/inference/validation.js';
 import { manualSeed, randn, tidy } from '../../src/tensor/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'diga-trainer-'));
@@ -64,7 +64,7 @@ describe('the training engine', () => {
     expect(readSafetensorsHeader(join(dir, 'weights', 'student.safetensors')).metadata).toMatchObject({ stage: 'warm-up', iteration: '4', miou: '0.3' });
     const record = readTrainStateRecord(join(dir, 'weights', 'state.safetensors'));
     expect(record).toMatchObject({ stage: 'warm-up', iteration: 6, bestMiou: 0.3, bestIteration: 4 });
-    expect(record.streams.evalPending).toBe(false);
+    expect(record.evalPending).toBe(false);
     const log = readFileSync(join(dir, 'logs', 'warm-up.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log.filter((e) => e.kind === 'step').map((e) => e.iteration)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(log.filter((e) => e.kind === 'eval').map((e) => [e.iteration, e.best])).toEqual([[2, true], [4, true], [6, false]]);

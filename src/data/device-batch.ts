@@ -1,7 +1,7 @@
 // From loader batches (uint8 buffers) to device tensors: uploaded as uint8
 // (4× less to copy than float) and normalised on the device.
-import type { Batch } from '../data/loader.js';
-import { NORMALISATION } from '../data/normalise.js';
+import type { Batch } from './loader.js';
+import { NORMALISATION } from './normalise.js';
 import { fromBuffer, noGrad, type Tensor } from '../tensor/index.js';
 
 export interface DeviceBatch {

@@ -10,7 +10,7 @@ import type { SegModel } from '../model/index.js';
 import { openDataset, type DatasetRole } from './datasets.js';
 import { FolderLock } from './run/folder-lock.js';
 import { sameFolder } from './run/outputs.js';
-import { createModel, joinProcessGroup, prepareRuntime, rankDevice } from './setup.js';
+import { createModel, joinProcessGroup, prepareRuntime, rankDevice } from './runtime.js';
 
 export interface StageHooks {
   /** Lines meant for a person (stage summaries, evaluation tables). */

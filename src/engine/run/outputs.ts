@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { processAlive } from './folder-lock.js';
-import { readTrainStateRecord } from './train-state.js';
+import { readTrainStateRecord } from '../train-state.js';
 
 /** The files that make a weight folder hold a run's results. */
 const RUN_FILES = ['state.safetensors', 'student.safetensors', 'teacher.safetensors', 'student.pth', 'teacher.pth', 'student.pt', 'teacher.pt'];
