@@ -105,7 +105,7 @@ build() {
 tests() {
   # The CUDA tests, and a short subset that proves the build computes what it should.
   node node_modules/vitest/vitest.mjs run test/tensor/cuda.test.ts test/tensor/ops.test.ts test/tensor/autograd.test.ts \
-    test/model/parity.test.ts test/stages/bn-order.test.ts test/checkpoint/torch-layout.test.ts
+    test/models/parity.test.ts test/stages/bn-order.test.ts test/checkpoint/torch-layout.test.ts
 }
 
 bench() {

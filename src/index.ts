@@ -15,8 +15,8 @@ export {
   type RawTensor,
 } from './checkpoint/index.js';
 export { loadTensors, saveTensors, rawToTensor, tensorToRaw } from './checkpoint/tensors.js';
-export * from './model/index.js';
-export { loadPretrainedBackbone } from './model/pretrained.js';
+export * from './models/index.js';
+export { loadPretrainedBackbone } from './models/hrnet-ocr/pretrained.js';
 export {
   CityscapesDataset,
   createSequentialLoader,

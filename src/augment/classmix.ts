@@ -1,6 +1,7 @@
 // ClassMix across domains (docs/method.md §5 stage 4): paste half of the classes of a source image, and
 // its ignored pixels, onto a target image and its labels.
 import { arange, type Generator, noGrad, rand, type Tensor, tidy, zeros } from '../tensor/index.js';
+import { CITYSCAPES_19 } from '../labels/cityscapes.js';
 
 export interface ClassMixResult {
   /** (B, C, H, W): M·source + (1 − M)·target */
@@ -50,7 +51,7 @@ export function classMix(
   targetLabels: Tensor,
   rng: Generator,
   ignoreIndex = 255,
-  numClasses = 19,
+  numClasses = CITYSCAPES_19.classes,
 ): ClassMixResult {
   const s = source.shape;
   if (s.length !== 4) throw new TypeError(`classMix: source must be (B, C, H, W), got shape [${s.join(', ')}]`);

@@ -4,7 +4,7 @@
 // what is timed is the wait left after backward).
 import { distEnv } from '../distributed/env.js';
 import { ProcessGroup } from '../distributed/group.js';
-import { SegModel } from '../model/index.js';
+import { SegModel } from '../models/index.js';
 import { SGD } from '../optim/sgd.js';
 import { manualSeed, randint, randn, tidy, F, type Tensor } from '../tensor/index.js';
 
@@ -15,7 +15,7 @@ manualSeed(0);
 const net = new SegModel(model).train();
 const opt = new SGD(net.parameters(), { lr: 1e-3 });
 const x = randn([Number(batch), 3, Number(h), Number(w)]);
-const y = randint(0, 19, [Number(batch), Number(h), Number(w)]);
+const y = randint(0, net.classes, [Number(batch), Number(h), Number(w)]);
 if (group && mode === 'overlap') group.attachGradients(net.parameters());
 let reduceS = 0;
 let totalS = 0;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { resolveConfig } from '../config/load.js';
 import { CityscapesDataset } from '../data/dataset.js';
 import { generateDataset } from '../data/synthetic/generate.js';
-import { SegModel } from '../model/index.js';
+import { SegModel } from '../models/index.js';
 import { evaluateModel } from '../inference/validation.js';
 import { rankDevice } from '../engine/runtime.js';
 

@@ -1,6 +1,6 @@
 // One training forward + backward in a fresh process, reporting its peak
 // memory (host RSS; the CUDA allocator's peak on a GPU).
-import { SegModel } from '../model/index.js';
+import { SegModel } from '../models/index.js';
 import { cuda, memory, randn, tidy } from '../tensor/index.js';
 
 const [model, h, w, batch, device, ckpt] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 // Network speed: eval forward (no grad) and train forward + backward, per
 // preset and resolution, on one device; peak memory alongside.
-import { SegModel } from '../model/index.js';
+import { SegModel } from '../models/index.js';
 import { cuda, memory, noGrad, randn, tidy } from '../tensor/index.js';
 import { median } from './report.js';
 

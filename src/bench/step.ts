@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mainAuxDistillation } from '../losses/distillation.js';
 import { mainAuxLoss } from '../losses/segmentation.js';
-import { SegModel } from '../model/index.js';
+import { SegModel } from '../models/index.js';
 import { packageRoot } from '../native/binding.js';
 import { EmaTeacher } from '../optim/ema.js';
 import { SGD } from '../optim/sgd.js';
@@ -33,7 +33,7 @@ export function benchWarmupStep(preset: string, height: number, width: number, s
   const x = randn([3, 3, height, width], { device });
   const aug = x.mul(1.4).sub(0.4);
   const unlabelled = randn([3, 3, height, width], { device });
-  const labels = randint(0, 19, [3, height, width], { device });
+  const labels = randint(0, student.classes, [3, height, width], { device });
   const sync = () => device.startsWith('cuda') && cuda.synchronize(device);
   const opt = new SGD(student.parameters(), { lr: 1e-3 });
   const ema = new EmaTeacher(teacher.parameters(), student.parameters());

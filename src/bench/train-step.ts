@@ -45,11 +45,11 @@ export interface TrainStepResult extends Required<TrainStepCase> {
   peakDeviceBytes?: number;
 }
 
-function syntheticBatch(n: number, h: number, w: number, device: string, pseudo: boolean): DeviceBatch {
+function syntheticBatch(n: number, h: number, w: number, device: string, pseudo: boolean, classes: number): DeviceBatch {
   return {
     images: keep(randn([n, 3, h, w], { device })),
-    labels: keep(randint(0, 19, [n, h, w], { device })),
-    pseudo: pseudo ? keep(randint(0, 19, [n, h, w], { device })) : undefined,
+    labels: keep(randint(0, classes, [n, h, w], { device })),
+    pseudo: pseudo ? keep(randint(0, classes, [n, h, w], { device })) : undefined,
     names: Array.from({ length: n }, (_, i) => `synthetic-${i}`),
     n,
   };
@@ -70,10 +70,11 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
   const ema = new EmaTeacher(teacher.parameters(), student.parameters(), { maxAlpha: cfg.emaMax });
   const scaler = cfg.amp === 'fp16' ? new GradScaler() : null;
   const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
-  const bank = new CentroidBank(19, student.config.pixelChannels, device, { maxCount: cfg.centroidCountCap });
-  tidy(() => bank.loadStateDict({ centroids: randn([19, student.config.pixelChannels], { device }), count: full([19], 100, { device }) }));
-  const s = syntheticBatch(c.batch, c.height, c.width, device, false);
-  const t = syntheticBatch(c.batch, c.height, c.width, device, true);
+  const k = student.classes;
+  const bank = new CentroidBank(k, student.featureChannels, device, { maxCount: cfg.centroidCountCap });
+  tidy(() => bank.loadStateDict({ centroids: randn([k, student.featureChannels], { device }), count: full([k], 100, { device }) }));
+  const s = syntheticBatch(c.batch, c.height, c.width, device, false, k);
+  const t = syntheticBatch(c.batch, c.height, c.width, device, true, k);
   const models = { student, teacher, cfg, photometric, bank };
   const updateCentroids = (m: DenseClassMeans) => bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum);
   const sync = () => {

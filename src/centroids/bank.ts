@@ -4,6 +4,7 @@ import { readPthTensor, readSafetensors, writePthTensor, writeSafetensors, type 
 import { CheckpointFile } from '../checkpoint/file.js';
 import { detectFormat } from '../checkpoint/format.js';
 import { checkDevice, type Device, fromBuffer, keep, noGrad, Tensor, tensor, tidy, zeros } from '../tensor/index.js';
+import { CITYSCAPES_19 } from '../labels/cityscapes.js';
 
 export interface CentroidBankState {
   /** (numClasses, dim) float32 */
@@ -49,7 +50,7 @@ export class CentroidBank {
   #centroids: Tensor;
   #count: Tensor;
 
-  constructor(numClasses = 19, dim = 512, device: Device | string = 'cpu', options: { maxCount?: number } = {}) {
+  constructor(numClasses = CITYSCAPES_19.classes, dim = 512, device: Device | string = 'cpu', options: { maxCount?: number } = {}) {
     if (!Number.isInteger(numClasses) || numClasses < 1) throw new RangeError(`CentroidBank: numClasses must be a positive integer, got ${numClasses}`);
     if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`CentroidBank: dim must be a positive integer, got ${dim}`);
     const maxCount = options.maxCount ?? 3000;

@@ -1,6 +1,7 @@
 // Per-sample class mean feature vectors (docs/method.md §5 stages 3 and 4): for each sample and each
 // class with enough pixels in its mask, the mean of the pixel features over that mask.
 import { arange, F, noGrad, type Tensor, tidy } from '../tensor/index.js';
+import { CITYSCAPES_19 } from '../labels/cityscapes.js';
 
 export interface ClassMeanOptions {
   /**
@@ -11,7 +12,7 @@ export interface ClassMeanOptions {
   label?: Tensor;
   /** Fewest pixels a mask needs to give a vector (default 5). */
   minPixels?: number;
-  /** default 19 */
+  /** default: Cityscapes' 19 */
   numClasses?: number;
 }
 
@@ -53,7 +54,7 @@ export function classMeansDense(features: Tensor, pred: Tensor, options: ClassMe
   if (ps.length !== 3 || ps[0] !== B || ps[1] !== h || ps[2] !== w) {
     throw new TypeError(`classMeanVectors: pred must be (B, h, w) = [${B}, ${h}, ${w}] like the features, got [${ps.join(', ')}]`);
   }
-  const numClasses = options.numClasses ?? 19;
+  const numClasses = options.numClasses ?? CITYSCAPES_19.classes;
   const minPixels = options.minPixels ?? 5;
   if (!Number.isInteger(numClasses) || numClasses < 1) throw new RangeError(`classMeanVectors: numClasses must be a positive integer, got ${numClasses}`);
   if (!Number.isFinite(minPixels) || minPixels < 1) throw new RangeError(`classMeanVectors: minPixels must be at least 1, got ${minPixels}`);

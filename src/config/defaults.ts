@@ -31,6 +31,7 @@ export const PAPER: RunConfig = {
 
   device: 'cpu',
   model: 'hrnet48',
+  labels: 'cityscapes-19',
   pretrained: null,
   steps: 80_000,
   selfTrainSteps: null,

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { RunConfig } from './schema.js';
 
-/** The file name the published centroid stage writes (a torch.save'd 19×512 tensor). */
+/** The file name the published centroid stage writes (a torch.save'd classes × feature-channels tensor). */
 export const CENTROID_FILE = 'feat_centroids';
 
 /** The pseudo-label folder: `pseudoDir` under the dataset root unless it is absolute. */

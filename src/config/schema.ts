@@ -34,6 +34,7 @@ export const runConfigSchema = z
     // --- run
     device: z.string(),
     model: z.string().describe('model preset (hrnet48, hrnet32, hrnet18, hrnet18-small, tiny)'),
+    labels: z.string().describe('the label set the datasets and the model use (cityscapes-19)'),
     pretrained: z.string().nullable().describe('ImageNet-pretrained backbone file'),
     steps: positiveInt,
     selfTrainSteps: positiveInt.nullable().describe('self-training steps (null: as --steps)'),

@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { LabelSet } from '../labels/label-set.js';
 import { readImage, readLabel, type LabelEncoding, type LabelMap, type RgbImage } from './images.js';
 import { readPairedLists } from './lists.js';
 
@@ -18,6 +19,8 @@ export interface DatasetOptions {
   labelList?: string;
   /** How label files store ids (default `labelIds`, as in gtFine). */
   labelEncoding?: LabelEncoding;
+  /** The classes label ids map to (default Cityscapes' 19). */
+  labels?: LabelSet;
   /** Folder of pseudo-labels (train ids), one PNG per image named after the image's file name. */
   pseudoDir?: string;
 }
@@ -161,8 +164,8 @@ export class CityscapesDataset {
     const e = this.entry(index);
     const [image, label, pseudo] = await Promise.all([
       readImage(e.image),
-      e.label ? readLabel(e.label, this.options.labelEncoding ?? 'labelIds') : undefined,
-      e.pseudo ? readLabel(e.pseudo, 'trainIds') : undefined,
+      e.label ? readLabel(e.label, this.options.labelEncoding ?? 'labelIds', this.options.labels) : undefined,
+      e.pseudo ? readLabel(e.pseudo, 'trainIds', this.options.labels) : undefined,
     ]);
     for (const [map, file] of [
       [label, e.label],

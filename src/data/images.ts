@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { decode as decodePng } from 'fast-png';
 import sharp from 'sharp';
-import { LABEL_ID_TO_TRAIN_ID, TRAIN_ID_CLAMP } from './cityscapes-labels.js';
+import { CITYSCAPES_19 } from '../labels/cityscapes.js';
+import type { LabelSet } from '../labels/label-set.js';
 
 export interface RgbImage {
   /** H*W*3 bytes, rows top to bottom, pixels as R, G, B. */
@@ -22,14 +23,14 @@ export interface LabelMap {
 }
 
 /**
- * How label pixel values are read: `labelIds` are Cityscapes label ids (gtFine_labelIds files)
- * mapped through the label id table; `trainIds` are train ids (pseudo-labels), values above 18
- * read as 255.
+ * How label pixel values are read: `labelIds` are dataset label ids (gtFine_labelIds files)
+ * mapped through the label set's table; `trainIds` are train ids (pseudo-labels), values past
+ * the set's last class read as 255.
  */
 export type LabelEncoding = 'labelIds' | 'trainIds';
 
-export function lutFor(encoding: LabelEncoding): Uint8Array {
-  return encoding === 'labelIds' ? LABEL_ID_TO_TRAIN_ID : TRAIN_ID_CLAMP;
+export function lutFor(encoding: LabelEncoding, labels: LabelSet = CITYSCAPES_19): Uint8Array {
+  return encoding === 'labelIds' ? labels.labelIdToTrainId : labels.trainIdClamp;
 }
 
 function describe(err: unknown): string {
@@ -118,9 +119,9 @@ function pngHeader(bytes: Buffer): PngHeader | null {
  * greyscale PNG, or the palette index of a palette ("P" mode) PNG; `encoding` says how values
  * become train ids.
  */
-export async function readLabel(file: string, encoding: LabelEncoding = 'labelIds'): Promise<LabelMap> {
+export async function readLabel(file: string, encoding: LabelEncoding = 'labelIds', labels: LabelSet = CITYSCAPES_19): Promise<LabelMap> {
   const bytes = await readBytes(file, 'label');
-  return decodeLabel(bytes, file, encoding);
+  return decodeLabel(bytes, file, encoding, labels);
 }
 
 /** Reads a Cityscapes `*_gtFine_labelIds.png` into train ids. */
@@ -130,8 +131,8 @@ export const readLabelIds = (file: string): Promise<LabelMap> => readLabel(file,
 export const readTrainIds = (file: string): Promise<LabelMap> => readLabel(file, 'trainIds');
 
 /** Decodes label bytes; `name` only names the source in errors. */
-export async function decodeLabel(bytes: Buffer, name: string, encoding: LabelEncoding): Promise<LabelMap> {
-  const lut = lutFor(encoding);
+export async function decodeLabel(bytes: Buffer, name: string, encoding: LabelEncoding, labels: LabelSet = CITYSCAPES_19): Promise<LabelMap> {
+  const lut = lutFor(encoding, labels);
   const header = pngHeader(bytes);
   try {
     if (header?.colourType === 3) return await decodePaletteLabel(bytes, header, lut, name);

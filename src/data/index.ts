@@ -1,6 +1,6 @@
 // The data pipeline's public surface: labels, lists, decoding, datasets, transforms, sampling,
 // loading, writing, and the synthetic street-scene generator.
-export * from './cityscapes-labels.js';
+export * from '../labels/cityscapes.js';
 export * from './dataset.js';
 export * from './images.js';
 export * from './lists.js';

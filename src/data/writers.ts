@@ -8,7 +8,8 @@ import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
-import { PALETTE_TABLE } from './cityscapes-labels.js';
+import { CITYSCAPES_19 } from '../labels/cityscapes.js';
+import type { LabelSet } from '../labels/label-set.js';
 import type { LabelMap, RgbImage } from './images.js';
 import { resizeImage, resizeLabel } from './transforms.js';
 
@@ -43,15 +44,15 @@ export async function writePseudoLabel(file: string, map: LabelMap): Promise<voi
   writeBytes(file, await encodeGreyPng(map));
 }
 
-/** The Cityscapes palette as 256 PNG palette entries (ids past 18 are black). */
-const PNG_PALETTE: number[][] = Array.from({ length: 256 }, (_, id) => [
-  PALETTE_TABLE[id * 3],
-  PALETTE_TABLE[id * 3 + 1],
-  PALETTE_TABLE[id * 3 + 2],
-]);
+/** A label set's palette as 256 PNG palette entries (ids past its last class are black). */
+function pngPalette(labels: LabelSet): number[][] {
+  const t = labels.paletteTable;
+  return Array.from({ length: 256 }, (_, id) => [t[id * 3], t[id * 3 + 1], t[id * 3 + 2]]);
+}
+const CITYSCAPES_PNG_PALETTE = pngPalette(CITYSCAPES_19);
 
-/** PNG bytes of a label map as a palette PNG: index = train id, colours from the Cityscapes palette. */
-export function encodePalettePng(map: LabelMap): Uint8Array {
+/** PNG bytes of a label map as a palette PNG: index = train id, colours from the label set's palette. */
+export function encodePalettePng(map: LabelMap, labels: LabelSet = CITYSCAPES_19): Uint8Array {
   checkMap(map, 'palette PNG');
   return encodePng({
     width: map.width,
@@ -59,24 +60,25 @@ export function encodePalettePng(map: LabelMap): Uint8Array {
     data: new Uint8Array(map.data.buffer, map.data.byteOffset, map.data.length),
     depth: 8,
     channels: 1,
-    palette: PNG_PALETTE,
+    palette: labels === CITYSCAPES_19 ? CITYSCAPES_PNG_PALETTE : pngPalette(labels),
   });
 }
 
 /** Writes a palette ("P" mode) PNG: viewers show colours, readers get the train ids back. */
-export async function writePaletteLabel(file: string, map: LabelMap): Promise<void> {
-  writeBytes(file, encodePalettePng(map));
+export async function writePaletteLabel(file: string, map: LabelMap, labels: LabelSet = CITYSCAPES_19): Promise<void> {
+  writeBytes(file, encodePalettePng(map, labels));
 }
 
 /** Colourises train ids with the palette (ignore and unknown ids are black). */
-export function colourise(map: LabelMap): RgbImage {
+export function colourise(map: LabelMap, labels: LabelSet = CITYSCAPES_19): RgbImage {
   checkMap(map, 'colourise');
+  const table = labels.paletteTable;
   const out = Buffer.allocUnsafe(map.data.length * 3);
   for (let i = 0, j = 0; i < map.data.length; i++, j += 3) {
     const k = map.data[i] * 3;
-    out[j] = PALETTE_TABLE[k];
-    out[j + 1] = PALETTE_TABLE[k + 1];
-    out[j + 2] = PALETTE_TABLE[k + 2];
+    out[j] = table[k];
+    out[j + 1] = table[k + 1];
+    out[j + 2] = table[k + 2];
   }
   return { data: out, width: map.width, height: map.height };
 }
@@ -103,8 +105,8 @@ export async function writeRgb(file: string, image: RgbImage, format?: PictureFo
 }
 
 /** Writes the colourised label map as an RGB picture. */
-export async function writeColourLabel(file: string, map: LabelMap, format?: PictureFormat): Promise<void> {
-  await writeRgb(file, colourise(map), format);
+export async function writeColourLabel(file: string, map: LabelMap, format?: PictureFormat, labels: LabelSet = CITYSCAPES_19): Promise<void> {
+  await writeRgb(file, colourise(map, labels), format);
 }
 
 export interface GridRow {
@@ -120,6 +122,8 @@ export interface GridOptions {
   /** Gap between cells in pixels (default 4). */
   gap?: number;
   format?: PictureFormat;
+  /** Whose colours the maps are drawn in (default Cityscapes' 19). */
+  labels?: LabelSet;
 }
 
 /** Composes rows of image | map | map ... into one picture. */
@@ -146,7 +150,7 @@ export async function composeGrid(rows: readonly GridRow[], options: GridOptions
     paste(await resizeImage(rows[r].image, cell, 'linear'), r, 0);
     rows[r].maps.forEach((map, m) => {
       checkMap(map, `grid row ${r} map ${m}`);
-      paste(colourise(resizeLabel(map, cell)), r, m + 1);
+      paste(colourise(resizeLabel(map, cell), options.labels), r, m + 1);
     });
   }
   return { data: out, width, height };

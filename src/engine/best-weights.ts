@@ -1,7 +1,7 @@
 // Best-model keeping: the student and teacher of the best val mIoU so far are
 // written to the weight folder (by the writing rank) each time it improves.
 import type { RunConfig } from '../config/schema.js';
-import type { SegModel } from '../model/index.js';
+import type { SegModel } from '../models/index.js';
 import { saveWeights } from './weights.js';
 
 export class BestWeights {

@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
 import type { CityscapesDataset } from '../data/dataset.js';
 import type { ProcessGroup } from '../distributed/group.js';
-import type { SegModel } from '../model/index.js';
+import { labelSet, type LabelSet } from '../labels/index.js';
+import type { SegModel } from '../models/index.js';
 import { openDataset, type DatasetRole } from './datasets.js';
 import { FolderLock } from './run/folder-lock.js';
 import { sameFolder } from './run/outputs.js';
@@ -27,12 +28,15 @@ export class StageContext {
     /** The run's config for this rank: its device, `--amp` settled. */
     readonly cfg: RunConfig,
     readonly group: ProcessGroup | null,
+    /** The classes the run's datasets and networks share. */
+    readonly labels: LabelSet,
   ) {}
 
   static open(config: RunConfig): StageContext {
+    const labels = labelSet(config.labels);
     const cfg = rankDevice(config);
     prepareRuntime(cfg);
-    return new StageContext(cfg, joinProcessGroup(cfg));
+    return new StageContext(cfg, joinProcessGroup(cfg), labels);
   }
 
   /** Rank 0, or the only process: the one that writes. */
@@ -48,6 +52,9 @@ export class StageContext {
   model(): SegModel {
     const model = createModel(this.cfg);
     this.#models.push(model);
+    if (model.classes !== this.labels.classes) {
+      throw new Error(`--model ${this.cfg.model} predicts ${model.classes} classes, but the label set ${this.labels.name} has ${this.labels.classes}`);
+    }
     return model;
   }
 

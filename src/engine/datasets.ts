@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { CityscapesDataset } from '../data/dataset.js';
 import type { RunConfig } from '../config/schema.js';
+import { labelSet } from '../labels/index.js';
 
 export type DatasetRole = 'labelled' | 'unlabelled' | 'val' | 'train';
 
@@ -21,7 +22,7 @@ export async function openDataset(
     train: [cfg.dataListPathTrainImg, cfg.dataListPathTrainLbl, cfg.trainSplit],
   };
   const [imageList, labelList, split] = lists[role];
-  const ds = await CityscapesDataset.open({ root: cfg.cityDataPath, split, imageList, labelList, pseudoDir: options.pseudoDir });
+  const ds = await CityscapesDataset.open({ root: cfg.cityDataPath, split, imageList, labelList, pseudoDir: options.pseudoDir, labels: labelSet(cfg.labels) });
   // Every file is checked before training starts, so a run does not die at step 40 000.
   if (options.validate ?? true) await ds.validate();
   if (options.decode) await ds.decodeCheck(cfg.loaderConcurrency);

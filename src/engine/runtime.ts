@@ -4,7 +4,7 @@ import type { RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
 import { ProcessGroup } from '../distributed/group.js';
 import { resolveAmp } from '../inference/forward.js';
-import { SegModel } from '../model/index.js';
+import { SegModel } from '../models/index.js';
 import { checkDevice, cuda, manualSeed, setNumThreads } from '../tensor/index.js';
 
 export function prepareRuntime(cfg: RunConfig): void {

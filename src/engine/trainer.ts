@@ -7,8 +7,9 @@ import type { RunConfig } from '../config/schema.js';
 import type { TwoScaleLoader } from '../data/loader.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import type { EvaluationResult } from '../inference/validation.js';
+import { labelSet } from '../labels/index.js';
 import { formatIouTable } from '../metrics/table.js';
-import type { SegModel } from '../model/index.js';
+import type { SegModel } from '../models/index.js';
 import { EmaTeacher } from '../optim/ema.js';
 import { GradScaler } from '../optim/grad-scaler.js';
 import { polyLr } from '../optim/schedule.js';
@@ -16,7 +17,7 @@ import { SGD } from '../optim/sgd.js';
 import { dispose, getRngState, noGrad, setRngState, type Tensor } from '../tensor/index.js';
 import { checkReplicas, stopRequested } from './agreement.js';
 import { BestWeights } from './best-weights.js';
-import { isPictureStep, writeGrid, type GridColumn } from './pictures.js';
+import { isPictureStep, tensorsOf, writeGrid, type GridColumn, type PictureTensors } from './pictures.js';
 import { writeCurves } from './run/curves.js';
 import { InterruptFlag } from './run/interrupt.js';
 import { prepareFreshRun, removeStaleTemps } from './run/outputs.js';
@@ -34,6 +35,18 @@ export interface StepOutput {
   pictures?: () => GridColumn[];
   /** Tensors the pictures need; disposed with the step output. */
   keep?: Tensor[];
+}
+
+/**
+ * A step's output from its loss, its terms and, on the steps that write a grid, the tensors the
+ * grid shows (`shown`, freed with the output) with how they make the grid's columns.
+ */
+export function stepOutput<P extends PictureTensors>(
+  out: { loss: Tensor; terms: Record<string, Tensor>; shown?: P },
+  columns: (shown: P) => GridColumn[],
+): StepOutput {
+  const shown = out.shown;
+  return { loss: out.loss, terms: out.terms, keep: shown && tensorsOf(shown), pictures: shown && (() => columns(shown)) };
 }
 
 /** Extra tensors a stage keeps in its training state (e.g. the centroids). */
@@ -278,7 +291,7 @@ export class Trainer {
       progress.stop();
       interrupt.dispose();
     }
-    if (last && !interrupted && this.#isMain) this.#s.say?.(formatIouTable(last));
+    if (last && !interrupted && this.#isMain) this.#s.say?.(formatIouTable(last, labelSet(cfg.labels).classNames));
     log.write({ kind: 'end', stage, iteration: this.#iteration, bestMiou: this.#best.miou, interrupted });
     return {
       iterations: this.#iteration,

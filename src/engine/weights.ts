@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readStateDict } from '../checkpoint/index.js';
 import type { RawStateDict } from '../checkpoint/raw.js';
 import { saveTensors } from '../checkpoint/tensors.js';
-import { presetNames, StateDictMismatch, type SegModel } from '../model/index.js';
+import { presetNames, StateDictMismatch, type SegModel } from '../models/index.js';
 
 export type WeightRole = 'student' | 'teacher';
 

@@ -1,7 +1,7 @@
 // The forward pass under the run's --amp and channels-last, and what `--amp auto`
 // means on a device. Training steps and the prediction loop both go through here.
 import type { RunConfig } from '../config/schema.js';
-import type { SegModel, SegOutputs } from '../model/index.js';
+import type { SegModel, SegOutputs } from '../models/index.js';
 import { autocast, info, type Tensor } from '../tensor/index.js';
 
 export type AmpMode = Exclude<RunConfig['amp'], 'auto'>;

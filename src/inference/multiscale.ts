@@ -1,7 +1,7 @@
 // Multi-scale max fusion (docs/method.md §6): the network runs (eval mode) on the image
 // at each size; main logits are upsampled (bilinear, align_corners) to the
 // output size and fused by element-wise maximum.
-import type { SegModel, SegOutputs } from '../model/index.js';
+import type { SegModel, SegOutputs } from '../models/index.js';
 import { F, noGrad, tidy, type Tensor } from '../tensor/index.js';
 
 export type Size2 = [number, number];

@@ -6,7 +6,7 @@ import type { CityscapesDataset } from '../data/dataset.js';
 import { createSequentialLoader, type Batch } from '../data/loader.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import { multiScalePredict, type Size2 } from './multiscale.js';
-import type { SegModel } from '../model/index.js';
+import type { SegModel } from '../models/index.js';
 import { noGrad, tidy, type Tensor } from '../tensor/index.js';
 import { disposeBatch, uploadBatch, type DeviceBatch } from '../data/device-batch.js';
 import { shardIndices } from '../distributed/shard.js';

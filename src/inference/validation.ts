@@ -4,7 +4,7 @@ import type { RunConfig } from '../config/schema.js';
 import type { CityscapesDataset } from '../data/dataset.js';
 import { ConfusionMatrix } from '../metrics/confusion.js';
 import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
-import type { SegModel } from '../model/index.js';
+import type { SegModel } from '../models/index.js';
 import { tidy } from '../tensor/index.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import { predictShare, type PredictConfig } from './predict.js';
@@ -25,7 +25,7 @@ export async function evaluateModel(
   const started = Date.now();
   const count = cfg.evalLimit > 0 ? Math.min(cfg.evalLimit, dataset.entries.length) : dataset.entries.length;
   // With several ranks each evaluates its share; the confusion matrices are summed.
-  const confusion = new ConfusionMatrix(19, cfg.device);
+  const confusion = new ConfusionMatrix(model.classes, cfg.device);
   let done = 0;
   await predictShare(model, dataset, cfg, group, count, ({ batch, onDevice, pred }) => {
     tidy(() => confusion.update(pred, onDevice.labels));

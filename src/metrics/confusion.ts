@@ -1,6 +1,7 @@
 // The confusion matrix of a segmentation, accumulated where the predictions live: an
 // update launches a few device operations and never waits for them; compute() reads back once.
 import { checkDevice, type Device, keep, noGrad, type Tensor, tidy, zeros } from '../tensor/index.js';
+import { CITYSCAPES_19 } from '../labels/cityscapes.js';
 
 export class ConfusionMatrix {
   readonly numClasses: number;
@@ -8,7 +9,7 @@ export class ConfusionMatrix {
   /** (numClasses, numClasses) int64 counts, rows = ground truth, columns = prediction. Owned by this object. */
   readonly counts: Tensor;
 
-  constructor(numClasses = 19, device: Device | string = 'cpu') {
+  constructor(numClasses = CITYSCAPES_19.classes, device: Device | string = 'cpu') {
     if (!Number.isInteger(numClasses) || numClasses < 1) {
       throw new RangeError(`ConfusionMatrix: numClasses must be a positive integer, got ${numClasses}`);
     }

@@ -1,5 +1,5 @@
 // A per-class IoU table for logs and reports.
-import { CLASS_NAMES } from '../data/cityscapes-labels.js';
+import { CLASS_NAMES } from '../labels/cityscapes.js';
 import type { SegmentationScores } from './scores.js';
 
 function percent(v: number | null): string {

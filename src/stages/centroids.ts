@@ -34,7 +34,7 @@ export async function runCentroids(config: RunConfig, options: { weightDir?: str
     // The published file: <centroid-dir>/feat_centroids, a torch.save'd tensor.
     const file = centroidOutputFile(cfg.centroidDir);
     ctx.lock(dirname(file));
-    const bank = new CentroidBank(19, model.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap });
+    const bank = new CentroidBank(model.classes, model.featureChannels, cfg.device, { maxCount: cfg.centroidCountCap });
     // One low-scale and one high-scale (flip + crop) sample per step; an epoch
     // visits every training image once at each scale.
     // With several ranks the epochs are shared out; every rank applies every rank's means in rank order.
@@ -48,7 +48,7 @@ export async function runCentroids(config: RunConfig, options: { weightDir?: str
           tidy(() => {
             const out = forward(model, b.images, cfg, { grad: false });
             const pred = out.main.argmax(1);
-            const { vectors, ids } = classMeanVectors(out.pixelFeatures, pred, { minPixels: cfg.centroidMinPixels });
+            const { vectors, ids } = classMeanVectors(out.pixelFeatures, pred, { minPixels: cfg.centroidMinPixels, numClasses: model.classes });
             if (group) bank.meanUpdate(group.allgatherRows(vectors), group.allgatherRows(ids));
             else bank.meanUpdate(vectors, ids);
           }),

@@ -37,7 +37,7 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
     checkDistinctNames(dataset);
     const model = ctx.model();
     const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, 'student', model, { modelName: cfg.model });
-    const confusion = dataset.hasLabels ? new ConfusionMatrix(19, cfg.device) : null;
+    const confusion = dataset.hasLabels ? new ConfusionMatrix(model.classes, cfg.device) : null;
     ctx.lock(outDir);
     // Each rank predicts its share of the images, so every file is written exactly once.
     const share = shardIndices(dataset.entries.length, group).length;

@@ -15,9 +15,9 @@ import { evaluateModel } from '../inference/validation.js';
 import { rankSeed } from '../distributed/shard.js';
 import { nextBatch, twoScaleLoader } from '../engine/loaders.js';
 import { selfTrainLoss } from './step-losses.js';
-import { isPictureStep, predictionAt, tensorsOf } from '../engine/pictures.js';
+import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
-import { Trainer, type TrainResult } from '../engine/trainer.js';
+import { stepOutput, Trainer, type TrainResult } from '../engine/trainer.js';
 import { sameFolder } from '../engine/run/outputs.js';
 import { findWeights, loadWeights } from '../engine/weights.js';
 
@@ -36,8 +36,14 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
       loadWeights(cfg.loadWeightDir, findWeights(cfg.loadWeightDir, 'teacher') ? 'teacher' : 'student', teacher, { modelName: cfg.model });
     }
     const bank = record
-      ? new CentroidBank(19, student.config.pixelChannels, cfg.device, { maxCount: cfg.centroidCountCap })
+      ? new CentroidBank(student.classes, student.featureChannels, cfg.device, { maxCount: cfg.centroidCountCap })
       : CentroidBank.load(centroidInputFile(cfg.centroidDir), cfg.device, { maxCount: cfg.centroidCountCap });
+    if (bank.numClasses !== student.classes || bank.dim !== student.featureChannels) {
+      throw new Error(
+        `the centroids in ${centroidInputFile(cfg.centroidDir)} are ${bank.numClasses}×${bank.dim}, but --model ${cfg.model} needs ` +
+          `${student.classes}×${student.featureChannels}; compute them with the same --model`,
+      );
+    }
     const streams = resumeLoaders(record, group);
     const source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
     const target = twoScaleLoader(cfg, unlabelled, {
@@ -96,17 +102,11 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
         });
         disposeBatch(s);
         disposeBatch(t);
-        const shown = out.shown;
-        return {
-          loss: out.loss,
-          terms: out.terms,
-          keep: shown && tensorsOf(shown),
-          pictures: shown && (() => [
-            { image: shown.source.images, maps: [predictionAt(shown.source.logits, shown.source.labels), shown.source.labels] },
-            { image: shown.target.images, maps: [shown.target.pseudo, shown.target.consensus] },
-            { image: shown.mix.images, maps: [predictionAt(shown.mix.logits, shown.mix.labels), shown.mix.labels] },
-          ]),
-        };
+        return stepOutput(out, ({ source, target, mix }) => [
+          { image: source.images, maps: [predictionAt(source.logits, source.labels), source.labels] },
+          { image: target.images, maps: [target.pseudo, target.consensus] },
+          { image: mix.images, maps: [predictionAt(mix.logits, mix.labels), mix.labels] },
+        ]);
       },
     });
     // One run at a time in its weight and log folders.

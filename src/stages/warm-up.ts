@@ -5,7 +5,7 @@
 import type { RunConfig } from '../config/schema.js';
 import { DIGA_PHOTOMETRIC } from '../augment/photometric.js';
 import { Rng } from '../data/random.js';
-import { loadPretrainedBackbone } from '../model/pretrained.js';
+import { loadPretrainedBackbone } from '../models/hrnet-ocr/pretrained.js';
 import { tidy } from '../tensor/index.js';
 import { disposeBatch, uploadBatch } from '../data/device-batch.js';
 import { runStage, type StageHooks } from '../engine/context.js';
@@ -13,9 +13,9 @@ import { evaluateModel } from '../inference/validation.js';
 import { rankSeed } from '../distributed/shard.js';
 import { nextBatch, twoScaleLoader } from '../engine/loaders.js';
 import { warmupLoss } from './step-losses.js';
-import { isPictureStep, predictionAt, tensorsOf } from '../engine/pictures.js';
+import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
-import { Trainer, type TrainResult } from '../engine/trainer.js';
+import { stepOutput, Trainer, type TrainResult } from '../engine/trainer.js';
 
 
 export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
@@ -75,19 +75,13 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
         });
         disposeBatch(b);
         if (u) disposeBatch(u);
-        const shown = out.shown;
-        return {
-          loss: out.loss,
-          terms: out.terms,
-          keep: shown && tensorsOf(shown),
-          pictures: shown && (() => [
-            { image: shown.images, maps: [predictionAt(shown.logits, shown.labels), shown.labels] },
-            { image: shown.aug, maps: [] },
-            ...(shown.unlabelled
-              ? [{ image: shown.unlabelled.images, maps: [predictionAt(shown.unlabelled.logits, shown.unlabelled.labels), shown.unlabelled.labels] }]
-              : []),
-          ]),
-        };
+        return stepOutput(out, (shown) => [
+          { image: shown.images, maps: [predictionAt(shown.logits, shown.labels), shown.labels] },
+          { image: shown.aug, maps: [] },
+          ...(shown.unlabelled
+            ? [{ image: shown.unlabelled.images, maps: [predictionAt(shown.unlabelled.logits, shown.unlabelled.labels), shown.unlabelled.labels] }]
+            : []),
+        ]);
       },
     });
     // One run at a time in its weight and log folders.

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TRAIN_ID_TO_LABEL_ID, VOID_LABEL_IDS } from '../../src/data/cityscapes-labels.js';
+import { TRAIN_ID_TO_LABEL_ID, VOID_LABEL_IDS } from '../../src/labels/cityscapes.js';
 import { CityscapesDataset } from '../../src/data/dataset.js';
 import { readPairedLists } from '../../src/data/lists.js';
 import { Rng } from '../../src/data/random.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { PALETTE } from '../../src/data/cityscapes-labels.js';
+import { PALETTE } from '../../src/labels/cityscapes.js';
 import { readImage, readLabel, readLabelIds, readTrainIds } from '../../src/data/images.js';
 import { tempDir } from './helpers.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { decode } from 'fast-png';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { PALETTE } from '../../src/data/cityscapes-labels.js';
+import { PALETTE } from '../../src/labels/cityscapes.js';
 import { readImage, readTrainIds, type LabelMap } from '../../src/data/images.js';
 import {
   colourise,

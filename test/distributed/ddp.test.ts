@@ -10,7 +10,7 @@ import { demoLists } from '../../src/config/defaults.js';
 import { runFolders } from '../helpers.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
 import { ProcessGroup } from '../../src/distributed/group.js';
-import { SegModel } from '../../src/model/index.js';
+import { SegModel } from '../../src/models/index.js';
 import { manualSeed, randn } from '../../src/tensor/index.js';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readSafetensorsHeader } from '../../src/checkpoint/index.js';
 import { resolveConfig } from '../../src/config/load.js';
-import { SegModel } from '../../src/model/index.js';
+import { SegModel } from '../../src/models/index.js';
 import { readTrainStateRecord } from '../../src/engine/train-state.js';
 import { Trainer } from '../../src/engine/trainer.js';
 import type { EvaluationResult } from '../../src/inference/validation.js';

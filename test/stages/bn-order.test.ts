@@ -9,7 +9,7 @@ import { augmentedView, DIGA_PHOTOMETRIC } from '../../src/augment/photometric.j
 import { CentroidBank } from '../../src/centroids/bank.js';
 import { resolveConfig } from '../../src/config/load.js';
 import { Rng } from '../../src/data/random.js';
-import { SegModel } from '../../src/model/index.js';
+import { SegModel } from '../../src/models/index.js';
 import type { DeviceBatch } from '../../src/data/device-batch.js';
 import { selfTrainLoss, warmupLoss } from '../../src/stages/step-losses.js';
 import { cat, F, manualSeed, noGrad, randint, randn, tidy, type Tensor } from '../../src/tensor/index.js';

@@ -13,7 +13,7 @@ import { runCentroids } from '../../src/stages/centroids.js';
 import { runEvaluate } from '../../src/stages/evaluate.js';
 import { evaluateModel } from '../../src/inference/validation.js';
 import { openDataset } from '../../src/engine/datasets.js';
-import { SegModel } from '../../src/model/index.js';
+import { SegModel } from '../../src/models/index.js';
 import { runPseudoLabel } from '../../src/stages/pseudo-label.js';
 import { runSelfTrain } from '../../src/stages/self-train.js';
 import { resolveAmp } from '../../src/inference/forward.js';

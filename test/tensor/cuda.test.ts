@@ -1,7 +1,7 @@
 // The CUDA path: runs where the addon was built against a CUDA libtorch and a
 // GPU is present (scripts/gpu-check.sh), skipped elsewhere.
 import { describe, expect, test } from 'vitest';
-import { SegModel } from '../../src/model/index.js';
+import { SegModel } from '../../src/models/index.js';
 import * as t from '../../src/tensor/index.js';
 
 const hasCuda = (() => {

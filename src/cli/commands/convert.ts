@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { CheckpointFile } from '../../checkpoint/file.js';
 import { detectFormat } from '../../checkpoint/format.js';
 import { readSafetensorsHeader, readStateDict, writeStateDict } from '../../checkpoint/index.js';
-import { SegModel } from '../../model/index.js';
+import { SegModel } from '../../models/index.js';
 import { fitError } from '../../engine/weights.js';
 
 export function registerConvert(program: Command): void {

@@ -5,6 +5,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { generateDataset, type GenerateSummary } from '../../data/synthetic/generate.js';
 import { SHIFT_NAMES, type ShiftName } from '../../data/synthetic/style.js';
+import { NUM_CLASSES } from '../../labels/cityscapes.js';
 
 function parseCount(min: number) {
   return (text: string): number => {
@@ -47,7 +48,7 @@ export function formatSummary(s: GenerateSummary): string {
   return [
     `wrote ${s.train} train + ${s.val} val images (${s.height}x${s.width}) to ${s.out} in ${s.seconds.toFixed(1)} s (${s.imagesPerSecond.toFixed(1)} images/s)`,
     `split ${s.splitName}: ${s.labelled} labelled, ${s.unlabelled} unlabelled${s.shift !== 'none' ? ` (unlabelled${s.shiftVal ? ' and val' : ''} rendered at ${s.shift})` : ''}`,
-    `classes present: ${s.classesPresent.length} of 19; ignored pixels ${((100 * s.ignoredPixels) / total).toFixed(1)}%`,
+    `classes present: ${s.classesPresent.length} of ${NUM_CLASSES}; ignored pixels ${((100 * s.ignoredPixels) / total).toFixed(1)}%`,
     `lists: ${s.lists.labelled.images}`,
     `       ${s.lists.unlabelled?.images ?? '(no unlabelled images)'}`,
     `       ${s.lists.val?.images ?? '(no val images)'}`,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { pseudoLabelDir } from '../../config/paths.js';
 import type { RunConfig } from '../../config/schema.js';
+import { labelSet } from '../../labels/index.js';
 import { formatIouTable } from '../../metrics/table.js';
 import { runCentroids } from '../../stages/centroids.js';
 import { runEvaluate } from '../../stages/evaluate.js';
@@ -89,7 +90,7 @@ export function registerStages(program: Command): void {
     program
       .command('evaluate')
       .description('stage 5: multi-scale evaluation on val; per-class IoU table')
-      .option('--json <file>', 'also write {miou, iou[19], overall_acc, mean_acc, fwavacc} as JSON')
+      .option('--json <file>', 'also write {miou, iou[classes], overall_acc, mean_acc, fwavacc} as JSON')
       .option('--teacher', 'evaluate teacher weights instead of the student'),
     'evaluate',
   ).action(async (o: RunOptionValues & { json?: string; teacher?: boolean }) => {
@@ -97,7 +98,7 @@ export function registerStages(program: Command): void {
     const cfg = runConfigFrom('evaluate', o);
     const r = await runEvaluate(cfg, { json: o.json, role: o.teacher ? 'teacher' : 'student' });
     out(`weights ${r.weights}, ${r.images} images`);
-    out(formatIouTable(r));
+    out(formatIouTable(r, labelSet(cfg.labels).classNames));
     if (o.json) out(`wrote ${o.json}`);
   });
 

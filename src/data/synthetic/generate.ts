@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../../checkpoint/atomic.js';
-import { CLASS_NAMES, LABEL_ID_TO_TRAIN_ID, NUM_CLASSES } from '../cityscapes-labels.js';
+import { CLASS_NAMES, LABEL_ID_TO_TRAIN_ID, NUM_CLASSES } from '../../labels/cityscapes.js';
 import { formatList, type ListPair } from '../lists.js';
 import { Rng } from '../random.js';
 import { inlineRenderer, workerRenderer } from './renderers.js';

@@ -2,7 +2,7 @@
  * Geometry and colour helpers for shape functions, and the Cityscapes label ids the generator
  * writes (real label ids, so the files read exactly like gtFine labelIds).
  */
-import { TRAIN_ID_TO_LABEL_ID, VOID_LABEL_IDS } from '../cityscapes-labels.js';
+import { TRAIN_ID_TO_LABEL_ID, VOID_LABEL_IDS } from '../../labels/cityscapes.js';
 import type { Rng } from '../random.js';
 import { hash2 } from './noise.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SegModel } from '../../src/model/index.js';
+import { SegModel } from '../../src/models/index.js';
 import { readFileSync } from 'node:fs';
 import { fixturePath, readLayout } from './helpers.js';
 

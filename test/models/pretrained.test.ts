@@ -5,8 +5,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { writePth } from '../../src/checkpoint/index.js';
 import type { RawStateDict } from '../../src/checkpoint/raw.js';
 import { tensorToRaw } from '../../src/checkpoint/tensors.js';
-import { SegModel } from '../../src/model/index.js';
-import { loadPretrainedBackbone } from '../../src/model/pretrained.js';
+import { SegModel } from '../../src/models/index.js';
+import { loadPretrainedBackbone } from '../../src/models/hrnet-ocr/pretrained.js';
 import { manualSeed, randn } from '../../src/tensor/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diga-pretrained-'));

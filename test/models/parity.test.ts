@@ -16,7 +16,7 @@
 // order, a missing layer) breaks these by orders of magnitude.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { readSafetensors } from '../../src/checkpoint/index.js';
-import { SegModel, type SegOutputs } from '../../src/model/index.js';
+import { SegModel, type SegOutputs } from '../../src/models/index.js';
 import type { Tensor } from '../../src/tensor/index.js';
 import { fixturePath, l2RelativeError, maxRelativeError, pixelsWithin, readTensors } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { backboneChannels, PRESETS, presetNames, resolveModelConfig, resolvePreset } from '../../src/model/presets.js';
+import { backboneChannels, MODEL_FAMILIES, PRESETS, presetNames, resolveModel, resolveModelConfig, resolvePreset } from '../../src/models/index.js';
 import { readFileSync } from 'node:fs';
 
 interface TinyReference {
@@ -41,5 +41,17 @@ describe('model presets', () => {
     expect(() => resolveModelConfig({ ...PRESETS.tiny, blocks: 0 })).toThrow(/blocks/);
     expect(() => resolveModelConfig({ ...PRESETS.tiny, keyChannels: 2.5 })).toThrow(/keyChannels/);
     expect(() => resolveModelConfig({ ...PRESETS.tiny, extra: 1 } as never)).toThrow(/invalid model config/);
+  });
+});
+
+describe('model families', () => {
+  test('find the family of a preset name or a config object, and answer for it', () => {
+    const byName = resolveModel('hrnet18-small');
+    expect(byName.family.name).toBe('hrnet-ocr');
+    expect(resolveModel({ ...PRESETS.tiny }).family).toBe(byName.family);
+    expect(MODEL_FAMILIES.map((f) => f.name)).toEqual(['hrnet-ocr']);
+    expect(byName.family.classes(byName.config)).toBe(19);
+    expect(byName.family.featureChannels(byName.config)).toBe(64);
+    expect(() => resolveModel('deeplab')).toThrow('unknown model preset "deeplab"; known presets: hrnet48, hrnet32, hrnet18, hrnet18-small, tiny (hrnet-ocr)');
   });
 });

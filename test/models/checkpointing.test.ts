@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SegModel } from '../../src/model/index.js';
+import { SegModel } from '../../src/models/index.js';
 import { manualSeed, randn, type Tensor } from '../../src/tensor/index.js';
 
 /** Gradients of the input and every parameter for one training forward/backward. */

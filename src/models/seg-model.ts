@@ -6,7 +6,9 @@ import { fromBuffer } from '../tensor/creation.js';
 import { keep, noGrad, Tensor } from '../tensor/index.js';
 import type { Device } from '../tensor/index.js';
 import { createNativeModel, type NamedHandles, type NativeModel } from './native-model.js';
-import { resolveModelConfig, type ModelConfig, type PresetName } from './presets.js';
+import type { ModelFamily } from './family.js';
+import type { ModelConfig } from './hrnet-ocr/config.js';
+import { resolveModel, type PresetName } from './registry.js';
 
 /** All at 1/4 of the input resolution. */
 export interface SegOutputs {
@@ -69,6 +71,8 @@ function isRaw(value: Tensor | RawTensor): value is RawTensor {
 
 export class SegModel {
   readonly config: ModelConfig;
+  /** The network design this model is one of. */
+  readonly family: ModelFamily;
   readonly #native: NativeModel;
   // Tensors over the module's own parameters and buffers, made once: their
   // identity is stable (optimisers may key state by them) and they stay valid
@@ -77,8 +81,20 @@ export class SegModel {
   #parameterNames: Set<string> | undefined;
 
   constructor(config: PresetName | string | ModelConfig) {
-    this.config = resolveModelConfig(config);
-    this.#native = createNativeModel(this.config);
+    const resolved = resolveModel(config);
+    this.config = resolved.config;
+    this.family = resolved.family;
+    this.#native = createNativeModel(this.family.nativeClass, this.config);
+  }
+
+  /** The number of classes it predicts (the channels of `main` and `aux`). */
+  get classes(): number {
+    return this.family.classes(this.config);
+  }
+
+  /** Channels of `pixelFeatures`, the features the class centroids live in. */
+  get featureChannels(): number {
+    return this.family.featureChannels(this.config);
   }
 
   /** Runs the whole network natively; x is N x 3 x H x W (normalised RGB). */

@@ -1,5 +1,5 @@
-// Network configurations: the published HRNetV2-W48 + OCR model, its narrower
-// siblings and small ones for CPU runs and tests. Plain data, no native code.
+// The HRNet-OCR family's configurations: the published HRNetV2-W48 + OCR model,
+// its narrower siblings and small ones for CPU runs and tests. Plain data, no native code.
 import { z } from 'zod';
 
 /** The shape of the HRNetV2 + OCR network. */
@@ -54,7 +54,7 @@ function hrnet(w: number): ModelConfig {
   };
 }
 
-export const PRESETS = {
+export const HRNET_OCR_PRESETS = {
   /** The paper's model: 70 372 678 parameters. */
   hrnet48: hrnet(48),
   hrnet32: hrnet(32),
@@ -83,38 +83,6 @@ export const PRESETS = {
     classes: 19,
   },
 } as const satisfies Record<string, ModelConfig>;
-
-export type PresetName = keyof typeof PRESETS;
-
-export function presetNames(): PresetName[] {
-  return Object.keys(PRESETS) as PresetName[];
-}
-
-export function isPresetName(name: string): name is PresetName {
-  return Object.hasOwn(PRESETS, name);
-}
-
-/** The named preset; throws an Error listing the known names. */
-export function resolvePreset(name: string): ModelConfig {
-  if (!isPresetName(name)) {
-    throw new Error(`unknown model preset "${name}"; known presets: ${presetNames().join(', ')}`);
-  }
-  return PRESETS[name];
-}
-
-/** A preset name or a config object (validated), as a config. */
-export function resolveModelConfig(config: PresetName | string | ModelConfig): ModelConfig {
-  if (typeof config === 'string') return resolvePreset(config);
-  const parsed = modelConfigSchema.safeParse(config);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`)
-      .join('; ');
-    throw new TypeError(`invalid model config: ${issues}`);
-  }
-  return parsed.data as ModelConfig;
-}
 
 /** Channels of the backbone output (the OCR head's input): the sum of the branch widths. */
 export function backboneChannels(config: ModelConfig): number {

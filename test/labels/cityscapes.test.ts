@@ -8,7 +8,7 @@ import {
   PALETTE_TABLE,
   TRAIN_ID_CLAMP,
   TRAIN_ID_TO_LABEL_ID,
-} from '../../src/data/cityscapes-labels.js';
+} from '../../src/labels/cityscapes.js';
 
 describe('Cityscapes label tables', () => {
   it('maps the 19 label ids of spec §1 to train ids and everything else to 255', () => {

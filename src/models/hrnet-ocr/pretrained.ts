@@ -3,9 +3,9 @@
 // published code does, and every shape must agree or nothing is loaded.
 // BatchNorm `num_batches_tracked` counters are left out on both sides, so
 // checkpoints saved with and without them line up.
-import { readStateDict } from '../checkpoint/index.js';
-import type { RawTensor } from '../checkpoint/raw.js';
-import type { SegModel } from './seg-model.js';
+import { readStateDict } from '../../checkpoint/index.js';
+import type { RawTensor } from '../../checkpoint/raw.js';
+import type { SegModel } from '../seg-model.js';
 
 const skip = (name: string) => name.endsWith('num_batches_tracked');
 

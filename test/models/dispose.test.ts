@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SegModel } from '../../src/model/index.js';
+import { SegModel } from '../../src/models/index.js';
 import { memory, randn } from '../../src/tensor/index.js';
 
 describe('SegModel lifetime', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { readSafetensors } from '../../src/checkpoint/index.js';
-import { SegModel } from '../../src/model/index.js';
-import { createNativeModel } from '../../src/model/native-model.js';
-import { PRESETS, type ModelConfig } from '../../src/model/presets.js';
+import { SegModel } from '../../src/models/index.js';
+import { createNativeModel } from '../../src/models/native-model.js';
+import { PRESETS, type ModelConfig } from '../../src/models/index.js';
 import * as t from '../../src/tensor/index.js';
 import { fixturePath, maxRelativeError } from './helpers.js';
 
@@ -151,13 +151,13 @@ describe('SegModel', () => {
 
   test('the native constructor checks every config field', () => {
     const bad = (patch: Record<string, unknown>): ModelConfig => ({ ...PRESETS.tiny, ...patch }) as ModelConfig;
-    expect(() => createNativeModel(bad({ widths: [8, 16] }))).toThrow(/'widths' must be an array of 4 integers/);
-    expect(() => createNativeModel(bad({ blocks: Number.POSITIVE_INFINITY }))).toThrow(/'blocks' must be an integer/);
-    expect(() => createNativeModel(bad({ keyChannels: '16' }))).toThrow(/'keyChannels' must be an integer, got the string '16'/);
-    expect(() => createNativeModel(bad({ pixelChannels: 0 }))).toThrow(/pixelChannels must be an integer in 1\.\.8192, got 0/);
-    expect(() => createNativeModel(null as unknown as ModelConfig)).toThrow(/config must be an object/);
+    expect(() => createNativeModel('Model', bad({ widths: [8, 16] }))).toThrow(/'widths' must be an array of 4 integers/);
+    expect(() => createNativeModel('Model', bad({ blocks: Number.POSITIVE_INFINITY }))).toThrow(/'blocks' must be an integer/);
+    expect(() => createNativeModel('Model', bad({ keyChannels: '16' }))).toThrow(/'keyChannels' must be an integer, got the string '16'/);
+    expect(() => createNativeModel('Model', bad({ pixelChannels: 0 }))).toThrow(/pixelChannels must be an integer in 1\.\.8192, got 0/);
+    expect(() => createNativeModel('Model', null as unknown as ModelConfig)).toThrow(/config must be an object/);
     // Refused from the config alone, before any memory is taken.
-    expect(() => createNativeModel(bad({ widths: [4096, 4096, 4096, 4096], blocks: 64 }))).toThrow(
+    expect(() => createNativeModel('Model', bad({ widths: [4096, 4096, 4096, 4096], blocks: 64 }))).toThrow(
       /describes \d+ parameters, more than the limit of 1000000000/,
     );
   });

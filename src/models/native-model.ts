@@ -1,7 +1,7 @@
 // The native `Model` class of the addon (native/model/binding.cc), typed.
 import { native } from '../native/binding.js';
 import type { TensorHandle } from '../native/types.js';
-import type { ModelConfig } from './presets.js';
+import type { ModelConfig } from './hrnet-ocr/config.js';
 
 export interface NativeOutputs {
   backbone: TensorHandle;
@@ -28,10 +28,11 @@ export interface NativeModel {
   dispose(): void;
 }
 
-type NativeModelCtor = new (config: ModelConfig) => NativeModel;
+type NativeModelCtor = new (config: object) => NativeModel;
 
-export function createNativeModel(config: ModelConfig): NativeModel {
-  const ctor = native().Model as NativeModelCtor | undefined;
+/** A module of the addon's class `className` (a model family's), built from `config`. */
+export function createNativeModel(className: string, config: object): NativeModel {
+  const ctor = (native() as unknown as Record<string, NativeModelCtor | undefined>)[className];
   if (ctor === undefined) {
     throw new Error(
       'the diga addon was built without the network (DIGA_SKIP_MODEL); rebuild it with `npm run build:native`',

@@ -1,0 +1,52 @@
+// The layers of docs/architecture.md, checked: an import may go to the same layer or
+// a lower one, never up, and no two folders import each other (directly or round a loop).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const LAYERS: string[][] = [
+  ['native', 'tensor', 'checkpoint', 'faults.ts', 'version.ts'],
+  ['config', 'labels'],
+  ['models', 'data', 'distributed', 'optim', 'losses', 'metrics', 'augment', 'centroids'],
+  ['inference'],
+  ['engine'],
+  ['stages'],
+  ['cli', 'bench', 'index.ts'],
+];
+
+const src = resolve('src');
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+const area = (file: string) => relative(src, file).split('/')[0];
+const layerOf = (a: string) => {
+  const i = LAYERS.findIndex((l) => l.includes(a));
+  if (i < 0) throw new Error(`src/${a} is in no layer of docs/architecture.md; add it there and to this test`);
+  return i;
+};
+
+const imports = files(src).flatMap((file) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((m) => ({
+    file: relative(src, file),
+    from: area(file),
+    to: area(resolve(dirname(file), m[1].replace(/\.js$/, '.ts'))),
+  })),
+);
+
+describe('src/ layers', () => {
+  it('every import goes down or sideways, never up', () => {
+    const upward = imports.filter((i) => layerOf(i.to) > layerOf(i.from)).map((i) => `${i.file} imports from ${i.to}/`);
+    expect(upward).toEqual([]);
+  });
+
+  it('no folders import each other', () => {
+    const edges = new Map<string, Set<string>>();
+    for (const i of imports) if (i.from !== i.to) edges.set(i.from, (edges.get(i.from) ?? new Set()).add(i.to));
+    const reaches = (a: string, b: string, seen = new Set<string>()): boolean =>
+      [...(edges.get(a) ?? [])].some((n) => n === b || (!seen.has(n) && (seen.add(n), reaches(n, b, seen))));
+    const cycles = [...edges.keys()].filter((a) => reaches(a, a));
+    expect(cycles).toEqual([]);
+  });
+});
