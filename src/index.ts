@@ -62,3 +62,8 @@ export { packageVersion } from './version.js';
 export { evaluateModel, type EvaluationResult } from './inference/validation.js';
 export { uploadBatch, disposeBatch, type DeviceBatch } from './data/device-batch.js';
 export { demoLists } from './config/defaults.js';
+export { createPredictor, Predictor, defaultScales, type Prediction, type PredictorOptions, type PredictInput } from './inference/predictor.js';
+export { runPredict, OUTPUT_KINDS, type OutputKind, type PredictRunOptions, type PredictSummary } from './stages/predict.js';
+export { colourise, overlay, encodeRgb, encodePalettePng, encodeGreyPng } from './data/writers.js';
+export { readImage, decodeImage, readLabel, type RgbImage, type LabelMap } from './data/images.js';
+export { CITYSCAPES_19, LABEL_SETS, labelSet, defineLabelSet, type LabelSet } from './labels/index.js';

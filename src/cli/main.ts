@@ -6,6 +6,7 @@ import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
 import { registerMakeData } from './commands/make-data.js';
+import { registerPredict } from './commands/predict.js';
 import { registerStages } from './commands/stages.js';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerMakeData(program);
   registerStages(program);
+  registerPredict(program);
   registerConvert(program);
   registerDemo(program);
   return program;

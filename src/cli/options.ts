@@ -45,6 +45,9 @@ const oneOf =
     if (!choices.includes(v)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
     return v;
   };
+/** The value parsers, for commands that are not stages (predict, export). */
+export const parsers = { int, intIn, num, size, oneOf };
+
 /** The published `--dump_logs` is an argparse bool; here any value but false/0/no turns it on. */
 const bool: Parser = (v) => !/^(false|0|no|off)$/i.test(v);
 

@@ -83,6 +83,28 @@ export function colourise(map: LabelMap, labels: LabelSet = CITYSCAPES_19): RgbI
   return { data: out, width: map.width, height: map.height };
 }
 
+/**
+ * The image blended with its label map's colours: (1 − opacity)·image + opacity·colour.
+ * Ignored pixels (255) show the image alone.
+ */
+export function overlay(image: RgbImage, map: LabelMap, opacity = 0.5, labels: LabelSet = CITYSCAPES_19): RgbImage {
+  checkImage(image, 'overlay');
+  checkMap(map, 'overlay');
+  if (image.width !== map.width || image.height !== map.height) {
+    throw new Error(`overlay: the image is ${image.width}x${image.height} but the map ${map.width}x${map.height}`);
+  }
+  if (!(opacity >= 0 && opacity <= 1)) throw new RangeError(`overlay: opacity must be in [0, 1], got ${opacity}`);
+  const table = labels.paletteTable;
+  const out = Buffer.allocUnsafe(image.data.length);
+  for (let i = 0, j = 0; i < map.data.length; i++, j += 3) {
+    const id = map.data[i];
+    const a = id < labels.classes ? opacity : 0;
+    const k = id * 3;
+    for (let c = 0; c < 3; c++) out[j + c] = Math.round((1 - a) * image.data[j + c] + a * table[k + c]);
+  }
+  return { data: out, width: image.width, height: image.height };
+}
+
 export type PictureFormat = 'png' | 'jpeg';
 
 function formatOf(file: string, format?: PictureFormat): PictureFormat {

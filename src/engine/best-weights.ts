@@ -2,7 +2,7 @@
 // written to the weight folder (by the writing rank) each time it improves.
 import type { RunConfig } from '../config/schema.js';
 import type { SegModel } from '../models/index.js';
-import { saveWeights } from './weights.js';
+import { saveWeights } from '../models/weights.js';
 
 export class BestWeights {
   miou: number | null = null;

@@ -14,6 +14,8 @@ export interface LabelSetSpec {
   palette: readonly Rgb[];
   /** The dataset label id of each train id (index = train id). */
   trainIdToLabelId: readonly number[];
+  /** The label id written for ignored pixels (Cityscapes: 0, "unlabeled"). */
+  voidLabelId?: number;
 }
 
 export interface LabelSet extends Readonly<LabelSetSpec> {
@@ -22,6 +24,8 @@ export interface LabelSet extends Readonly<LabelSetSpec> {
   readonly labelIdToTrainId: Uint8Array;
   /** train id → itself below `classes`, anything else → 255 (for train-id files such as pseudo-labels). */
   readonly trainIdClamp: Uint8Array;
+  /** train id → dataset label id for every byte value; ignored and unknown ids give `voidLabelId`. */
+  readonly trainIdToLabelIdLut: Uint8Array;
   /** The palette as a flat 256×3 table; ignored and unknown ids are black. */
   readonly paletteTable: Uint8Array;
   /** The train id of a palette colour, 255 for any other colour. */
@@ -42,6 +46,8 @@ export function defineLabelSet(spec: LabelSetSpec): LabelSet {
   spec.trainIdToLabelId.forEach((labelId, trainId) => (labelIdToTrainId[labelId] = trainId));
   const trainIdClamp = new Uint8Array(256).fill(IGNORE_ID);
   for (let id = 0; id < classes; id++) trainIdClamp[id] = id;
+  const trainIdToLabelIdLut = new Uint8Array(256).fill(spec.voidLabelId ?? 0);
+  spec.trainIdToLabelId.forEach((labelId, trainId) => (trainIdToLabelIdLut[trainId] = labelId));
   const paletteTable = new Uint8Array(256 * 3);
   for (let id = 0; id < 256; id++) paletteTable.set(id < classes ? spec.palette[id] : IGNORE_COLOUR, id * 3);
   const byColour = new Map(spec.palette.map(([r, g, b], id) => [packRgb(r, g, b), id]));
@@ -50,6 +56,7 @@ export function defineLabelSet(spec: LabelSetSpec): LabelSet {
     classes,
     labelIdToTrainId,
     trainIdClamp,
+    trainIdToLabelIdLut,
     paletteTable,
     colourToTrainId: (r: number, g: number, b: number) => byColour.get(packRgb(r, g, b)) ?? IGNORE_ID,
   });

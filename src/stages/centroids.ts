@@ -13,7 +13,7 @@ import { Progress } from '../engine/run/progress.js';
 import { rankSeed } from '../distributed/shard.js';
 import { nextBatch, twoScaleLoader } from '../engine/loaders.js';
 import { forward } from '../inference/forward.js';
-import { loadWeights } from '../engine/weights.js';
+import { loadWeights } from '../models/weights.js';
 
 export interface CentroidResult {
   file: string;

@@ -7,7 +7,7 @@ import type { RunConfig } from '../config/schema.js';
 import { runStage } from '../engine/context.js';
 import { evaluateModel, type EvaluationResult } from '../inference/validation.js';
 import { Progress } from '../engine/run/progress.js';
-import { loadWeights, type WeightRole } from '../engine/weights.js';
+import { loadWeights, type WeightRole } from '../models/weights.js';
 
 export interface EvaluateOptions {
   weightDir?: string;

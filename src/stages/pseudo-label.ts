@@ -15,7 +15,7 @@ import { labelMapOf } from '../engine/pictures.js';
 import { predictShare } from '../inference/predict.js';
 import { Progress } from '../engine/run/progress.js';
 import { shardIndices } from '../distributed/shard.js';
-import { loadWeights } from '../engine/weights.js';
+import { loadWeights } from '../models/weights.js';
 
 export interface PseudoLabelResult {
   outDir: string;

@@ -19,7 +19,7 @@ import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
 import { stepOutput, Trainer, type TrainResult } from '../engine/trainer.js';
 import { sameFolder } from '../engine/run/outputs.js';
-import { findWeights, loadWeights } from '../engine/weights.js';
+import { findWeights, loadWeights } from '../models/weights.js';
 
 export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
   return runStage(config, async (ctx) => {

@@ -11,7 +11,7 @@ import { PyCallable, unpickle } from '../../src/checkpoint/pickle/unpickle.js';
 import { BufferSource } from '../../src/checkpoint/pickle/source.js';
 import { ZipReader } from '../../src/checkpoint/zip/read.js';
 import { SegModel } from '../../src/models/index.js';
-import { findWeights, saveWeights } from '../../src/engine/weights.js';
+import { findWeights, saveWeights } from '../../src/models/weights.js';
 import { fromBuffer, randn, tidy } from '../../src/tensor/index.js';
 import { expectSameStateDict, fixture, tempDir } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { CheckpointFile } from '../../checkpoint/file.js';
 import { detectFormat } from '../../checkpoint/format.js';
 import { readSafetensorsHeader, readStateDict, writeStateDict } from '../../checkpoint/index.js';
 import { SegModel } from '../../models/index.js';
-import { fitError } from '../../engine/weights.js';
+import { fitError } from '../../models/weights.js';
 
 export function registerConvert(program: Command): void {
   program

@@ -7,6 +7,8 @@ export interface ProgressOptions {
   total: number;
   start?: number;
   enabled?: boolean;
+  /** Show a rate in these per second ("images") instead of seconds per step. */
+  unit?: string;
 }
 
 export class Progress {
@@ -16,12 +18,14 @@ export class Progress {
   readonly #started = Date.now();
   readonly #startStep: number;
   readonly #quiet: boolean;
+  readonly #unit: string | undefined;
 
   constructor(o: ProgressOptions) {
     this.#quiet = o.enabled === false;
     this.#title = o.title;
     this.#total = o.total;
     this.#startStep = o.start ?? 0;
+    this.#unit = o.unit;
     const tty = process.stderr.isTTY === true && (o.enabled ?? true);
     this.#bar = tty
       ? new cliProgress.SingleBar(
@@ -44,11 +48,12 @@ export class Progress {
     const termText = Object.entries(terms)
       .map(([k, v]) => `${k} ${v.toFixed(4)}`)
       .join(' ');
+    const rate = this.#unit ? `${(1 / perStep).toFixed(2)} ${this.#unit}/s` : `${perStep.toFixed(2)}s/step`;
     if (this.#bar) {
-      this.#bar.update(step, { stepTime: `${perStep.toFixed(2)}s/step`, terms: termText });
+      this.#bar.update(step, { stepTime: rate, terms: termText });
     } else if (printLine && !this.#quiet) {
       const eta = perStep * (this.#total - step);
-      process.stderr.write(`${this.#title} ${step}/${this.#total} ${perStep.toFixed(2)}s/step ETA ${Math.round(eta)}s ${termText}\n`);
+      process.stderr.write(`${this.#title} ${step}/${this.#total} ${rate} ETA ${Math.round(eta)}s ${termText}\n`);
     }
   }
 

@@ -2,10 +2,10 @@
 // safetensors or as the published code's `student.pth` / `teacher.pth`.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readStateDict } from '../checkpoint/index.js';
+import { readSafetensorsHeader, readStateDict } from '../checkpoint/index.js';
 import type { RawStateDict } from '../checkpoint/raw.js';
 import { saveTensors } from '../checkpoint/tensors.js';
-import { presetNames, StateDictMismatch, type SegModel } from '../models/index.js';
+import { presetNames, StateDictMismatch, type SegModel } from './index.js';
 
 export type WeightRole = 'student' | 'teacher';
 
@@ -59,13 +59,7 @@ export function loadWeights(dir: string, role: WeightRole, model: SegModel, opti
         'train them first (diga warm-up / diga self-train), or point --weight-dir (self-train: --load-weight-dir) at a folder that has them',
     );
   }
-  const dict = stripModulePrefix(readStateDict(file));
-  try {
-    model.loadStateDict(dict, { strict: true });
-  } catch (err) {
-    throw fitError(file, `the model${options.modelName ? ` --model ${options.modelName}` : ''}`, err);
-  }
-  return file;
+  return loadWeightsFrom(file, role, model, options);
 }
 
 /** A checkpoint that does not fit `what` (e.g. "--model hrnet48"), said in the command line's terms. */
@@ -76,4 +70,36 @@ export function fitError(file: string, what: string, err: unknown): Error {
       `Give --model the preset it was trained with (${presetNames().join(', ')})`,
     { cause: err },
   );
+}
+
+/** `path` as the weights of `role`: a weight folder, or a .safetensors / .pth file itself. */
+export function weightFile(path: string, role: WeightRole): string {
+  if (!existsSync(path)) throw new Error(`the weights ${path} do not exist; give a weight folder, a .safetensors or a .pth file`);
+  if (!statSync(path).isDirectory()) return path;
+  const file = findWeights(path, role);
+  if (file === undefined) throw new Error(`no ${role} weights in ${path} (expected ${role}.safetensors or ${role}.pth)`);
+  return file;
+}
+
+/** Loads `role` from a weight folder or a weights file into `model`; returns the file read. */
+export function loadWeightsFrom(path: string, role: WeightRole, model: SegModel, options: { modelName?: string } = {}): string {
+  const file = weightFile(path, role);
+  try {
+    model.loadStateDict(stripModulePrefix(readStateDict(file)), { strict: true });
+  } catch (err) {
+    throw fitError(file, `the model${options.modelName ? ` --model ${options.modelName}` : ''}`, err);
+  }
+  return file;
+}
+
+/** The model config our safetensors weights record (saveWeights writes it), if `file` has one. */
+export function recordedModel(file: string): object | undefined {
+  if (!file.endsWith('.safetensors')) return undefined;
+  const json = readSafetensorsHeader(file).metadata.model;
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json) as object;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,82 @@
+// `diga predict <images...>`: a trained network over files, folders and globs.
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { runPredict, OUTPUT_KINDS, type OutputKind } from '../../stages/predict.js';
+import { parsers } from '../options.js';
+
+interface PredictFlags {
+  out: string;
+  weightDir?: string;
+  weights?: string;
+  model?: string;
+  teacher?: boolean;
+  device: string;
+  amp: 'off' | 'bf16' | 'fp16' | 'auto';
+  channelsLast?: boolean;
+  scales?: number[];
+  flip?: boolean;
+  sliding?: [number, number];
+  save: OutputKind[];
+  opacity: number;
+  batch: number;
+  list?: string;
+  root?: string;
+  overwrite?: boolean;
+  progress: boolean;
+}
+
+const scaleList = (v: string): number[] => {
+  const scales = v.split(',').map(Number);
+  if (scales.some((s) => !(s > 0 && s <= 8))) throw new InvalidArgumentError('expected factors in (0, 8], comma-separated, e.g. 1,0.5');
+  return scales;
+};
+
+const saveList = (v: string): OutputKind[] => {
+  const kinds = v.split(',').map((k) => k.trim()) as OutputKind[];
+  const bad = kinds.find((k) => !OUTPUT_KINDS.includes(k));
+  if (bad !== undefined) throw new InvalidArgumentError(`unknown output "${bad}"; expected a comma list of ${OUTPUT_KINDS.join(', ')}`);
+  return kinds;
+};
+
+const opacity = (v: string): number => {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1');
+  return n;
+};
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('run trained weights on images: palette, grey, overlay or Cityscapes label-id PNGs, per-class probabilities')
+    .argument('[images...]', 'image files, folders (searched recursively) and globs')
+    .requiredOption('--out <dir>', 'output folder: <out>/<kind>/ mirrors the input tree')
+    .option('--weight-dir <dir>', 'a weight folder (student.safetensors or the published student.pth), as in evaluate')
+    .option('--weights <file>', 'a weights file (.safetensors or .pth) instead of a folder')
+    .option('--model <preset>', 'model preset (default: the one the weights record, else hrnet48)')
+    .option('--teacher', "the folder's teacher weights instead of the student")
+    .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu')
+    .addOption(new Option('--amp <mode>', 'autocast: off | bf16 | fp16 | auto').choices(['off', 'bf16', 'fp16', 'auto']).default('off'))
+    .option('--channels-last', 'channels-last memory format')
+    .option('--scales <factors>', 'image-size factors fused by maximum (default 1,0.5: the published evaluation)', scaleList)
+    .option('--flip', 'average each scale with its mirrored image')
+    .option('--sliding <HxW>', 'sliding-window inference with windows of this size (stride 2/3)', parsers.size)
+    .option('--save <kinds>', `comma list of ${OUTPUT_KINDS.join(', ')}`, saveList, ['color'] as OutputKind[])
+    .option('--opacity <n>', 'colour weight of overlays, 0..1', opacity, 0.5)
+    .option('--batch <n>', 'images per forward (consecutive images of one size)', parsers.intIn(1, 1024, '--batch'), 1)
+    .option('--list <file>', 'a list file of images (one path per line)')
+    .option('--root <dir>', 'the folder list paths are relative to (default: the current folder)')
+    .option('--overwrite', 'replace outputs that already exist')
+    .option('--no-progress', 'no progress bar')
+    .action(async (images: string[], o: PredictFlags) => {
+      if (o.weightDir !== undefined && o.weights !== undefined) throw new Error('give --weight-dir or --weights, not both');
+      const weights = o.weights ?? o.weightDir;
+      if (weights === undefined) throw new Error('give the weights: --weight-dir <folder> or --weights <file>');
+      const r = await runPredict({ ...o, inputs: images, weights, save: o.save });
+      const say = (line: string) => process.stdout.write(`${line}\n`);
+      say(`predicted ${r.predicted} image${r.predicted === 1 ? '' : 's'} in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(2)} images/s) with ${r.weights}; outputs in ${r.out}`);
+      if (r.skipped.length > 0) {
+        say(`skipped ${r.skipped.length}:`);
+        for (const s of r.skipped) say(`  ${s.file}: ${s.reason}`);
+        process.exitCode = 3;
+      }
+    });
+}

@@ -1,0 +1,152 @@
+// A trained network applied to any image: decode, normalise, multi-scale max fusion at
+// the image's own size (optionally with flip averaging or sliding windows), arg-max.
+// `createPredictor` is the API behind `diga predict`.
+import type { RunConfig } from '../config/schema.js';
+import { PAPER } from '../config/defaults.js';
+import { decodeImage, readImage, type RgbImage } from '../data/images.js';
+import { NORMALISATION } from '../data/normalise.js';
+import { labelSet, type LabelSet } from '../labels/index.js';
+import { SegModel } from '../models/index.js';
+import { loadWeightsFrom, recordedModel, weightFile, type WeightRole } from '../models/weights.js';
+import { checkDevice, F, fromBuffer, noGrad, stack, tidy, type Tensor } from '../tensor/index.js';
+import { inferenceForward, resolveAmp } from './forward.js';
+import { multiScaleLogits, type ForwardFn, type Size2 } from './multiscale.js';
+import { slidingForward } from './sliding.js';
+
+export interface PredictorOptions {
+  /** A weight folder, or a .safetensors / .pth file. */
+  weights: string;
+  /** Model preset or config; default: the one the weights record, else the paper's hrnet48. */
+  model?: string | object;
+  /** Use the teacher's weights of a weight folder. */
+  teacher?: boolean;
+  device?: string;
+  amp?: RunConfig['amp'];
+  channelsLast?: boolean;
+  /**
+   * Image-size factors fused by maximum. Default: the published evaluation's sizes as
+   * factors of its first (1024×2048 and 512×1024: 1 and 0.5).
+   */
+  scales?: number[];
+  /** Also run each scale on the mirrored image and average the two. */
+  flip?: boolean;
+  /** Run windows of this size (height, width) over the image instead of the whole image at once. */
+  sliding?: Size2 | null;
+  /** The label set the network predicts (default cityscapes-19). */
+  labels?: string;
+}
+
+export interface Prediction {
+  width: number;
+  height: number;
+  /** H*W train ids (0..classes−1), row-major. */
+  trainIds: Uint8Array;
+  /** classes×H×W softmax probabilities, when asked for; the caller disposes it. */
+  probs?: Tensor;
+}
+
+export type PredictInput = string | Buffer | RgbImage;
+
+/** The published evaluation's scales as factors of its output size. */
+export function defaultScales(): number[] {
+  const [h0] = PAPER.evalScales[0];
+  return PAPER.evalScales.map(([h]) => h / h0);
+}
+
+export class Predictor {
+  readonly model: SegModel;
+  readonly labels: LabelSet;
+  /** The weights file read. */
+  readonly weightsFile: string;
+  readonly device: string;
+  readonly scales: readonly number[];
+  readonly #forward: ForwardFn;
+
+  private constructor(model: SegModel, labels: LabelSet, weightsFile: string, device: string, scales: number[], forward: ForwardFn) {
+    this.model = model;
+    this.labels = labels;
+    this.weightsFile = weightsFile;
+    this.device = device;
+    this.scales = scales;
+    this.#forward = forward;
+  }
+
+  static create(o: PredictorOptions): Predictor {
+    const device = o.device ?? 'cpu';
+    checkDevice(device);
+    const scales = o.scales ?? defaultScales();
+    if (scales.length === 0 || scales.some((s) => !(s > 0 && s <= 8))) {
+      throw new RangeError(`scales must be factors in (0, 8], got ${scales.join(', ')}`);
+    }
+    const labels = labelSet(o.labels ?? 'cityscapes-19');
+    const role: WeightRole = o.teacher ? 'teacher' : 'student';
+    const file = weightFile(o.weights, role);
+    const config = o.model ?? recordedModel(file) ?? 'hrnet48';
+    const model = new SegModel(config as string).to(device);
+    try {
+      if (model.classes !== labels.classes) {
+        throw new Error(`the model predicts ${model.classes} classes, but the label set ${labels.name} has ${labels.classes}`);
+      }
+      loadWeightsFrom(file, role, model, { modelName: typeof config === 'string' ? config : undefined });
+      const channelsLast = o.channelsLast ?? false;
+      if (channelsLast) model.channelsLast();
+      model.eval();
+      const amp = resolveAmp(o.amp ?? 'off', device);
+      const plain = inferenceForward({ amp, channelsLast, device });
+      const flipped: ForwardFn = o.flip
+        ? (m, x) => tidy(() => ({ main: plain(m, x).main.add(plain(m, x.flip(3)).main.flip(3)).div(2) }))
+        : plain;
+      const forward = o.sliding ? slidingForward(o.sliding, flipped) : flipped;
+      return new Predictor(model, labels, file, device, scales, forward);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+  }
+
+  /** Fused logits (N×classes×H×W) of a batch of same-size images. */
+  logits(images: readonly RgbImage[]): Tensor {
+    const { width, height } = images[0];
+    if (images.some((i) => i.width !== width || i.height !== height)) throw new Error('a batch of images must share one size');
+    return noGrad(() =>
+      tidy(() => {
+        const hwc = stack(images.map((i) => fromBuffer(i.data, 'uint8', [height, width, 3])));
+        const x = NORMALISATION.fromUint8Nhwc(hwc.to({ device: this.device }));
+        const sizes = this.scales.map((s): Size2 => [Math.max(8, Math.round(height * s)), Math.max(8, Math.round(width * s))]);
+        return multiScaleLogits(this.model, x, sizes, [height, width], this.#forward);
+      }),
+    );
+  }
+
+  /** Predictions of a batch of same-size images (`probs`: keep the softmax too). */
+  predictImages(images: readonly RgbImage[], options: { probs?: boolean } = {}): Prediction[] {
+    return tidy(() => {
+      const logits = this.logits(images);
+      const ids = logits.argmax(1).clamp(0, 255).to({ dtype: 'uint8', device: 'cpu' });
+      const probs = options.probs ? F.softmax(logits, 1).to({ device: 'cpu' }) : undefined;
+      return images.map((img, b) => {
+        const trainIds = new Uint8Array(ids.select(0, b).contiguous().toBuffer());
+        return { width: img.width, height: img.height, trainIds, probs: probs?.select(0, b).contiguous() };
+      });
+    });
+  }
+
+  /** Predicts one image: a file path, encoded bytes (PNG, JPEG, ...) or decoded RGB. */
+  async predict(input: PredictInput, options: { probs?: boolean } = {}): Promise<Prediction> {
+    const image = typeof input === 'string' ? await readImage(input) : Buffer.isBuffer(input) ? await decodeImage(input, 'the given bytes') : input;
+    return this.predictImages([image], options)[0];
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+/** A predictor for `options.weights` (see PredictorOptions); dispose it when done. */
+export async function createPredictor(options: PredictorOptions): Promise<Predictor> {
+  return Predictor.create(options);
+}

@@ -1,0 +1,161 @@
+// `diga predict`: a trained network over a user's images. Decoding runs ahead of
+// inference and encoding runs behind it (both in sharp's threads), so the network
+// is rarely idle. Outputs mirror the input tree under one folder per kind. A corrupt
+// image is reported by name and skipped; the run goes on.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../checkpoint/atomic.js';
+import { saveTensors } from '../checkpoint/tensors.js';
+import { collectImages, type ImageInput } from '../data/image-inputs.js';
+import { readImage, type RgbImage } from '../data/images.js';
+import { encodeGreyPng, encodePalettePng, encodeRgb, overlay } from '../data/writers.js';
+import { Progress } from '../engine/run/progress.js';
+import { createPredictor, type Prediction, type Predictor, type PredictorOptions } from '../inference/predictor.js';
+import { applyLut } from '../labels/index.js';
+
+export const OUTPUT_KINDS = ['train-ids', 'color', 'overlay', 'label-ids', 'probs'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
+export interface PredictRunOptions extends PredictorOptions {
+  /** Image files, folders and globs. */
+  inputs: string[];
+  /** A list file of images, relative to `root`. */
+  list?: string;
+  root?: string;
+  out: string;
+  save?: OutputKind[];
+  /** Overlay colour weight, 0..1 (default 0.5). */
+  opacity?: number;
+  /** Images per forward (consecutive images of one size). */
+  batch?: number;
+  /** Replace outputs that already exist. */
+  overwrite?: boolean;
+  say?: (line: string) => void;
+  /** Show a progress bar (default true). */
+  progress?: boolean;
+}
+
+export interface PredictSummary {
+  predicted: number;
+  skipped: Array<{ file: string; reason: string }>;
+  seconds: number;
+  imagesPerSecond: number;
+  weights: string;
+  out: string;
+}
+
+const EXTENSION: Record<OutputKind, string> = {
+  'train-ids': '.png',
+  color: '.png',
+  overlay: '.jpg',
+  'label-ids': '.png',
+  probs: '.safetensors',
+};
+
+/** Where `kind` of `input` goes: <out>/<kind>/<input's path, extension replaced>. */
+export function outputPath(out: string, kind: OutputKind, input: ImageInput): string {
+  return join(out, kind, input.rel.replace(/\.[^./]+$/, '') + EXTENSION[kind]);
+}
+
+function refuseExisting(out: string, kinds: readonly OutputKind[], inputs: readonly ImageInput[]): void {
+  const existing = inputs.flatMap((i) => kinds.map((k) => outputPath(out, k, i))).filter((f) => existsSync(f));
+  if (existing.length > 0) {
+    throw new Error(`${existing.length} outputs already exist (first: ${existing[0]}); give another --out, or --overwrite to replace them`);
+  }
+}
+
+async function writeOutputs(p: Predictor, o: PredictRunOptions, kinds: readonly OutputKind[], input: ImageInput, image: RgbImage, r: Prediction): Promise<void> {
+  const map = { data: Buffer.from(r.trainIds.buffer, r.trainIds.byteOffset, r.trainIds.length), width: r.width, height: r.height };
+  const write = (kind: OutputKind, bytes: Uint8Array) => {
+    const file = outputPath(o.out, kind, input);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomic(file, [bytes]);
+  };
+  for (const kind of kinds) {
+    if (kind === 'train-ids') write(kind, await encodeGreyPng(map));
+    else if (kind === 'color') write(kind, encodePalettePng(map, p.labels));
+    else if (kind === 'overlay') write(kind, await encodeRgb(overlay(image, map, o.opacity ?? 0.5, p.labels), 'jpeg'));
+    else if (kind === 'label-ids') {
+      write(kind, await encodeGreyPng({ ...map, data: Buffer.from(applyLut(map.data, p.labels.trainIdToLabelIdLut)) }));
+    } else if (kind === 'probs' && r.probs) {
+      const half = r.probs.to({ dtype: 'float16' });
+      try {
+        saveTensors(outputPath(o.out, kind, input), new Map([['probs', half]]), { classes: JSON.stringify(p.labels.classNames) });
+      } finally {
+        half.dispose();
+      }
+    }
+  }
+}
+
+/** Predicts every input image and writes the asked outputs; see PredictRunOptions. */
+export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> {
+  const started = Date.now();
+  const kinds = o.save ?? ['color'];
+  for (const k of kinds) if (!OUTPUT_KINDS.includes(k)) throw new Error(`unknown output "${k}"; --save takes ${OUTPUT_KINDS.join(', ')}`);
+  const batch = o.batch ?? 1;
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`--batch must be a positive integer, got ${batch}`);
+  const inputs = collectImages(o.inputs, { list: o.list, root: o.root });
+  if (!o.overwrite) refuseExisting(o.out, kinds, inputs);
+  const predictor = await createPredictor(o);
+  const progress = new Progress({ title: 'predict', total: inputs.length, enabled: o.progress ?? true, unit: 'images' });
+  const skipped: PredictSummary['skipped'] = [];
+  const writes = new Set<Promise<void>>();
+  // A few images decode ahead of the network; their errors are kept for their turn.
+  const ahead = Math.max(4, 2 * batch);
+  const decoded: Array<Promise<RgbImage | Error> | undefined> = [];
+  const decode = (i: number) => {
+    if (i < inputs.length && decoded[i] === undefined) decoded[i] = readImage(inputs[i].file).catch((e: unknown) => e as Error);
+  };
+  let done = 0;
+  let predicted = 0;
+  // A failed write (a full disk) ends the run; it is kept here and thrown at the next image.
+  let writeError: unknown;
+  try {
+    let i = 0;
+    while (i < inputs.length) {
+      for (let k = i; k < i + ahead; k++) decode(k);
+      const group: Array<{ input: ImageInput; image: RgbImage }> = [];
+      while (i < inputs.length && group.length < batch) {
+        decode(i);
+        const image = await decoded[i]!;
+        if (image instanceof Error) {
+          skipped.push({ file: inputs[i].file, reason: image.message });
+          progress.log(`skipped ${inputs[i].file}: ${image.message}`);
+          decoded[i] = undefined;
+          i++;
+          done++;
+          continue;
+        }
+        if (group.length > 0 && (image.width !== group[0].image.width || image.height !== group[0].image.height)) break;
+        group.push({ input: inputs[i], image });
+        decoded[i] = undefined;
+        i++;
+      }
+      if (group.length === 0) continue;
+      const results = predictor.predictImages(group.map((g) => g.image), { probs: kinds.includes('probs') });
+      group.forEach((g, b) => {
+        const w = writeOutputs(predictor, o, kinds, g.input, g.image, results[b])
+          .catch((err: unknown) => void (writeError ??= err))
+          .finally(() => {
+            results[b].probs?.dispose();
+            writes.delete(w);
+          });
+        writes.add(w);
+      });
+      // Encoding keeps up with the network: at most a few images wait to be written.
+      while (writes.size > ahead) await Promise.race(writes);
+      if (writeError !== undefined) throw writeError;
+      done += group.length;
+      predicted += group.length;
+      progress.update(done);
+    }
+    await Promise.all(writes);
+    if (writeError !== undefined) throw writeError;
+  } finally {
+    progress.stop();
+    predictor.dispose();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return { predicted, skipped, seconds, imagesPerSecond: predicted / seconds, weights: predictor.weightsFile, out: o.out };
+}

@@ -1,0 +1,35 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectImages } from '../../src/data/image-inputs.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'diga-inputs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+for (const f of ['a/x.png', 'a/deep/y.jpg', 'a/notes.txt', 'b/x.png', 'c.webp']) {
+  mkdirSync(join(dir, f, '..'), { recursive: true });
+  writeFileSync(join(dir, f), '');
+}
+
+describe('collectImages', () => {
+  it('takes files, folders (recursively, images only) and globs, each with the path its outputs mirror', () => {
+    expect(collectImages([join(dir, 'a')]).map((i) => i.rel)).toEqual(['deep/y.jpg', 'x.png']);
+    expect(collectImages([join(dir, 'c.webp')])).toEqual([{ file: join(dir, 'c.webp'), rel: 'c.webp' }]);
+    expect(collectImages([`${dir}/*/x.png`]).map((i) => i.rel)).toEqual(['a/x.png', 'b/x.png']);
+  });
+
+  it('reads a list relative to its root, and names what is missing', () => {
+    writeFileSync(join(dir, 'list.txt'), '# two images\na/x.png\n\nb/x.png\n');
+    expect(collectImages([], { list: join(dir, 'list.txt'), root: dir }).map((i) => i.rel)).toEqual(['a/x.png', 'b/x.png']);
+    writeFileSync(join(dir, 'bad.txt'), 'a/x.png\na/none.png\n');
+    expect(() => collectImages([], { list: join(dir, 'bad.txt'), root: dir })).toThrow(`bad.txt line 2: ${join(dir, 'a/none.png')} does not exist`);
+    expect(() => collectImages([join(dir, 'nothing')])).toThrow('does not exist');
+    expect(() => collectImages([`${dir}/*.gif`])).toThrow('no images match');
+    expect(() => collectImages([])).toThrow('no images given');
+  });
+
+  it('refuses two inputs that would write one output, and predicts a file named twice once', () => {
+    expect(() => collectImages([join(dir, 'a'), join(dir, 'b')])).toThrow('would write the same outputs (x)');
+    expect(collectImages([join(dir, 'c.webp'), join(dir, 'c.webp')])).toHaveLength(1);
+  });
+});
