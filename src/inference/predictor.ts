@@ -9,7 +9,8 @@ import { labelSet, type LabelSet } from '../labels/index.js';
 import { SegModel } from '../models/index.js';
 import { loadWeightsFrom, recordedModel, weightFile, type WeightRole } from '../models/weights.js';
 import { checkDevice, F, fromBuffer, noGrad, stack, tidy, type Tensor } from '../tensor/index.js';
-import { inferenceForward, resolveAmp } from './forward.js';
+import { cpuBf16 } from './cpu-bf16.js';
+import { inferenceForward, resolveAmp, type AmpMode } from './forward.js';
 import { multiScaleLogits, type ForwardFn, type Size2 } from './multiscale.js';
 import { slidingForward } from './sliding.js';
 
@@ -21,6 +22,7 @@ export interface PredictorOptions {
   /** Use the teacher's weights of a weight folder. */
   teacher?: boolean;
   device?: string;
+  /** Autocast; `auto` (the default): bf16 on GPUs and CPUs that compute in it natively, else off. */
   amp?: RunConfig['amp'];
   channelsLast?: boolean;
   /**
@@ -47,6 +49,12 @@ export interface Prediction {
 
 export type PredictInput = string | Buffer | RgbImage;
 
+/** What `--amp auto` means for inference: as in training on GPUs; bf16 on CPUs with native bf16. */
+export function inferenceAmp(amp: RunConfig['amp'], device: string): AmpMode {
+  if (amp === 'auto' && !device.startsWith('cuda')) return cpuBf16().native ? 'bf16' : 'off';
+  return resolveAmp(amp, device);
+}
+
 /** The published evaluation's scales as factors of its output size. */
 export function defaultScales(): number[] {
   const [h0] = PAPER.evalScales[0];
@@ -60,6 +68,8 @@ export class Predictor {
   readonly weightsFile: string;
   readonly device: string;
   readonly scales: readonly number[];
+  /** The autocast it runs under. */
+  amp: AmpMode = 'off';
   readonly #forward: ForwardFn;
 
   private constructor(model: SegModel, labels: LabelSet, weightsFile: string, device: string, scales: number[], forward: ForwardFn) {
@@ -91,13 +101,15 @@ export class Predictor {
       const channelsLast = o.channelsLast ?? false;
       if (channelsLast) model.channelsLast();
       model.eval();
-      const amp = resolveAmp(o.amp ?? 'off', device);
+      const amp = inferenceAmp(o.amp ?? 'auto', device);
       const plain = inferenceForward({ amp, channelsLast, device });
       const flipped: ForwardFn = o.flip
         ? (m, x) => tidy(() => ({ main: plain(m, x).main.add(plain(m, x.flip(3)).main.flip(3)).div(2) }))
         : plain;
       const forward = o.sliding ? slidingForward(o.sliding, flipped) : flipped;
-      return new Predictor(model, labels, file, device, scales, forward);
+      const p = new Predictor(model, labels, file, device, scales, forward);
+      p.amp = amp;
+      return p;
     } catch (err) {
       model.dispose();
       throw err;

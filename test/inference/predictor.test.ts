@@ -27,7 +27,7 @@ const image = { data, width, height };
 
 describe('createPredictor', () => {
   it('takes the model the weights record and fuses the published scales at the image size', async () => {
-    const p = await createPredictor({ weights: dir });
+    const p = await createPredictor({ weights: dir, amp: 'off' });
     expect(p.model.config).toEqual(trained.config);
     expect(defaultScales()).toEqual([1, 0.5]);
     const r = await p.predict(image);
@@ -47,7 +47,7 @@ describe('createPredictor', () => {
     const file = join(dir, 'picture.png');
     writeFileSync(file, png);
     const before = memory().numTensors;
-    const p = await createPredictor({ weights: join(dir, 'student.safetensors'), model: 'tiny' });
+    const p = await createPredictor({ weights: join(dir, 'student.safetensors'), model: 'tiny', amp: 'off' });
     const a = await p.predict(file);
     const b = await p.predict(readFileSync(file));
     const c = await p.predict(image, { probs: true });
@@ -61,10 +61,10 @@ describe('createPredictor', () => {
   });
 
   it('flip averaging and sliding windows change only what they should', async () => {
-    const plain = await createPredictor({ weights: dir, scales: [1] });
-    const flipped = await createPredictor({ weights: dir, scales: [1], flip: true });
-    const whole = await createPredictor({ weights: dir, scales: [1], sliding: [64, 128] });
-    const windows = await createPredictor({ weights: dir, scales: [1], sliding: [32, 48] });
+    const plain = await createPredictor({ weights: dir, scales: [1], amp: 'off' });
+    const flipped = await createPredictor({ weights: dir, scales: [1], flip: true, amp: 'off' });
+    const whole = await createPredictor({ weights: dir, scales: [1], sliding: [64, 128], amp: 'off' });
+    const windows = await createPredictor({ weights: dir, scales: [1], sliding: [32, 48], amp: 'off' });
     const mirrored = { ...image, data: Buffer.alloc(data.length) };
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.copy(mirrored.data, (y * width + (width - 1 - x)) * 3, (y * width + x) * 3, (y * width + x) * 3 + 3);
     tidy(() => {

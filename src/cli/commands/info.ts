@@ -1,6 +1,7 @@
 // `diga info`: what this installation runs on.
 import type { Command } from 'commander';
 import { ProcessGroup } from '../../distributed/group.js';
+import { cpuBf16 } from '../../inference/cpu-bf16.js';
 import { info } from '../../tensor/runtime.js';
 import { packageVersion } from '../../version.js';
 
@@ -19,6 +20,8 @@ export interface InfoReport {
   /** c10d backends compiled in: gloo (CPU), nccl (CUDA builds). */
   distributed: string[];
   devices: Array<{ device: string; name?: string; totalMemory?: number; capability?: string }>;
+  /** Native bfloat16 on this CPU (what `predict --amp auto` uses on the CPU). */
+  cpuBf16: { native: boolean; via: string };
 }
 
 export function infoReport(): InfoReport {
@@ -37,6 +40,7 @@ export function infoReport(): InfoReport {
     cudnnVersion: i.cudnnVersion,
     distributed: ProcessGroup.backends(),
     devices: i.devices,
+    cpuBf16: cpuBf16(),
   };
 }
 
@@ -52,6 +56,7 @@ export function formatInfo(r: InfoReport): string {
     `threads      ${r.threads} intra-op, ${r.interopThreads} inter-op (oneDNN ${r.mkldnn ? 'yes' : 'no'}, OpenMP ${r.openmp ? 'yes' : 'no'})`,
     `distributed  ${r.distributed.length > 0 ? r.distributed.join(', ') : 'not built (no gloo headers)'}`,
     `CUDA         ${r.cudaAvailable ? 'available' : 'not available'}${r.cudaAvailable && r.cudnnVersion ? `, cuDNN ${r.cudnnVersion}` : ''}`,
+    `CPU bf16     ${r.cpuBf16.native ? `native (${r.cpuBf16.via}): predict uses bf16 autocast by default` : `${r.cpuBf16.via}: predict stays in float32`}`,
     'devices',
     ...r.devices.map((d) => `  ${d.device.padEnd(8)} ${d.name ?? 'host CPU'}${d.totalMemory ? `, ${gib(d.totalMemory)}` : ''}${d.capability ? `, compute ${d.capability}` : ''}`),
   ];

@@ -54,7 +54,7 @@ export function registerPredict(program: Command): void {
     .option('--model <preset>', 'model preset (default: the one the weights record, else hrnet48)')
     .option('--teacher', "the folder's teacher weights instead of the student")
     .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu')
-    .addOption(new Option('--amp <mode>', 'autocast: off | bf16 | fp16 | auto').choices(['off', 'bf16', 'fp16', 'auto']).default('off'))
+    .addOption(new Option('--amp <mode>', 'autocast: off | bf16 | fp16 | auto (bf16 where the GPU or CPU computes in it natively)').choices(['off', 'bf16', 'fp16', 'auto']).default('auto'))
     .option('--channels-last', 'channels-last memory format')
     .option('--scales <factors>', 'image-size factors fused by maximum (default 1,0.5: the published evaluation)', scaleList)
     .option('--flip', 'average each scale with its mirrored image')
