@@ -7,6 +7,7 @@ import { benchLoader } from './loader.js';
 import { benchMemory } from './memory.js';
 import { benchModels } from './model.js';
 import { benchOpOverhead } from './ops.js';
+import { benchPredict } from './predict.js';
 import { benchSteps, benchWarmupStep } from './step.js';
 import { benchTrainSteps } from './train-step.js';
 import { benchEnvironment, writeReport } from './report.js';
@@ -18,6 +19,7 @@ const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
   step: (device) => benchSteps(device),
   train: (device) => benchTrainSteps(device),
   evaluation: (device) => benchEvaluations(device),
+  predict: (device) => benchPredict(device),
   memory: (device) => benchMemory(device),
   loader: async () => ({
     small: await benchLoader({ generate: { height: 256, width: 512, train: 24 }, steps: 30 }),
@@ -29,6 +31,7 @@ const QUICK: Record<string, (device: string) => Promise<unknown> | unknown> = {
   step: (device) => [benchWarmupStep('tiny', 64, 128, 2, device)],
   train: (device) => benchTrainSteps(device, [{ stage: 'warm-up', model: 'tiny', height: 64, width: 128, batch: 3 }, { stage: 'self-train', model: 'tiny', height: 64, width: 128, batch: 3 }]),
   evaluation: (device) => benchEvaluations(device, [{ model: 'tiny', height: 128, width: 256, scales: [[128, 256], [64, 128]], images: 2 }]),
+  predict: (device) => benchPredict(device, [{ model: 'tiny', height: 64, width: 128, images: 2 }], 5),
 };
 
 async function run(): Promise<void> {

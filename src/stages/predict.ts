@@ -33,6 +33,8 @@ export interface PredictRunOptions extends PredictorOptions {
   say?: (line: string) => void;
   /** Show a progress bar (default true). */
   progress?: boolean;
+  /** Called with the count of images done after each one predicted. */
+  onImage?: (done: number) => void;
 }
 
 export interface PredictSummary {
@@ -149,6 +151,7 @@ export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> 
       done += group.length;
       predicted += group.length;
       progress.update(done);
+      for (let k = group.length - 1; k >= 0; k--) o.onImage?.(done - k);
     }
     await Promise.all(writes);
     if (writeError !== undefined) throw writeError;
