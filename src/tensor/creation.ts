@@ -1,10 +1,11 @@
 // Creating tensors: from shapes and values, ranges, random draws, JS arrays
 // and Node buffers (zero-copy where the memory allows).
 import { native } from '../native/binding.js';
-import type { TensorHandle } from '../native/types.js';
-import { checkDevice, type Device } from './device.js';
-import { op } from './dispatch.js';
-import { checkDType, type DType, dtypeOfTypedArray, itemSize, scalarTypeCode } from './dtype.js';
+import type { OpResult } from '../native/types.js';
+import type { Device } from './device.js';
+import { namedOp, op } from './dispatch.js';
+import { checkDType, type DType, dtypeOfTypedArray, itemSize } from './dtype.js';
+import { optionalDevice, optionalDType, wrap } from './ops/wrap.js';
 import type { Generator } from './random.js';
 import { type NestedArray, type Scalar, Tensor } from './tensor.js';
 
@@ -18,23 +19,24 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+// The factories take their arguments by name: after the size or value come
+// dtype, layout, device and pin_memory, of which only dtype and device are set.
 const ops = {
-  zeros: op('zeros'), ones: op('ones'), empty: op('empty', 'memory_format'), full: op('full'),
-  arange: op('arange', 'start_step'), linspace: op('linspace'),
-  rand: op('rand', 'generator'), randn: op('randn', 'generator'),
-  randint: op('randint', 'low_generator'), randperm: op('randperm', 'generator'),
-  zerosLike: op('zeros_like'), onesLike: op('ones_like'), fullLike: op('full_like'),
-  randLike: op('rand_like'), randnLike: op('randn_like'), emptyLike: op('empty_like'),
-  cat: op('cat'), stack: op('stack'), einsum: op('einsum'), where: op('where', 'self'),
+  zeros: namedOp('zeros'), ones: namedOp('ones'), empty: namedOp('empty', 'memory_format'), full: namedOp('full'),
+  arange: namedOp('arange', 'start_step'), linspace: namedOp('linspace'),
+  rand: namedOp('rand', 'generator'), randn: namedOp('randn', 'generator'),
+  randint: namedOp('randint', 'low_generator'), randperm: namedOp('randperm', 'generator'),
+  zerosLike: namedOp('zeros_like'), onesLike: namedOp('ones_like'), fullLike: namedOp('full_like'),
+  randLike: namedOp('rand_like'), randnLike: namedOp('randn_like'), emptyLike: namedOp('empty_like'),
+  cat: op('cat'), stack: op('stack'), einsum: op('einsum'),
 };
 
-function tensorOptions(o: CreateOptions, defaultDtype?: DType): [number | null, null, string | null, null] {
-  const dtype = o.dtype ?? defaultDtype;
-  return [dtype === undefined ? null : scalarTypeCode(dtype), null, o.device === undefined ? null : checkDevice(o.device), null];
+function tensorOptions(o: CreateOptions, defaultDtype?: DType): { dtype: number | null; device: string | null } {
+  return { dtype: optionalDType(o.dtype ?? defaultDtype), device: optionalDevice(o.device) };
 }
 
-function finish(handle: unknown, o: CreateOptions): Tensor {
-  const t = new Tensor(handle as TensorHandle);
+function finish(result: OpResult, o: CreateOptions): Tensor {
+  const t = wrap(result);
   if (o.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -47,13 +49,13 @@ function checkShape(shape: number[], what: string): number[] {
 }
 
 export function zeros(shape: number[], o: CreateOptions = {}): Tensor {
-  return finish(ops.zeros([checkShape(shape, 'zeros'), ...tensorOptions(o)]), o);
+  return finish(ops.zeros({ size: checkShape(shape, 'zeros'), ...tensorOptions(o) }), o);
 }
 export function ones(shape: number[], o: CreateOptions = {}): Tensor {
-  return finish(ops.ones([checkShape(shape, 'ones'), ...tensorOptions(o)]), o);
+  return finish(ops.ones({ size: checkShape(shape, 'ones'), ...tensorOptions(o) }), o);
 }
 export function empty(shape: number[], o: CreateOptions = {}): Tensor {
-  return finish(ops.empty([checkShape(shape, 'empty'), ...tensorOptions(o), null]), o);
+  return finish(ops.empty({ size: checkShape(shape, 'empty'), ...tensorOptions(o) }), o);
 }
 /**
  * A tensor filled with value: float32 by default (JS numbers carry no int/float
@@ -61,46 +63,46 @@ export function empty(shape: number[], o: CreateOptions = {}): Tensor {
  */
 export function full(shape: number[], value: Scalar, o: CreateOptions = {}): Tensor {
   const fallback: DType = typeof value === 'boolean' ? 'bool' : 'float32';
-  return finish(ops.full([checkShape(shape, 'full'), value, ...tensorOptions(o, fallback)]), o);
+  return finish(ops.full({ size: checkShape(shape, 'full'), fill_value: value, ...tensorOptions(o, fallback) }), o);
 }
 /** [start, end) in steps; arange(n) counts 0..n-1. Integer arguments give int64. */
 export function arange(start: number, end?: number, step = 1, o: CreateOptions = {}): Tensor {
   const [s, e] = end === undefined ? [0, start] : [start, end];
-  return finish(ops.arange([s, e, step, ...tensorOptions(o)]), o);
+  return finish(ops.arange({ start: s, end: e, step, ...tensorOptions(o) }), o);
 }
 export function linspace(start: number, end: number, steps: number, o: CreateOptions = {}): Tensor {
-  return finish(ops.linspace([start, end, steps, ...tensorOptions(o)]), o);
+  return finish(ops.linspace({ start, end, steps, ...tensorOptions(o) }), o);
 }
 export function rand(shape: number[], o: RandomOptions = {}): Tensor {
-  return finish(ops.rand([checkShape(shape, 'rand'), o.generator?.handle ?? null, ...tensorOptions(o)]), o);
+  return finish(ops.rand({ size: checkShape(shape, 'rand'), generator: o.generator?.handle, ...tensorOptions(o) }), o);
 }
 export function randn(shape: number[], o: RandomOptions = {}): Tensor {
-  return finish(ops.randn([checkShape(shape, 'randn'), o.generator?.handle ?? null, ...tensorOptions(o)]), o);
+  return finish(ops.randn({ size: checkShape(shape, 'randn'), generator: o.generator?.handle, ...tensorOptions(o) }), o);
 }
 /** Integers in [low, high); int64 unless a dtype is given. */
 export function randint(low: number, high: number, shape: number[], o: RandomOptions = {}): Tensor {
-  return finish(ops.randint([low, high, checkShape(shape, 'randint'), o.generator?.handle ?? null, ...tensorOptions(o, 'int64')]), o);
+  return finish(ops.randint({ low, high, size: checkShape(shape, 'randint'), generator: o.generator?.handle, ...tensorOptions(o, 'int64') }), o);
 }
 export function randperm(n: number, o: RandomOptions = {}): Tensor {
-  return finish(ops.randperm([n, o.generator?.handle ?? null, ...tensorOptions(o, 'int64')]), o);
+  return finish(ops.randperm({ n, generator: o.generator?.handle, ...tensorOptions(o, 'int64') }), o);
 }
 export function zerosLike(t: Tensor, o: CreateOptions = {}): Tensor {
-  return finish(ops.zerosLike([t.handle, ...tensorOptions(o), null]), o);
+  return finish(ops.zerosLike({ self: t.handle, ...tensorOptions(o) }), o);
 }
 export function onesLike(t: Tensor, o: CreateOptions = {}): Tensor {
-  return finish(ops.onesLike([t.handle, ...tensorOptions(o), null]), o);
+  return finish(ops.onesLike({ self: t.handle, ...tensorOptions(o) }), o);
 }
 export function fullLike(t: Tensor, value: Scalar, o: CreateOptions = {}): Tensor {
-  return finish(ops.fullLike([t.handle, value, ...tensorOptions(o), null]), o);
+  return finish(ops.fullLike({ self: t.handle, fill_value: value, ...tensorOptions(o) }), o);
 }
 export function emptyLike(t: Tensor, o: CreateOptions = {}): Tensor {
-  return finish(ops.emptyLike([t.handle, ...tensorOptions(o), null]), o);
+  return finish(ops.emptyLike({ self: t.handle, ...tensorOptions(o) }), o);
 }
 export function randLike(t: Tensor, o: CreateOptions = {}): Tensor {
-  return finish(ops.randLike([t.handle, ...tensorOptions(o), null]), o);
+  return finish(ops.randLike({ self: t.handle, ...tensorOptions(o) }), o);
 }
 export function randnLike(t: Tensor, o: CreateOptions = {}): Tensor {
-  return finish(ops.randnLike([t.handle, ...tensorOptions(o), null]), o);
+  return finish(ops.randnLike({ self: t.handle, ...tensorOptions(o) }), o);
 }
 
 function handles(tensors: Tensor[], what: string): unknown[] {
@@ -112,13 +114,13 @@ function handles(tensors: Tensor[], what: string): unknown[] {
 }
 
 export function cat(tensors: Tensor[], dim = 0): Tensor {
-  return new Tensor(ops.cat([handles(tensors, 'cat'), dim]) as TensorHandle);
+  return wrap(ops.cat([handles(tensors, 'cat'), dim]));
 }
 export function stack(tensors: Tensor[], dim = 0): Tensor {
-  return new Tensor(ops.stack([handles(tensors, 'stack'), dim]) as TensorHandle);
+  return wrap(ops.stack([handles(tensors, 'stack'), dim]));
 }
 export function einsum(equation: string, ...tensors: Tensor[]): Tensor {
-  return new Tensor(ops.einsum([equation, handles(tensors, 'einsum')]) as TensorHandle);
+  return wrap(ops.einsum([equation, handles(tensors, 'einsum')]));
 }
 /** Elements of x where condition holds, else of y. */
 export function where(condition: Tensor, x: Tensor, y: Tensor | Scalar): Tensor {

@@ -1,14 +1,14 @@
 // Operations over lists of tensors in one native call each (the optimiser and
 // the EMA teacher update hundreds of parameters per step).
 import { op } from './dispatch.js';
-import { Tensor } from './tensor.js';
-import type { TensorHandle } from '../native/types.js';
+import { wrapList } from './ops/wrap.js';
+import type { Tensor } from './tensor.js';
 
 const ops = {
   addList: op('_foreach_add_', 'List'), addScalar: op('_foreach_add_', 'Scalar'),
   mulScalar: op('_foreach_mul_', 'Scalar'), mulList: op('_foreach_mul_', 'List'),
   addcmul: op('_foreach_addcmul_', 'Scalar'), addcdiv: op('_foreach_addcdiv_', 'Scalar'),
-  zero: op('_foreach_zero_'), sqrt: op('_foreach_sqrt_'), norm: op('_foreach_norm', 'Scalar'),
+  zero: op('_foreach_zero_'), norm: op('_foreach_norm', 'Scalar'),
 };
 
 // _foreach_lerp_ arrived after libtorch 1.13; fall back to two foreach calls.
@@ -93,5 +93,5 @@ export function copy_(self: Tensor[], src: Tensor[]): void {
 
 /** The p-norm of each tensor, as a list of scalar tensors (one native call). */
 export function norm(self: Tensor[], ord = 2): Tensor[] {
-  return (ops.norm([list(self), ord]) as TensorHandle[]).map((h) => new Tensor(h));
+  return wrapList(ops.norm([list(self), ord]));
 }
