@@ -5,9 +5,9 @@
 #include "distributed/process_group.h"
 #include "ops/autograd.h"
 #include "ops/dispatch.h"
-#include "runtime/bench.h"
+#include "runtime/exports.h"
 #include "runtime/flops.h"
-#include "runtime/runtime.h"
+#include "runtime/versions.h"
 #include "tensor/buffer.h"
 #include "tensor/generator.h"
 #include "tensor/handle.h"
@@ -29,8 +29,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitBuffers(env, exports);
   InitDispatch(env, exports);
   InitAutograd(env, exports);
-  InitRuntime(env, exports);
-  InitBench(env, exports);
+  InitVersions(env, exports);
+  InitThreads(env, exports);
+  InitMemory(env, exports);
+  InitRng(env, exports);
+  InitAutocast(env, exports);
+  InitDevices(env, exports);
+  InitCuda(env, exports);
   InitFlops(env, exports);
   InitDistributed(env, exports);
 #ifdef DIGA_HAS_MODEL

@@ -10,6 +10,7 @@
 
 #include "tensor/convert.h"
 #include "tensor/handle.h"
+#include "util/args.h"
 #include "util/errors.h"
 
 #ifdef DIGA_WITH_GLOO
@@ -23,6 +24,7 @@
 #endif
 
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +57,12 @@ void PreferClassicStore(O& o) {
   PreferClassicStore(o, 0);
 }
 
+// Milliseconds come from seconds times 1000, so they need not be whole: the fraction is dropped.
+int64_t TimeoutMs(const Napi::Value& v, const args::Arg& a) {
+  const double ms = args::Double(v, a);
+  if (!(ms >= 0 && ms < 9.2e18)) args::Fail(a, "a non-negative number of milliseconds", v);
+  return static_cast<int64_t>(ms);
+}
 
 class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
  public:
@@ -75,20 +83,25 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
     exports.Set("ProcessGroup", ctor);
   }
 
-  // new ProcessGroup({rank, worldSize, masterAddr, masterPort, timeoutMs})
+  // new ProcessGroup({rank, worldSize, masterAddr, masterPort, timeoutMs, nccl?})
   explicit ProcessGroupWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ProcessGroupWrap>(info) {
-    Napi::Env env = info.Env();
-    if (!info[0].IsObject()) ThrowTypeError(env, "ProcessGroup: expected {rank, worldSize, masterAddr, masterPort, timeoutMs}");
-    Napi::Object o = info[0].As<Napi::Object>();
-    rank_ = o.Get("rank").As<Napi::Number>().Int32Value();
-    size_ = o.Get("worldSize").As<Napi::Number>().Int32Value();
-    const std::string addr = o.Get("masterAddr").As<Napi::String>().Utf8Value();
-    const int port = o.Get("masterPort").As<Napi::Number>().Int32Value();
-    const auto timeout = std::chrono::milliseconds(o.Get("timeoutMs").As<Napi::Number>().Int64Value());
-    if (size_ < 1 || rank_ < 0 || rank_ >= size_) ThrowError(env, "ProcessGroup: rank must be in [0, worldSize)");
-    DIGA_TRY
+    constexpr const char* fn = "new ProcessGroup(options)";
+    Napi::Object o = args::Object(info[0], args::Param(fn, "options"),
+                                  "an object with rank, worldSize, masterAddr, masterPort, timeoutMs");
+    size_ = static_cast<int>(args::IntIn(o.Get("worldSize"), args::Field(fn, "worldSize"), 1, std::numeric_limits<int>::max()));
+    rank_ = static_cast<int>(args::IntIn(o.Get("rank"), args::Field(fn, "rank"), 0, size_ - 1));
+    const std::string addr = args::String(o.Get("masterAddr"), args::Field(fn, "masterAddr"));
+    const auto port = static_cast<std::uint16_t>(args::IntIn(o.Get("masterPort"), args::Field(fn, "masterPort"), 0, 65535));
+    const auto timeout = std::chrono::milliseconds(TimeoutMs(o.Get("timeoutMs"), args::Field(fn, "timeoutMs")));
+    const bool nccl = args::Optional(o.Get("nccl"), args::Field(fn, "nccl"), args::Bool).value_or(false);
+    Guard(info.Env(), [&] { Join(addr, port, timeout, nccl); });
+  }
+
+ private:
+  // The rendezvous through rank 0's TCPStore, then the Gloo group (and the NCCL one when asked).
+  void Join(const std::string& addr, std::uint16_t port, std::chrono::milliseconds timeout, bool nccl) {
     c10d::TCPStoreOptions opts;
-    opts.port = static_cast<std::uint16_t>(port);
+    opts.port = port;
     opts.isServer = rank_ == 0;
     opts.numWorkers = size_;
     opts.waitWorkers = true;
@@ -100,22 +113,18 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
     options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(addr));
     options->threads = 2;
     gloo_ = c10::make_intrusive<c10d::ProcessGroupGloo>(c10::make_intrusive<c10d::PrefixStore>("gloo", prefixed), rank_, size_, options);
-    const bool nccl = o.Has("nccl") && o.Get("nccl").ToBoolean().Value();
-    if (nccl) {
+    if (!nccl) return;
 #ifdef DIGA_WITH_NCCL
-      auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();
-      ncclOptions->timeout = timeout;
-      nccl_ = c10::make_intrusive<c10d::ProcessGroupNCCL>(c10::make_intrusive<c10d::PrefixStore>("nccl", prefixed), rank_, size_, ncclOptions);
+    auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();
+    ncclOptions->timeout = timeout;
+    nccl_ = c10::make_intrusive<c10d::ProcessGroupNCCL>(c10::make_intrusive<c10d::PrefixStore>("nccl", prefixed), rank_, size_, ncclOptions);
 #else
-      throw std::runtime_error(
-          "NCCL was asked for, but this addon was built without it (a CPU libtorch, or a CUDA libtorch without NCCL headers); "
-          "rebuild against a CUDA libtorch, or train on CPU tensors with Gloo");
+    throw std::runtime_error(
+        "NCCL was asked for, but this addon was built without it (a CPU libtorch, or a CUDA libtorch without NCCL headers); "
+        "rebuild against a CUDA libtorch, or train on CPU tensors with Gloo");
 #endif
-    }
-    DIGA_CATCH(env)
   }
 
- private:
   // NCCL for CUDA tensors when there is an NCCL group; Gloo for everything else.
   Collectives& For(const at::Tensor& t) {
     if (!gloo_) throw std::runtime_error("process group was closed");
@@ -136,52 +145,49 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
   // allreduce(tensors): element-wise sum over ranks, in place.
   Napi::Value AllReduce(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::vector<at::Tensor> tensors = JsToTensors(env, info[0]);
+    std::vector<at::Tensor> tensors = JsToTensors(info[0], args::Param("allreduce", "tensors"));
     if (tensors.empty()) return env.Undefined();
     CheckSameDevice(env, tensors);
-    DIGA_TRY
-    Group(env, tensors.front()).allreduce(tensors)->wait();
+    Collectives& group = Group(env, tensors.front());
+    Guard(env, [&] { group.allreduce(tensors)->wait(); });
     return env.Undefined();
-    DIGA_CATCH(env)
   }
 
   // broadcast(tensors, root): every rank gets root's values, in place.
   Napi::Value Broadcast(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::vector<at::Tensor> tensors = JsToTensors(env, info[0]);
-    DIGA_TRY
+    std::vector<at::Tensor> tensors = JsToTensors(info[0], args::Param("broadcast", "tensors"));
     c10d::BroadcastOptions opts;
-    opts.rootRank = info[1].As<Napi::Number>().Int32Value();
+    opts.rootRank = static_cast<int>(args::IntIn(info[1], args::Param("broadcast", "root"), 0, size_ - 1));
     for (auto& t : tensors) {
+      Collectives& group = Group(env, t);
       std::vector<at::Tensor> one{t};
-      Group(env, t).broadcast(one, opts)->wait();
+      Guard(env, [&] { group.broadcast(one, opts)->wait(); });
     }
     return env.Undefined();
-    DIGA_CATCH(env)
   }
 
   // allgather(tensor) -> one tensor per rank (all of the same shape).
   Napi::Value AllGather(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     at::Tensor t = TensorHandle::FromJs(info[0]);
-    DIGA_TRY
+    Collectives& group = Group(env, t);
     std::vector<std::vector<at::Tensor>> out(1);
-    for (int i = 0; i < size_; ++i) out[0].push_back(at::empty_like(t));
-    std::vector<at::Tensor> in{t};
-    Group(env, t).allgather(out, in)->wait();
+    Guard(env, [&] {
+      for (int i = 0; i < size_; ++i) out[0].push_back(at::empty_like(t));
+      std::vector<at::Tensor> in{t};
+      group.allgather(out, in)->wait();
+    });
     Napi::Array result = Napi::Array::New(env, out[0].size());
     for (size_t i = 0; i < out[0].size(); ++i) result.Set(static_cast<uint32_t>(i), TensorHandle::Wrap(env, out[0][i]));
     return result;
-    DIGA_CATCH(env)
   }
 
   Napi::Value Barrier(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    DIGA_TRY
     if (!gloo_) ThrowError(env, "process group was closed");
-    gloo_->barrier()->wait();
+    Guard(env, [&] { gloo_->barrier()->wait(); });
     return env.Undefined();
-    DIGA_CATCH(env)
   }
 
   Napi::Value Rank(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), rank_); }
@@ -191,27 +197,25 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
   // gradients during backward from now on (see grad_reducer.h).
   Napi::Value AttachGradReducer(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::vector<at::Tensor> params = JsToTensors(env, info[0]);
-    const int64_t bucket = info[1].As<Napi::Number>().Int64Value();
+    std::vector<at::Tensor> params = JsToTensors(info[0], args::Param("attachGradReducer", "params"));
+    const int64_t bucket = args::IntIn(info[1], args::Param("attachGradReducer", "bucketBytes"), 0);
     if (!gloo_) ThrowError(env, "process group was closed");
-    DIGA_TRY
-    reducer_.reset();
-    reducer_ = std::make_unique<GradReducer>(std::move(params), bucket, size_, [this](at::Tensor& flat) {
-      std::vector<at::Tensor> one{flat};
-      auto work = For(flat).allreduce(one);
-      return std::function<void()>([work]() { work->wait(); });
+    Guard(env, [&] {
+      reducer_.reset();
+      reducer_ = std::make_unique<GradReducer>(std::move(params), bucket, size_, [this](at::Tensor& flat) {
+        std::vector<at::Tensor> one{flat};
+        auto work = For(flat).allreduce(one);
+        return std::function<void()>([work]() { work->wait(); });
+      });
     });
     return Napi::Number::New(env, static_cast<double>(reducer_->NumBuckets()));
-    DIGA_CATCH(env)
   }
 
   // finishGradReduction() -> buckets that started during backward.
   Napi::Value FinishGradReduction(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!reducer_) ThrowError(env, "finishGradReduction: no gradient reducer attached (attachGradReducer first)");
-    DIGA_TRY
-    return Napi::Number::New(env, static_cast<double>(reducer_->Finish()));
-    DIGA_CATCH(env)
+    return Napi::Number::New(env, static_cast<double>(Guard(env, [&] { return reducer_->Finish(); })));
   }
 
   Napi::Value DetachGradReducer(const Napi::CallbackInfo& info) {

@@ -3,74 +3,36 @@
 // native step (the whole network runs without crossing into JS).
 #include "model/binding.h"
 
-#include <array>
-#include <cmath>
 #include <string>
 
 #include "model/seg_model.h"
+#include "tensor/convert.h"
 #include "tensor/handle.h"
+#include "util/args.h"
 #include "util/errors.h"
 
 namespace diga {
 namespace {
 
-// A JS number that is an exact integer well inside int64 (no UB on the cast).
-bool AsInteger(const Napi::Value& v, int64_t* out) {
-  if (!v.IsNumber()) return false;
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d) || std::trunc(d) != d || std::fabs(d) > 9007199254740991.0) return false;
-  *out = static_cast<int64_t>(d);
-  return true;
-}
+constexpr const char* kNewModel = "new Model(config)";
 
-std::string Describe(const Napi::Value& v) {
-  if (v.IsUndefined()) return "nothing";
-  if (v.IsNumber() || v.IsBoolean()) return v.ToString().Utf8Value();
-  if (v.IsString()) return "the string '" + v.As<Napi::String>().Utf8Value() + "'";
-  return v.IsArray() ? "an array" : "an object";
-}
-
-int64_t IntField(Napi::Env env, const Napi::Object& obj, const char* key) {
-  Napi::Value v = obj.Get(key);
-  int64_t out = 0;
-  if (!AsInteger(v, &out)) {
-    ThrowTypeError(env, std::string("model config: '") + key + "' must be an integer, got " +
-                            Describe(v));
-  }
-  return out;
-}
-
-template <size_t N>
-std::array<int64_t, N> IntArrayField(Napi::Env env, const Napi::Object& obj, const char* key) {
-  Napi::Value v = obj.Get(key);
-  const std::string what = std::string("model config: '") + key + "' must be an array of " +
-                           std::to_string(N) + " integers";
-  if (!v.IsArray() || v.As<Napi::Array>().Length() != N) ThrowTypeError(env, what);
-  Napi::Array arr = v.As<Napi::Array>();
-  std::array<int64_t, N> out{};
-  for (uint32_t i = 0; i < N; ++i) {
-    if (!AsInteger(arr.Get(i), &out[i])) ThrowTypeError(env, what);
-  }
-  return out;
-}
-
-model::ModelConfig ConfigFromJs(Napi::Env env, Napi::Value value) {
-  if (!value.IsObject()) {
-    ThrowTypeError(env,
-                   "new Model(config): config must be an object with stemWidth, stage1Width, "
-                   "stage1Blocks, widths, blocks, modules, pixelChannels, keyChannels, classes");
-  }
-  Napi::Object obj = value.As<Napi::Object>();
+model::ModelConfig ConfigFromJs(const Napi::Value& value) {
+  args::Arg config{kNewModel};
+  config.label = [](const void*) { return std::string("the model config"); };
+  Napi::Object obj = args::Object(value, config,
+                                  "an object with stemWidth, stage1Width, stage1Blocks, widths, blocks, "
+                                  "modules, pixelChannels, keyChannels, classes");
+  auto field = [&obj](const char* key) { return args::Int(obj.Get(key), args::Field(kNewModel, key)); };
   model::ModelConfig c;
-  c.stem = IntField(env, obj, "stemWidth");
-  c.stage1_width = IntField(env, obj, "stage1Width");
-  c.stage1_blocks = IntField(env, obj, "stage1Blocks");
-  c.widths = IntArrayField<4>(env, obj, "widths");
-  c.blocks = IntField(env, obj, "blocks");
-  c.modules = IntArrayField<3>(env, obj, "modules");
-  c.pix = IntField(env, obj, "pixelChannels");
-  c.key = IntField(env, obj, "keyChannels");
-  c.classes = IntField(env, obj, "classes");
+  c.stem = field("stemWidth");
+  c.stage1_width = field("stage1Width");
+  c.stage1_blocks = field("stage1Blocks");
+  c.widths = args::IntArray<4>(obj.Get("widths"), args::Field(kNewModel, "widths"));
+  c.blocks = field("blocks");
+  c.modules = args::IntArray<3>(obj.Get("modules"), args::Field(kNewModel, "modules"));
+  c.pix = field("pixelChannels");
+  c.key = field("keyChannels");
+  c.classes = field("classes");
   return c;
 }
 
@@ -81,14 +43,6 @@ Napi::Array NamedToJs(Napi::Env env, const model::NamedTensors& entries) {
     pair.Set(0u, Napi::String::New(env, entries[i].first));
     pair.Set(1u, TensorHandle::Wrap(env, entries[i].second));
     out.Set(static_cast<uint32_t>(i), pair);
-  }
-  return out;
-}
-
-Napi::Array IntsToJs(Napi::Env env, const int64_t* values, size_t n) {
-  Napi::Array out = Napi::Array::New(env, n);
-  for (size_t i = 0; i < n; ++i) {
-    out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(values[i])));
   }
   return out;
 }
@@ -115,11 +69,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   }
 
   explicit ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
-    Napi::Env env = info.Env();
-    const model::ModelConfig config = ConfigFromJs(env, info[0]);
-    DIGA_TRY
-    model_ = model::SegModel(config);
-    DIGA_CATCH(env)
+    const model::ModelConfig config = ConfigFromJs(info[0]);
+    model_ = Guard(info.Env(), [&] { return model::SegModel(config); });
   }
 
  private:
@@ -131,7 +82,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
 
   Napi::Value SetCheckpointing(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    Live(env)->set_checkpointing(info[0].ToBoolean().Value());
+    Live(env)->set_checkpointing(args::Bool(info[0], args::Param("setCheckpointing", "on")));
     return env.Undefined();
   }
 
@@ -146,24 +97,15 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     Napi::Env env = info.Env();
     const at::Tensor x = TensorHandle::FromJs(info[0]);
     bool grad = true;
-    if (info.Length() > 1 && info[1].IsObject()) {
-      Napi::Value g = info[1].As<Napi::Object>().Get("grad");
-      if (!g.IsUndefined()) {
-        if (!g.IsBoolean()) {
-          ThrowTypeError(env, "forward(x, options): options.grad must be a boolean");
-        }
-        grad = g.As<Napi::Boolean>().Value();
-      }
+    if (info[1].IsObject()) {
+      grad = args::Optional(info[1].As<Napi::Object>().Get("grad"), args::Field("forward(x, options)", "grad"), args::Bool)
+                 .value_or(true);
     }
-    model::SegOutput out;
-    DIGA_TRY
-    if (grad) {
-      out = Live(env)->forward(x);
-    } else {
-      torch::NoGradGuard no_grad;
-      out = Live(env)->forward(x);
-    }
-    DIGA_CATCH(env)
+    const model::SegOutput out = Guard(env, [&] {
+      c10::optional<torch::NoGradGuard> no_grad;
+      if (!grad) no_grad.emplace();
+      return Live(env)->forward(x);
+    });
     Napi::Object result = Napi::Object::New(env);
     result.Set("backbone", TensorHandle::Wrap(env, out.backbone));
     result.Set("aux", TensorHandle::Wrap(env, out.aux));
@@ -174,12 +116,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
 
   Napi::Value Train(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    bool on = true;
-    if (info.Length() > 0 && !info[0].IsUndefined()) {
-      if (!info[0].IsBoolean()) ThrowTypeError(env, "train(on): on must be a boolean");
-      on = info[0].As<Napi::Boolean>().Value();
-    }
-    Live(env)->train(on);
+    Live(env)->train(args::Optional(info[0], args::Param("train", "on"), args::Bool).value_or(true));
     return env.Undefined();
   }
 
@@ -202,21 +139,14 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   // to("cpu" | "cuda" | "cuda:1" ...): moves parameters and buffers in place.
   Napi::Value To(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!info[0].IsString()) {
-      ThrowTypeError(env, "to(device): device must be a string such as 'cpu' or 'cuda:0'");
-    }
-    const std::string device = info[0].As<Napi::String>().Utf8Value();
-    DIGA_TRY
-    Live(env)->to(torch::Device(device));
-    DIGA_CATCH(env)
+    const c10::Device device = args::Device(info[0], args::Param("to", "device"));
+    Guard(env, [&] { Live(env)->to(device); });
     return env.Undefined();
   }
 
   Napi::Value ChannelsLast(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    DIGA_TRY
-    model::ToChannelsLast(Live(env));
-    DIGA_CATCH(env)
+    Guard(env, [&] { model::ToChannelsLast(Live(env)); });
     return env.Undefined();
   }
 
@@ -227,9 +157,9 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     out.Set("stemWidth", Napi::Number::New(env, c.stem));
     out.Set("stage1Width", Napi::Number::New(env, c.stage1_width));
     out.Set("stage1Blocks", Napi::Number::New(env, c.stage1_blocks));
-    out.Set("widths", IntsToJs(env, c.widths.data(), c.widths.size()));
+    out.Set("widths", IntListToJs(env, c.widths));
     out.Set("blocks", Napi::Number::New(env, c.blocks));
-    out.Set("modules", IntsToJs(env, c.modules.data(), c.modules.size()));
+    out.Set("modules", IntListToJs(env, c.modules));
     out.Set("pixelChannels", Napi::Number::New(env, c.pix));
     out.Set("keyChannels", Napi::Number::New(env, c.key));
     out.Set("classes", Napi::Number::New(env, c.classes));

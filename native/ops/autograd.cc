@@ -3,6 +3,7 @@
 
 #include "tensor/convert.h"
 #include "tensor/handle.h"
+#include "util/args.h"
 #include "util/errors.h"
 
 #include <torch/csrc/autograd/autograd.h>
@@ -14,11 +15,10 @@ namespace {
 // backward(tensors, grads|null, retainGraph, createGraph)
 Napi::Value Backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::vector<at::Tensor> tensors = JsToTensors(env, info[0]);
-  std::vector<at::Tensor> grads = JsToTensors(env, info[1]);
-  const bool retain = info.Length() > 2 && info[2].ToBoolean().Value();
-  const bool create = info.Length() > 3 && info[3].ToBoolean().Value();
-  DIGA_TRY
+  std::vector<at::Tensor> tensors = JsToTensors(info[0], args::Param("backward", "tensors"));
+  std::vector<at::Tensor> grads = JsToTensors(info[1], args::Param("backward", "grads"));
+  const bool retain = args::Optional(info[2], args::Param("backward", "retainGraph"), args::Bool).value_or(false);
+  const bool create = args::Optional(info[3], args::Param("backward", "createGraph"), args::Bool).value_or(false);
   for (const auto& t : tensors) {
     if (!t.requires_grad()) {
       ThrowError(env, "backward(): the tensor does not require grad and has no grad_fn "
@@ -35,13 +35,11 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   }
   torch::autograd::backward(tensors, grads, retain, create);
   return env.Undefined();
-  DIGA_CATCH(env)
 }
 
 Napi::Value Grad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor t = TensorHandle::FromJs(info[0]);
-  DIGA_TRY
   if (!t.is_leaf() && !t.retains_grad()) {
     ThrowError(env, "grad: this tensor is not a leaf, so its gradient is not kept; call "
                     "retainGrad() on it before backward(), or read the gradient of the leaf tensors");
@@ -49,35 +47,24 @@ Napi::Value Grad(const Napi::CallbackInfo& info) {
   const at::Tensor& g = t.grad();
   if (!g.defined()) return env.Null();
   return TensorHandle::Wrap(env, g);
-  DIGA_CATCH(env)
 }
 
 Napi::Value SetGrad(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   at::Tensor t = TensorHandle::FromJs(info[0]);
-  DIGA_TRY
   if (info[1].IsNull() || info[1].IsUndefined()) t.mutable_grad().reset();
   else t.mutable_grad() = TensorHandle::FromJs(info[1]);
-  return env.Undefined();
-  DIGA_CATCH(env)
+  return info.Env().Undefined();
 }
 
 Napi::Value RetainGrad(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  at::Tensor t = TensorHandle::FromJs(info[0]);
-  DIGA_TRY
-  t.retain_grad();
-  return env.Undefined();
-  DIGA_CATCH(env)
+  TensorHandle::FromJs(info[0]).retain_grad();
+  return info.Env().Undefined();
 }
 
 Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   at::Tensor t = TensorHandle::FromJs(info[0]);
-  DIGA_TRY
-  t.set_requires_grad(info[1].ToBoolean().Value());
-  return env.Undefined();
-  DIGA_CATCH(env)
+  t.set_requires_grad(args::Bool(info[1], args::Param("setRequiresGrad", "value")));
+  return info.Env().Undefined();
 }
 
 Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) {
@@ -85,20 +72,20 @@ Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
-  at::GradMode::set_enabled(info[0].ToBoolean().Value());
+  at::GradMode::set_enabled(args::Bool(info[0], args::Param("setGradEnabled", "value")));
   return info.Env().Undefined();
 }
 
 }  // namespace
 
 void InitAutograd(Napi::Env env, Napi::Object exports) {
-  exports.Set("backward", Napi::Function::New<Backward>(env, "backward"));
-  exports.Set("grad", Napi::Function::New<Grad>(env, "grad"));
-  exports.Set("setGrad", Napi::Function::New<SetGrad>(env, "setGrad"));
-  exports.Set("retainGrad", Napi::Function::New<RetainGrad>(env, "retainGrad"));
-  exports.Set("setRequiresGrad", Napi::Function::New<SetRequiresGrad>(env, "setRequiresGrad"));
-  exports.Set("isGradEnabled", Napi::Function::New<IsGradEnabled>(env, "isGradEnabled"));
-  exports.Set("setGradEnabled", Napi::Function::New<SetGradEnabled>(env, "setGradEnabled"));
+  Export<Backward>(exports, "backward");
+  Export<Grad>(exports, "grad");
+  Export<SetGrad>(exports, "setGrad");
+  Export<RetainGrad>(exports, "retainGrad");
+  Export<SetRequiresGrad>(exports, "setRequiresGrad");
+  Export<IsGradEnabled>(exports, "isGradEnabled");
+  Export<SetGradEnabled>(exports, "setGradEnabled");
 }
 
 }  // namespace diga

@@ -6,20 +6,30 @@
 
 #include "addon_data.h"
 #include "tensor/convert.h"
+#include "util/args.h"
 #include "util/errors.h"
 
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/core/stack.h>
 
+#include <sstream>
+
 namespace diga {
 
 namespace {
 
+// An id that resolveOp() handed out.
+const c10::OperatorHandle& OpById(const Napi::CallbackInfo& info, const char* fn) {
+  auto& ops = AddonData(info.Env()).ops;
+  const int64_t id = args::Int(info[0], args::Param(fn, "id"));
+  if (id < 0 || static_cast<size_t>(id) >= ops.size()) ThrowError(info.Env(), std::string(fn) + ": unknown operator id");
+  return ops[static_cast<size_t>(id)];
+}
+
 Napi::Value ResolveOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsString()) ThrowTypeError(env, "resolveOp: operator name must be a string");
-  const std::string name = info[0].As<Napi::String>().Utf8Value();
-  const std::string overload = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  const std::string name = args::String(info[0], args::Param("resolveOp", "name"));
+  const std::string overload = args::Optional(info[1], args::Param("resolveOp", "overload"), args::String).value_or("");
   auto handle = c10::Dispatcher::singleton().findSchema({name, overload});
   if (!handle.has_value()) {
     ThrowError(env, "unknown operator " + name + (overload.empty() ? "" : "." + overload) +
@@ -31,50 +41,43 @@ Napi::Value ResolveOp(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value OpSchema(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  auto& ops = AddonData(env).ops;
-  const uint32_t id = info[0].As<Napi::Number>().Uint32Value();
-  if (id >= ops.size()) ThrowError(env, "opSchema: unknown operator id");
   std::ostringstream s;
-  s << ops[id].schema();
-  return Napi::String::New(env, s.str());
+  s << OpById(info, "opSchema").schema();
+  return Napi::String::New(info.Env(), s.str());
 }
 
 Napi::Value CallOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto& ops = AddonData(env).ops;
-  const uint32_t id = info[0].As<Napi::Number>().Uint32Value();
-  if (id >= ops.size()) ThrowError(env, "callOp: unknown operator id");
-  const c10::OperatorHandle& op = ops[id];
+  const c10::OperatorHandle& op = OpById(info, "callOp");
   const c10::FunctionSchema& schema = op.schema();
-  const auto& args = schema.arguments();
+  const auto& params = schema.arguments();
 
+  if (!info[1].IsArray()) args::Fail(args::Param("callOp", "args"), "an array", info[1]);
   Napi::Array js_args = info[1].As<Napi::Array>();
   const uint32_t given = js_args.Length();
-  if (given > args.size()) {
-    ThrowTypeError(env, schema.name() + ": expected at most " + std::to_string(args.size()) +
+  if (given > params.size()) {
+    ThrowTypeError(env, schema.name() + ": expected at most " + std::to_string(params.size()) +
                             " arguments, got " + std::to_string(given));
   }
-  const bool discard = info.Length() > 2 && info[2].ToBoolean().Value();
+  const bool discard = args::Optional(info[2], args::Param("callOp", "discardResult"), args::Bool).value_or(false);
 
-  DIGA_TRY
   torch::jit::Stack stack;
-  stack.reserve(args.size());
-  for (size_t i = 0; i < args.size(); ++i) {
+  stack.reserve(params.size());
+  for (size_t i = 0; i < params.size(); ++i) {
     Napi::Value v = i < given ? js_args.Get(static_cast<uint32_t>(i)) : env.Undefined();
     if (v.IsUndefined()) {
-      if (args[i].default_value().has_value()) {
-        stack.push_back(*args[i].default_value());
+      if (params[i].default_value().has_value()) {
+        stack.push_back(*params[i].default_value());
         continue;
       }
-      if (args[i].type()->kind() == c10::TypeKind::OptionalType) {
+      if (params[i].type()->kind() == c10::TypeKind::OptionalType) {
         stack.emplace_back();
         continue;
       }
-      ThrowTypeError(env, schema.name() + ": missing argument '" + args[i].name() + "'");
+      ThrowTypeError(env, schema.name() + ": missing argument '" + params[i].name() + "'");
     }
     try {
-      stack.push_back(JsToIValue(env, v, args[i]));
+      stack.push_back(JsToIValue(v, params[i]));
     } catch (const Napi::Error& e) {
       // Name the operator as well as the argument.
       throw Napi::TypeError::New(env, schema.name() + ": " + e.Message());
@@ -86,15 +89,14 @@ Napi::Value CallOp(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(env, stack.size());
   for (size_t i = 0; i < stack.size(); ++i) out.Set(static_cast<uint32_t>(i), IValueToJs(env, stack[i]));
   return out;
-  DIGA_CATCH(env)
 }
 
 }  // namespace
 
 void InitDispatch(Napi::Env env, Napi::Object exports) {
-  exports.Set("resolveOp", Napi::Function::New<ResolveOp>(env, "resolveOp"));
-  exports.Set("opSchema", Napi::Function::New<OpSchema>(env, "opSchema"));
-  exports.Set("callOp", Napi::Function::New<CallOp>(env, "callOp"));
+  Export<ResolveOp>(exports, "resolveOp");
+  Export<OpSchema>(exports, "opSchema");
+  Export<CallOp>(exports, "callOp");
 }
 
 }  // namespace diga

@@ -1,5 +1,13 @@
+// CUDA: device facts and allocator figures (compiled only when the libtorch
+// found has CUDA; the CPU build answers "no devices"), and the JS functions
+// that synchronise and tune the devices.
 #include "runtime/cuda.h"
 
+#include "runtime/exports.h"
+#include "util/args.h"
+#include "util/errors.h"
+
+#include <ATen/Context.h>
 #include <torch/cuda.h>
 
 #ifdef DIGA_WITH_CUDA
@@ -56,5 +64,43 @@ void CudaSynchronize(int) {
 }
 void CudaEmptyCache() {}
 #endif
+
+namespace {
+
+// The index of the CUDA device info[0] names; 0 when left out.
+int DeviceIndexArg(const Napi::CallbackInfo& info, const char* fn) {
+  const auto d = args::Optional(info[0], args::Param(fn, "device"), args::Device);
+  return d && d->has_index() ? d->index() : 0;
+}
+
+Napi::Value Synchronize(const Napi::CallbackInfo& info) {
+  CudaSynchronize(DeviceIndexArg(info, "cudaSynchronize"));
+  return info.Env().Undefined();
+}
+
+Napi::Value ResetPeakStats(const Napi::CallbackInfo& info) {
+  CudaResetPeak(DeviceIndexArg(info, "cudaResetPeakStats"));
+  return info.Env().Undefined();
+}
+
+Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
+  CudaEmptyCache();
+  return info.Env().Undefined();
+}
+
+// cuDNN autotuning: pick the fastest convolution algorithms per input shape.
+Napi::Value SetCudnnBenchmark(const Napi::CallbackInfo& info) {
+  at::globalContext().setBenchmarkCuDNN(args::Bool(info[0], args::Param("setCudnnBenchmark", "on")));
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void InitCuda(Napi::Env env, Napi::Object exports) {
+  Export<Synchronize>(exports, "cudaSynchronize");
+  Export<ResetPeakStats>(exports, "cudaResetPeakStats");
+  Export<EmptyCache>(exports, "cudaEmptyCache");
+  Export<SetCudnnBenchmark>(exports, "setCudnnBenchmark");
+}
 
 }  // namespace diga

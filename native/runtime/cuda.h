@@ -1,5 +1,5 @@
 // CUDA facts, compiled only when the libtorch found has CUDA; the CPU build
-// answers "no devices" through the same functions.
+// answers "no devices" through the same functions. Its JS functions: exports.h.
 #pragma once
 
 #include <cstdint>

@@ -93,20 +93,16 @@ std::unique_ptr<at::ObserverContext> OnOperator(const at::RecordFunction& fn) {
 }
 
 Napi::Value FlopCounterStart(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  DIGA_TRY
   if (gHandle) throw std::runtime_error("flopCounterStart: a FLOP count is already running");
   gConv = 0;
   gConvBackward = 0;
   gMatmul = 0;
   gHandle = at::addGlobalCallback(at::RecordFunctionCallback(OnOperator).needsInputs(true));
-  return env.Undefined();
-  DIGA_CATCH(env)
+  return info.Env().Undefined();
 }
 
 Napi::Value FlopCounterStop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  DIGA_TRY
   if (!gHandle) throw std::runtime_error("flopCounterStop: no FLOP count is running (call flopCounterStart first)");
   at::removeCallback(*gHandle);
   gHandle.reset();
@@ -119,14 +115,13 @@ Napi::Value FlopCounterStop(const Napi::CallbackInfo& info) {
   out.Set("matmul", mm);
   out.Set("total", conv + back + mm);
   return out;
-  DIGA_CATCH(env)
 }
 
 }  // namespace
 
 void InitFlops(Napi::Env env, Napi::Object exports) {
-  exports.Set("flopCounterStart", Napi::Function::New<FlopCounterStart>(env, "flopCounterStart"));
-  exports.Set("flopCounterStop", Napi::Function::New<FlopCounterStop>(env, "flopCounterStop"));
+  Export<FlopCounterStart>(exports, "flopCounterStart");
+  Export<FlopCounterStop>(exports, "flopCounterStop");
 }
 
 }  // namespace diga

@@ -3,8 +3,9 @@
 // keeps that buffer alive until libtorch frees the tensor's storage.
 #include "tensor/buffer.h"
 
-#include "tensor/convert.h"
 #include "tensor/handle.h"
+#include "util/args.h"
+#include "util/dtype.h"
 #include "util/errors.h"
 
 #include <cstring>
@@ -38,7 +39,7 @@ struct BufferView {
   Napi::Value owner;
 };
 
-BufferView ViewOf(Napi::Env env, Napi::Value v) {
+BufferView ViewOf(const Napi::Value& v) {
   BufferView view;
   view.owner = v;
   if (v.IsTypedArray()) {
@@ -54,7 +55,7 @@ BufferView ViewOf(Napi::Env env, Napi::Value v) {
     view.data = static_cast<uint8_t*>(ab.Data());
     view.length = ab.ByteLength();
   } else {
-    ThrowTypeError(env, "fromBuffer: data must be a Buffer, TypedArray, DataView or ArrayBuffer");
+    args::Fail(args::Param("fromBuffer", "data"), "a Buffer, TypedArray, DataView or ArrayBuffer", v);
   }
   return view;
 }
@@ -62,11 +63,10 @@ BufferView ViewOf(Napi::Env env, Napi::Value v) {
 Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ReleaseFreedBuffers(env);
-  BufferView view = ViewOf(env, info[0]);
-  if (!info[1].IsString()) ThrowTypeError(env, "fromBuffer: dtype must be a string");
-  const at::ScalarType dtype = ParseDtype(env, info[1].As<Napi::String>().Utf8Value());
-  std::vector<int64_t> shape = JsToIntList(env, info[2], "fromBuffer: shape");
-  const bool force_copy = info.Length() > 3 && info[3].ToBoolean().Value();
+  BufferView view = ViewOf(info[0]);
+  const at::ScalarType dtype = args::Dtype(info[1], args::Param("fromBuffer", "dtype"));
+  std::vector<int64_t> shape = args::IntList(info[2], args::Param("fromBuffer", "shape"));
+  const bool force_copy = args::Optional(info[3], args::Param("fromBuffer", "copy"), args::Bool).value_or(false);
 
   int64_t numel = 1;
   for (int64_t d : shape) {
@@ -80,7 +80,6 @@ Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
                         std::string(DtypeName(dtype)) + " tensor of " + std::to_string(numel) +
                         " elements (" + std::to_string(need) + " bytes)");
   }
-  DIGA_TRY
   auto options = at::TensorOptions().dtype(dtype);
   const bool aligned = reinterpret_cast<uintptr_t>(view.data) % item == 0;
   if (force_copy || !aligned || need == 0) {
@@ -93,14 +92,12 @@ Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
   at::Tensor t = at::from_blob(
       view.data, shape, [held](void*) { QueueRelease(held); }, options);
   return TensorHandle::Wrap(env, t);
-  DIGA_CATCH(env)
 }
 
 // A copy of the tensor's elements (row-major, on the CPU) in a new Buffer.
 Napi::Value ToBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor t = TensorHandle::FromJs(info[0]);
-  DIGA_TRY
   at::Tensor host;
   {
     at::NoGradGuard no_grad;
@@ -110,13 +107,11 @@ Napi::Value ToBuffer(const Napi::CallbackInfo& info) {
   Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, bytes);
   if (bytes > 0) std::memcpy(out.Data(), host.data_ptr(), bytes);
   return out;
-  DIGA_CATCH(env)
 }
 
 Napi::Value Item(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor t = TensorHandle::FromJs(info[0]);
-  DIGA_TRY
   if (t.numel() != 1) {
     ThrowError(env, "item(): the tensor has " + std::to_string(t.numel()) +
                         " elements; only one-element tensors convert to a number");
@@ -125,7 +120,6 @@ Napi::Value Item(const Napi::CallbackInfo& info) {
   if (s.isBoolean()) return Napi::Boolean::New(env, s.toBool());
   if (s.isIntegral(false)) return Napi::Number::New(env, static_cast<double>(s.toLong()));
   return Napi::Number::New(env, s.toDouble());
-  DIGA_CATCH(env)
 }
 
 }  // namespace
@@ -146,9 +140,9 @@ int64_t ReleaseFreedBuffers(napi_env env) {
 }
 
 void InitBuffers(Napi::Env env, Napi::Object exports) {
-  exports.Set("fromBuffer", Napi::Function::New<FromBuffer>(env, "fromBuffer"));
-  exports.Set("toBuffer", Napi::Function::New<ToBuffer>(env, "toBuffer"));
-  exports.Set("item", Napi::Function::New<Item>(env, "item"));
+  Export<FromBuffer>(exports, "fromBuffer");
+  Export<ToBuffer>(exports, "toBuffer");
+  Export<Item>(exports, "item");
 }
 
 }  // namespace diga

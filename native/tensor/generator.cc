@@ -1,8 +1,8 @@
 #include "tensor/generator.h"
 
 #include "addon_data.h"
-#include "tensor/convert.h"
 #include "tensor/handle.h"
+#include "util/args.h"
 #include "util/errors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -11,6 +11,27 @@
 #include <mutex>
 
 namespace diga {
+
+namespace {
+
+uint64_t SeedOf(const Napi::Value& v, const args::Arg& a) {
+  if (v.IsBigInt()) {
+    bool lossless = true;
+    return v.As<Napi::BigInt>().Uint64Value(&lossless);
+  }
+  int64_t seed = 0;
+  if (!args::TryInt(v, &seed)) args::Fail(a, "an integer or a BigInt", v);
+  return static_cast<uint64_t>(seed);
+}
+
+}  // namespace
+
+at::Generator DefaultGenerator(c10::Device device) {
+  // Context::defaultGenerator is the spelling that exists in libtorch 1.13 and 2.x alike
+  // (the CUDA hook was renamed).
+  if (device.is_cuda()) return at::globalContext().defaultGenerator(c10::Device(c10::kCUDA, device.has_index() ? device.index() : 0));
+  return at::detail::getDefaultCPUGenerator();
+}
 
 void GeneratorHandle::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ctor = DefineClass(env, "Generator",
@@ -37,33 +58,20 @@ at::Generator GeneratorHandle::FromJs(Napi::Value v) {
 // new Generator(device = "cpu", seed?)
 GeneratorHandle::GeneratorHandle(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<GeneratorHandle>(info) {
-  Napi::Env env = info.Env();
-  DIGA_TRY
-  std::string spec = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "cpu";
-  c10::Device device = ParseDevice(env, spec);
-  if (device.is_cuda()) {
-    // Context::defaultGenerator exists in libtorch 1.13 and 2.x alike (the CUDA hook was renamed).
-    gen_ = at::globalContext().defaultGenerator(c10::Device(c10::kCUDA, device.has_index() ? device.index() : 0)).clone();
-  } else {
-    gen_ = at::detail::createCPUGenerator();
-  }
-  if (info.Length() > 1 && info[1].IsNumber()) {
-    std::lock_guard<std::mutex> lock(gen_.mutex());
-    gen_.set_current_seed(static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value()));
-  }
-  DIGA_CATCH(env)
+  const auto device = args::Optional(info[0], args::Param("new Generator", "device"), args::Device);
+  const auto seed = args::Optional(info[1], args::Param("new Generator", "seed"), SeedOf);
+  Guard(info.Env(), [&] {
+    const bool cuda = device && device->is_cuda();
+    gen_ = cuda ? DefaultGenerator(*device).clone() : at::detail::createCPUGenerator();
+    if (seed) {
+      std::lock_guard<std::mutex> lock(gen_.mutex());
+      gen_.set_current_seed(*seed);
+    }
+  });
 }
 
 Napi::Value GeneratorHandle::ManualSeed(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!info[0].IsNumber() && !info[0].IsBigInt()) ThrowTypeError(env, "seed must be an integer");
-  uint64_t seed = 0;
-  if (info[0].IsBigInt()) {
-    bool lossless = true;
-    seed = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
-  } else {
-    seed = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
-  }
+  const uint64_t seed = SeedOf(info[0], args::Param("manualSeed", "seed"));
   std::lock_guard<std::mutex> lock(gen_.mutex());
   gen_.set_current_seed(seed);
   return info.This();
@@ -74,21 +82,19 @@ Napi::Value GeneratorHandle::InitialSeed(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value GeneratorHandle::GetState(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  DIGA_TRY
-  std::lock_guard<std::mutex> lock(gen_.mutex());
-  return TensorHandle::Wrap(env, gen_.get_state());
-  DIGA_CATCH(env)
+  return Guard(info.Env(), [&] {
+    std::lock_guard<std::mutex> lock(gen_.mutex());
+    return TensorHandle::Wrap(info.Env(), gen_.get_state());
+  });
 }
 
 Napi::Value GeneratorHandle::SetState(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  DIGA_TRY
   at::Tensor state = TensorHandle::FromJs(info[0]);
-  std::lock_guard<std::mutex> lock(gen_.mutex());
-  gen_.set_state(state);
+  Guard(info.Env(), [&] {
+    std::lock_guard<std::mutex> lock(gen_.mutex());
+    gen_.set_state(state);
+  });
   return info.This();
-  DIGA_CATCH(env)
 }
 
 Napi::Value GeneratorHandle::Device(const Napi::CallbackInfo& info) {

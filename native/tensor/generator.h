@@ -6,6 +6,9 @@
 
 namespace diga {
 
+// The default generator of a device (what torch.get_rng_state / set_rng_state act on).
+at::Generator DefaultGenerator(c10::Device device);
+
 class GeneratorHandle : public Napi::ObjectWrap<GeneratorHandle> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);

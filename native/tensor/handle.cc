@@ -1,8 +1,9 @@
 #include "tensor/handle.h"
 
-#include "tensor/convert.h"
 #include "addon_data.h"
+#include "tensor/convert.h"
 #include "tensor/registry.h"
+#include "util/dtype.h"
 #include "util/errors.h"
 
 namespace diga {
@@ -104,52 +105,45 @@ Napi::Value TensorHandle::IsDisposed(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), disposed());
 }
 
-#define DIGA_LIVE_TENSOR(info)                                            \
-  if (disposed()) throw Napi::Error::New(info.Env(), "tensor was disposed"); \
-  const at::Tensor& t = tensor_;
+const at::Tensor& TensorHandle::Live(Napi::Env env) const {
+  if (disposed()) ThrowError(env, "tensor was disposed");
+  return tensor_;
+}
 
 Napi::Value TensorHandle::Shape(const Napi::CallbackInfo& info) {
-  DIGA_LIVE_TENSOR(info);
-  return IntListToJs(info.Env(), t.sizes());
+  return IntListToJs(info.Env(), Live(info.Env()).sizes());
 }
 
 Napi::Value TensorHandle::Strides(const Napi::CallbackInfo& info) {
-  DIGA_LIVE_TENSOR(info);
-  return IntListToJs(info.Env(), t.strides());
+  return IntListToJs(info.Env(), Live(info.Env()).strides());
 }
 
 Napi::Value TensorHandle::Dtype(const Napi::CallbackInfo& info) {
-  DIGA_LIVE_TENSOR(info);
-  return Napi::String::New(info.Env(), DtypeName(t.scalar_type()));
+  return Napi::String::New(info.Env(), DtypeName(Live(info.Env()).scalar_type()));
 }
 
 Napi::Value TensorHandle::Device(const Napi::CallbackInfo& info) {
-  DIGA_LIVE_TENSOR(info);
-  return Napi::String::New(info.Env(), t.device().str());
+  return Napi::String::New(info.Env(), Live(info.Env()).device().str());
 }
 
 Napi::Value TensorHandle::RequiresGrad(const Napi::CallbackInfo& info) {
-  DIGA_LIVE_TENSOR(info);
-  return Napi::Boolean::New(info.Env(), t.requires_grad());
+  return Napi::Boolean::New(info.Env(), Live(info.Env()).requires_grad());
 }
 
 Napi::Value TensorHandle::IsLeaf(const Napi::CallbackInfo& info) {
-  DIGA_LIVE_TENSOR(info);
-  return Napi::Boolean::New(info.Env(), t.is_leaf());
+  return Napi::Boolean::New(info.Env(), Live(info.Env()).is_leaf());
 }
 
 Napi::Value TensorHandle::IsContiguous(const Napi::CallbackInfo& info) {
-  DIGA_LIVE_TENSOR(info);
-  return Napi::Boolean::New(info.Env(), t.is_contiguous());
+  return Napi::Boolean::New(info.Env(), Live(info.Env()).is_contiguous());
 }
 
 Napi::Value TensorHandle::Numel(const Napi::CallbackInfo& info) {
-  DIGA_LIVE_TENSOR(info);
-  return Napi::Number::New(info.Env(), static_cast<double>(t.numel()));
+  return Napi::Number::New(info.Env(), static_cast<double>(Live(info.Env()).numel()));
 }
 
 Napi::Value TensorHandle::Same(const Napi::CallbackInfo& info) {
-  DIGA_LIVE_TENSOR(info);
+  const at::Tensor& t = Live(info.Env());
   at::Tensor other = FromJs(info[0]);
   return Napi::Boolean::New(info.Env(), t.unsafeGetTensorImpl() == other.unsafeGetTensorImpl());
 }

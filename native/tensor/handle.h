@@ -33,6 +33,8 @@ class TensorHandle : public Napi::ObjectWrap<TensorHandle> {
 
  private:
   void Adopt(Napi::Env env, at::Tensor t);
+  // The tensor, or a JS Error once the handle is disposed.
+  const at::Tensor& Live(Napi::Env env) const;
 
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsDisposed(const Napi::CallbackInfo& info);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "model/seg_model.h"
+#include "util/dtype.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
     for (const auto& [name, t] : diga::model::StateDictEntries(model)) {
       std::cout << (first ? "\n" : ",\n") << "[\"" << name << "\", [";
       for (int64_t d = 0; d < t.dim(); ++d) std::cout << (d ? ", " : "") << t.size(d);
-      std::cout << "], \"torch." << (t.scalar_type() == at::kLong ? "int64" : "float32") << "\"]";
+      std::cout << "], \"torch." << diga::DtypeName(t.scalar_type()) << "\"]";
       first = false;
     }
     std::cout << "\n]}\n";

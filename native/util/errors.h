@@ -1,11 +1,13 @@
-// Turning libtorch failures into JS exceptions. Every binding body runs inside
-// DIGA_TRY/DIGA_CATCH so that no c10::Error or std::exception can reach Node's
-// default handler (which would abort the process).
+// Turning libtorch failures into JS exceptions. No c10::Error or
+// std::exception may leave a binding: Node's default handler would abort the
+// process. Free functions get this by being exported through Export<>; class
+// methods wrap their libtorch calls in Guard().
 #pragma once
 
 #include <napi.h>
 #include <c10/util/Exception.h>
 
+#include <exception>
 #include <string>
 
 namespace diga {
@@ -21,17 +23,31 @@ std::string CleanTorchMessage(const std::string& what);
   throw Napi::Error::New(env, msg);
 }
 
-}  // namespace diga
-
-#define DIGA_TRY try {
-#define DIGA_CATCH(env)                                                  \
-  }                                                                      \
-  catch (const Napi::Error&) {                                           \
-    throw;                                                               \
-  }                                                                      \
-  catch (const c10::Error& e) {                                          \
-    throw Napi::Error::New(env, ::diga::CleanTorchMessage(e.what_without_backtrace())); \
-  }                                                                      \
-  catch (const std::exception& e) {                                      \
-    throw Napi::Error::New(env, ::diga::CleanTorchMessage(e.what()));    \
+// Runs `body` and returns what it returns; a libtorch or standard exception
+// becomes a JS Error with the cleaned message (a Napi::Error passes as it is).
+template <class Body>
+decltype(auto) Guard(Napi::Env env, Body&& body) {
+  try {
+    return body();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    throw Napi::Error::New(env, CleanTorchMessage(e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, CleanTorchMessage(e.what()));
   }
+}
+
+// A callback run inside Guard, in the shape Napi::Function::New takes.
+template <Napi::Function::Callback F>
+Napi::Value Guarded(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&info] { return F(info); });
+}
+
+// exports[name] = F, guarded.
+template <Napi::Function::Callback F>
+void Export(Napi::Object exports, const char* name) {
+  exports.Set(name, Napi::Function::New<Guarded<F>>(exports.Env(), name));
+}
+
+}  // namespace diga

@@ -89,8 +89,6 @@ export interface NativeBinding {
   setCudnnBenchmark(on: boolean): void;
   getRngState(device?: string): TensorHandle;
   setRngState(state: TensorHandle, device?: string): void;
-  /** Seconds for n additions a + b done in C++ (boxed: through the dispatcher like callOp). */
-  benchAddLoop(a: TensorHandle, b: TensorHandle, n: number, boxed: boolean): number;
   flopCounterStart(): void;
   flopCounterStop(): FlopCount;
   /** Present when the addon was built with the network (native/model). */

@@ -2,7 +2,7 @@
 // empty project with no cmake or C++ compiler on PATH, uses its prebuilt addon,
 // and `npx diga info` works there.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -40,6 +40,20 @@ describe('npm package', () => {
     const pkg = join(project, 'node_modules', 'diga');
     expect(existsSync(join(pkg, 'dist', 'index.js'))).toBe(true);
     expect(existsSync(join(pkg, 'dist', 'bench'))).toBe(false);
+  });
+
+  test('ships no native benchmark code: no sources, no bench addon, no bench entry point in the prebuilt addon', () => {
+    const pkg = join(project, 'node_modules', 'diga');
+    expect(existsSync(join(pkg, 'native', 'bench'))).toBe(false);
+    const files = readdirSync(pkg, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('node_modules'));
+    expect(files.filter((f) => /bench/i.test(f))).toEqual([]);
+    const addons = files.filter((f) => f.endsWith('.node'));
+    expect(addons.length).toBeGreaterThan(0);
+    for (const addon of addons) {
+      expect(addon.endsWith('diga.node'), addon).toBe(true);
+      const binary = readFileSync(join(pkg, addon));
+      expect(binary.includes('addLoop'), addon).toBe(false);
+    }
   });
 
   test('the install step picks the prebuilt addon and compiles nothing', () => {
@@ -81,6 +95,8 @@ describe('npm package', () => {
       expect(r.status, r.stderr.slice(-2000)).toBe(0);
       expect(r.stderr).toMatch(/building from source/);
       expect(existsSync(join(pkg, 'build', 'Release', 'diga.node'))).toBe(true);
+      // The published sources hold no benchmarks, so nothing of them is built.
+      expect(existsSync(join(pkg, 'build', 'Release', 'diga_bench.node'))).toBe(false);
       const out = execFileSync(join(bin, 'npx'), ['diga', 'info', '--json'], { cwd: project, env, encoding: 'utf8' });
       expect(JSON.parse(out).libtorch).toMatch(/^\d+\.\d+/);
     } finally {
