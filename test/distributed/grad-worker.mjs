@@ -5,7 +5,7 @@
 // rank 0 then tries a collective.
 import { ProcessGroup } from '../../dist/distributed/group.js';
 import { distEnv } from '../../dist/distributed/env.js';
-import { SegModel } from '../../dist/model/index.js';
+import { SegModel } from '../../dist/models/index.js';
 import { saveTensors } from '../../dist/checkpoint/tensors.js';
 import { manualSeed, randn, ones } from '../../dist/tensor/index.js';
 
