@@ -4,6 +4,7 @@ import { watchLauncher } from '../distributed/launch.js';
 import { packageVersion } from '../version.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
 import { registerMakeData } from './commands/make-data.js';
 import { registerStages } from './commands/stages.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerMakeData(program);
   registerStages(program);
   registerConvert(program);
+  registerExport(program);
   registerDemo(program);
   return program;
 }

@@ -59,6 +59,12 @@ export function loadWeights(dir: string, role: WeightRole, model: SegModel, opti
         'train them first (diga warm-up / diga self-train), or point --weight-dir (self-train: --load-weight-dir) at a folder that has them',
     );
   }
+  return loadWeightsFile(file, model, options);
+}
+
+/** Loads the state dict in `file` (safetensors or .pth) into `model`; errors say what does not fit. */
+export function loadWeightsFile(file: string, model: SegModel, options: { modelName?: string } = {}): string {
+  if (!existsSync(file)) throw new Error(`no weights file ${file}`);
   const dict = stripModulePrefix(readStateDict(file));
   try {
     model.loadStateDict(dict, { strict: true });
