@@ -43,7 +43,9 @@ fi
 # ---- npm packages -------------------------------------------------------------
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
-  npm ci --no-audit --no-fund
+  # onnxruntime-node (used by the tests) would fetch its CUDA provider from outside the npm
+  # registry while installing; the CPU runtime inside the package is all the tests need.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 fi
 
 # ---- native addon ---------------------------------------------------------------

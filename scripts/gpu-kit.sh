@@ -23,13 +23,13 @@ LIMIT_MIB=60
 # The Python with PyTorch (a shim on PATH may lack it).
 PYTHON=${PYTHON:-python3}
 # What dist/ needs at run time, the addon's headers, and the test runner.
-PACKAGES=(sharp commander zod yaml fast-png cli-progress node-addon-api node-api-headers vitest)
+PACKAGES=(sharp commander zod yaml fast-png cli-progress protobufjs node-addon-api node-api-headers vitest)
 
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
 pack() {
   command -v node >/dev/null || { echo "gpu-kit: pack needs node (run npm run bootstrap first)"; exit 1; }
-  [ -d node_modules ] || npm ci --no-audit --no-fund
+  [ -d node_modules ] || ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
   # KIT_SKIP_BUILD=1: dist/ is current already (the tests pack while other tests read dist/).
   [ "${KIT_SKIP_BUILD:-0}" = 1 ] || npx tsc -p tsconfig.build.json
   rm -rf "$KIT" && mkdir -p "$KIT"

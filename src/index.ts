@@ -60,6 +60,7 @@ export { runEvaluate } from './stages/evaluate.js';
 export { runPipeline } from './stages/pipeline.js';
 export { packageVersion } from './version.js';
 export { evaluateModel, type EvaluationResult } from './inference/validation.js';
+export { exportOnnx, writeOnnx, ONNX_OPSETS, ONNX_OUTPUTS, type OnnxExportOptions, type OnnxOutput, type WriteOnnxOptions } from './export/onnx/index.js';
 export { uploadBatch, disposeBatch, type DeviceBatch } from './data/device-batch.js';
 export { demoLists } from './config/defaults.js';
 export { createPredictor, Predictor, defaultScales, type Prediction, type PredictorOptions, type PredictInput } from './inference/predictor.js';

@@ -8,7 +8,7 @@ const LAYERS: string[][] = [
   ['native', 'tensor', 'checkpoint', 'faults.ts', 'version.ts'],
   ['config', 'labels'],
   ['models', 'data', 'distributed', 'optim', 'losses', 'metrics', 'augment', 'centroids'],
-  ['inference'],
+  ['inference', 'export'],
   ['engine'],
   ['stages'],
   ['cli', 'bench', 'index.ts'],

@@ -4,6 +4,7 @@ import { watchLauncher } from '../distributed/launch.js';
 import { packageVersion } from '../version.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
 import { registerMakeData } from './commands/make-data.js';
 import { registerPredict } from './commands/predict.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerStages(program);
   registerPredict(program);
   registerConvert(program);
+  registerExport(program);
   registerDemo(program);
   return program;
 }

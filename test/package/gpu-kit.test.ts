@@ -14,7 +14,7 @@ describe.skipIf(!haveBuild)('scripts/gpu-kit.sh pack', () => {
     const manifest = JSON.parse(readFileSync('.gpu-kit/manifest.json', 'utf8'));
     expect(manifest.kitBytes + manifest.checkoutBytes).toBeLessThan(60 * 2 ** 20);
     const modules = readFileSync('.gpu-kit/modules.txt', 'utf8').split('\n');
-    for (const m of ['sharp', '@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', 'commander', 'zod', 'vitest', 'node-addon-api', 'node-api-headers']) {
+    for (const m of ['sharp', '@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', 'commander', 'zod', 'protobufjs', 'vitest', 'node-addon-api', 'node-api-headers']) {
       expect(modules).toContain(`node_modules/${m}`);
     }
     const dir = mkdtempSync(join(tmpdir(), 'diga-kit-'));

@@ -1,0 +1,68 @@
+// `diga export --format onnx`: the evaluation network, with weights from a weight folder
+// (as `diga evaluate` reads them) or a single checkpoint, as a file for other runtimes.
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { loadWeights, loadWeightsFrom } from '../../models/weights.js';
+import { DEFAULT_OPSET, ONNX_OPSETS, parseOutputs, writeOnnx } from '../../export/onnx/index.js';
+import { presetNames, SegModel } from '../../models/index.js';
+
+const FORMATS = ['onnx'];
+
+interface ExportValues {
+  format: string;
+  model: string;
+  weightDir?: string;
+  weights?: string;
+  teacher?: boolean;
+  out: string;
+  outputs: string;
+  opset: number;
+  labels?: string;
+  overwrite?: boolean;
+}
+
+const opset = (v: string): number => {
+  const n = Number(v);
+  if (!(ONNX_OPSETS as readonly number[]).includes(n)) throw new InvalidArgumentError(`expected one of ${ONNX_OPSETS.join(', ')}`);
+  return n;
+};
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('write the evaluation network (BatchNorm folded, dynamic batch and size) for other runtimes')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'onnx')
+    .option('--model <preset>', presetNames().join(' | '), 'hrnet48')
+    .option('--weight-dir <dir>', 'the weight folder to read (student.safetensors or the published student.pth)')
+    .option('--weights <file>', 'a single checkpoint instead (.safetensors, .pth or .pt)')
+    .option('--teacher', 'export the teacher of --weight-dir instead of the student')
+    .requiredOption('--out <file>', 'the file to write (e.g. model.onnx)')
+    .option('--outputs <list>', 'comma-separated outputs: main, aux, features', 'main')
+    .option('--opset <n>', `ONNX opset (${ONNX_OPSETS.join(', ')})`, opset, DEFAULT_OPSET)
+    .option('--labels <set>', 'label set whose class names go into the metadata (default cityscapes-19)')
+    .option('--overwrite', 'replace --out if it exists')
+    .action((o: ExportValues) => {
+      if (!FORMATS.includes(o.format)) throw new Error(`--format ${o.format}: unknown export format; known formats: ${FORMATS.join(', ')}`);
+      if ((o.weightDir === undefined) === (o.weights === undefined)) throw new Error('give the weights to export: --weight-dir <dir> or --weights <file> (one of them)');
+      if (o.teacher && o.weights !== undefined) throw new Error('--teacher picks the teacher of --weight-dir; with --weights, name the teacher file itself');
+      const outputs = parseOutputs(o.outputs);
+      if (!o.overwrite && existsSync(o.out)) throw new Error(`${o.out} exists; pass --overwrite to replace it`);
+      const role = o.teacher ? 'teacher' : 'student';
+      const model = new SegModel(o.model);
+      try {
+        const file = o.weights !== undefined ? loadWeightsFrom(o.weights, role, model, { modelName: o.model }) : loadWeights(o.weightDir!, role, model, { modelName: o.model });
+        const bytes = writeOnnx(model.eval(), o.out, {
+          outputs,
+          opset: o.opset,
+          preset: o.model,
+          labels: o.labels,
+          overwrite: true,
+          metadata: { weights: basename(file), ...(o.weights === undefined ? { weights_role: role } : {}) },
+        });
+        process.stdout.write(`wrote ${o.out} (ONNX opset ${o.opset}, outputs ${outputs.join(', ')}, ${(bytes / 2 ** 20).toFixed(1)} MiB) from ${file}\n`);
+      } finally {
+        model.dispose();
+      }
+    });
+}

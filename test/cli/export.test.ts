@@ -1,0 +1,73 @@
+// `diga export --format onnx` on weights saved as the stages save them, and refusals that
+// name what is wrong.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { saveWeights } from '../../src/models/weights.js';
+import { decodeModel } from '../../src/export/onnx/index.js';
+import { manualSeed, randn } from '../../src/tensor/index.js';
+import { randomModel, relativeError, runOrt, session } from '../export/helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'diga-export-'));
+const weightDir = join(dir, 'weights');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function diga(...args: string[]): { status: number; out: string } {
+  try {
+    return { status: 0, out: execFileSync(process.execPath, ['bin/diga.js', ...args], { encoding: 'utf8', stdio: 'pipe' }) };
+  } catch (e) {
+    const err = e as { status: number; stderr: string };
+    return { status: err.status, out: err.stderr };
+  }
+}
+
+const model = randomModel('tiny', 31);
+beforeAll(() => {
+  saveWeights(weightDir, 'student', model);
+});
+
+describe.skipIf(!existsSync('dist/cli/main.js'))('diga export', () => {
+  test('writes a model that onnxruntime runs as the native forward does', async () => {
+    const out = join(dir, 'tiny.onnx');
+    const r = diga('export', '--format', 'onnx', '--model', 'tiny', '--weight-dir', weightDir, '--out', out, '--outputs', 'main,features');
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/wrote .*tiny\.onnx \(ONNX opset 17, outputs main, features/);
+    const bytes = readFileSync(out);
+    const meta = Object.fromEntries(decodeModel(bytes).metadata_props.map((p) => [p.key, p.value]));
+    expect(meta).toMatchObject({ preset: 'tiny', weights: 'student.safetensors', weights_role: 'student' });
+    const s = await session(bytes);
+    expect(s.outputNames).toEqual(['main', 'pixel_features']);
+    manualSeed(32);
+    const x = randn([2, 3, 32, 48]);
+    const got = await runOrt(s, x);
+    const ref = model.forward(x, { grad: false });
+    expect(relativeError(got.main, ref.main)).toBeLessThan(1e-4);
+    expect(relativeError(got.pixel_features, ref.pixelFeatures)).toBeLessThan(1e-4);
+    await s.release();
+
+    // The same weights named as one file; an existing --out needs --overwrite.
+    const again = ['export', '--model', 'tiny', '--weights', join(weightDir, 'student.safetensors'), '--out', out];
+    expect(diga(...again).out).toMatch(/tiny\.onnx exists; pass --overwrite to replace it/);
+    expect(diga(...again, '--overwrite').status).toBe(0);
+  });
+
+  test('bad input is refused with what is wrong, and nothing is written', () => {
+    const out = join(dir, 'bad.onnx');
+    const base = ['export', '--model', 'tiny', '--out', out];
+    const cases: Array<[string[], RegExp]> = [
+      [['--weight-dir', weightDir, '--outputs', 'main,logits'], /--outputs: unknown output "logits"; known outputs: main, aux, features/],
+      [['--weight-dir', weightDir, '--format', 'tflite'], /--format tflite: unknown export format; known formats: onnx/],
+      [['--weight-dir', join(dir, 'nowhere')], /no student weights in .*nowhere/],
+      [[], /give the weights to export: --weight-dir <dir> or --weights <file>/],
+    ];
+    for (const [args, message] of cases) {
+      const r = diga(...base, ...args);
+      expect(r.status, args.join(' ')).not.toBe(0);
+      expect(r.out, args.join(' ')).toMatch(message);
+    }
+    expect(diga('export', '--model', 'hrnet18-small', '--weight-dir', weightDir, '--out', out).out).toMatch(/does not fit the model --model hrnet18-small/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
