@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDataset } from '../data/synthetic/generate.js';
+import { writeOnnx } from '../export/onnx/index.js';
 import { cpuBf16 } from '../inference/cpu-bf16.js';
+import { OnnxRunner } from '../inference/onnx-runner.js';
 import { forward } from '../inference/forward.js';
 import { SegModel } from '../models/index.js';
 import { saveWeights } from '../models/weights.js';
@@ -37,6 +39,36 @@ function medianSeconds(images: number, once: () => void): number {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
+async function medianSecondsAsync(images: number, once: () => Promise<void>): Promise<number> {
+  await once();
+  const times: number[] = [];
+  for (let i = 0; i < images; i++) {
+    const t0 = performance.now();
+    await once();
+    times.push((performance.now() - t0) / 1000);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+/** onnxruntime on our export of `model`, or why it did not run. */
+async function onnxruntime(model: SegModel, x: import('../tensor/index.js').Tensor, images: number, threads: number): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'diga-bench-onnx-'));
+  try {
+    const file = join(dir, 'model.onnx');
+    writeOnnx(model, file);
+    const runner = await OnnxRunner.open(file, threads);
+    try {
+      return { fp32S: await medianSecondsAsync(images, async () => (await runner.main(x)).dispose()) };
+    } finally {
+      await runner.dispose();
+    }
+  } catch (err) {
+    return { error: `onnxruntime not run: ${(err as Error).message.split('\n')[0]}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The eager PyTorch figures, or why there are none. */
 function pytorch(c: PredictCase, threads: number, bf16: boolean): Record<string, unknown> {
   const python = process.env.DIGA_PYTHON ?? '/usr/bin/python3';
@@ -61,6 +93,7 @@ export async function benchPredict(device = 'cpu', cases: PredictCase[] = CASES,
     const fp32 = time('off', false);
     const ours: Record<string, number> = { fp32S: fp32 };
     if (bf16.native) ours.bf16S = time('bf16', false);
+    const ort = device === 'cpu' ? await onnxruntime(model, x, c.images, threads) : { error: 'CPU only' };
     model.channelsLast();
     ours.channelsLastFp32S = time('off', true);
     if (bf16.native) ours.channelsLastBf16S = time('bf16', true);
@@ -74,7 +107,9 @@ export async function benchPredict(device = 'cpu', cases: PredictCase[] = CASES,
       threads,
       ours,
       pytorch: torch,
+      onnxruntime: ort,
       speedupOverPytorchFp32: torchFp32 === null ? null : Object.fromEntries(Object.entries(ours).map(([k, v]) => [k, torchFp32 / v])),
+      oursFp32OverOnnxruntime: typeof ort.fp32S === 'number' ? ort.fp32S / fp32 : null,
     });
   }
   return { cpuBf16: bf16, cases: rows, stream: await benchPredictStream(streamImages) };

@@ -8,15 +8,18 @@ import { NORMALISATION } from '../data/normalise.js';
 import { labelSet, type LabelSet } from '../labels/index.js';
 import { SegModel } from '../models/index.js';
 import { loadWeightsFrom, recordedModel, weightFile, type WeightRole } from '../models/weights.js';
-import { checkDevice, F, fromBuffer, noGrad, stack, tidy, type Tensor } from '../tensor/index.js';
+import { checkDevice, F, fromBuffer, info, noGrad, stack, tidy, type Tensor } from '../tensor/index.js';
 import { cpuBf16 } from './cpu-bf16.js';
 import { inferenceForward, resolveAmp, type AmpMode } from './forward.js';
 import { multiScaleLogits, type ForwardFn, type Size2 } from './multiscale.js';
+import { OnnxRunner } from './onnx-runner.js';
 import { slidingForward } from './sliding.js';
 
 export interface PredictorOptions {
-  /** A weight folder, or a .safetensors / .pth file. */
+  /** A weight folder, or a .safetensors / .pth file; with the onnx backend, a `diga export` file. */
   weights: string;
+  /** `torch` (the default): our network; `onnx`: an exported file through onnxruntime-node (CPU). */
+  backend?: 'torch' | 'onnx';
   /** Model preset or config; default: the one the weights record, else the paper's hrnet48. */
   model?: string | object;
   /** Use the teacher's weights of a weight folder. */
@@ -62,7 +65,8 @@ export function defaultScales(): number[] {
 }
 
 export class Predictor {
-  readonly model: SegModel;
+  /** The network (null with the onnx backend). */
+  readonly model: SegModel | null;
   readonly labels: LabelSet;
   /** The weights file read. */
   readonly weightsFile: string;
@@ -71,9 +75,13 @@ export class Predictor {
   /** The autocast it runs under. */
   amp: AmpMode = 'off';
   readonly #forward: ForwardFn;
+  readonly #onnx: OnnxRunner | null = null;
+  readonly #flip: boolean;
 
-  private constructor(model: SegModel, labels: LabelSet, weightsFile: string, device: string, scales: number[], forward: ForwardFn) {
+  private constructor(model: SegModel | null, labels: LabelSet, weightsFile: string, device: string, scales: number[], forward: ForwardFn, flip: boolean, onnx: OnnxRunner | null = null) {
     this.model = model;
+    this.#onnx = onnx;
+    this.#flip = flip;
     this.labels = labels;
     this.weightsFile = weightsFile;
     this.device = device;
@@ -81,13 +89,14 @@ export class Predictor {
     this.#forward = forward;
   }
 
-  static create(o: PredictorOptions): Predictor {
+  static async create(o: PredictorOptions): Promise<Predictor> {
     const device = o.device ?? 'cpu';
     checkDevice(device);
     const scales = o.scales ?? defaultScales();
     if (scales.length === 0 || scales.some((s) => !(s > 0 && s <= 8))) {
       throw new RangeError(`scales must be factors in (0, 8], got ${scales.join(', ')}`);
     }
+    if (o.backend === 'onnx') return Predictor.#openOnnx(o, scales);
     const labels = labelSet(o.labels ?? 'cityscapes-19');
     const role: WeightRole = o.teacher ? 'teacher' : 'student';
     const file = weightFile(o.weights, role);
@@ -107,7 +116,7 @@ export class Predictor {
         ? (m, x) => tidy(() => ({ main: plain(m, x).main.add(plain(m, x.flip(3)).main.flip(3)).div(2) }))
         : plain;
       const forward = o.sliding ? slidingForward(o.sliding, flipped) : flipped;
-      const p = new Predictor(model, labels, file, device, scales, forward);
+      const p = new Predictor(model, labels, file, device, scales, forward, o.flip ?? false);
       p.amp = amp;
       return p;
     } catch (err) {
@@ -116,24 +125,102 @@ export class Predictor {
     }
   }
 
-  /** Fused logits (N×classes×H×W) of a batch of same-size images. */
-  logits(images: readonly RgbImage[]): Tensor {
-    const { width, height } = images[0];
-    if (images.some((i) => i.width !== width || i.height !== height)) throw new Error('a batch of images must share one size');
-    return noGrad(() =>
-      tidy(() => {
-        const hwc = stack(images.map((i) => fromBuffer(i.data, 'uint8', [height, width, 3])));
-        const x = NORMALISATION.fromUint8Nhwc(hwc.to({ device: this.device }));
-        const sizes = this.scales.map((s): Size2 => [Math.max(8, Math.round(height * s)), Math.max(8, Math.round(width * s))]);
-        return multiScaleLogits(this.model, x, sizes, [height, width], this.#forward);
-      }),
-    );
+  static async #openOnnx(o: PredictorOptions, scales: number[]): Promise<Predictor> {
+    if ((o.device ?? 'cpu') !== 'cpu') throw new Error('--backend onnx runs on the CPU; leave --device out');
+    if (o.sliding) throw new Error('--sliding is not available with --backend onnx');
+    const runner = await OnnxRunner.open(o.weights, info().numThreads);
+    const labels = labelSet(o.labels ?? runner.labels ?? 'cityscapes-19');
+    if (runner.classes !== labels.classes) {
+      await runner.dispose();
+      throw new Error(`${o.weights} predicts ${runner.classes} classes, but the label set ${labels.name} has ${labels.classes}`);
+    }
+    const none: ForwardFn = () => {
+      throw new Error('the onnx backend has no native forward');
+    };
+    return new Predictor(null, labels, o.weights, 'cpu', scales, none, o.flip ?? false, runner);
   }
 
-  /** Predictions of a batch of same-size images (`probs`: keep the softmax too). */
-  predictImages(images: readonly RgbImage[], options: { probs?: boolean } = {}): Prediction[] {
+  #input(images: readonly RgbImage[]): { x: Tensor; sizes: Size2[]; out: Size2 } {
+    const { width, height } = images[0];
+    if (images.some((i) => i.width !== width || i.height !== height)) throw new Error('a batch of images must share one size');
     return tidy(() => {
-      const logits = this.logits(images);
+      const hwc = stack(images.map((i) => fromBuffer(i.data, 'uint8', [height, width, 3])));
+      const x = NORMALISATION.fromUint8Nhwc(hwc.to({ device: this.device }));
+      const sizes = this.scales.map((s): Size2 => [Math.max(8, Math.round(height * s)), Math.max(8, Math.round(width * s))]);
+      return { x, sizes, out: [height, width] as Size2 };
+    });
+  }
+
+  /** Fused logits (N×classes×H×W) of a batch of same-size images, with the network. */
+  logits(images: readonly RgbImage[]): Tensor {
+    if (!this.model) throw new Error('logits() needs the torch backend; use logitsAsync()');
+    const { x, sizes, out } = this.#input(images);
+    try {
+      return noGrad(() => multiScaleLogits(this.model!, x, sizes, out, this.#forward));
+    } finally {
+      x.dispose();
+    }
+  }
+
+  /** Fused logits with either backend (onnxruntime runs asynchronously). */
+  async logitsAsync(images: readonly RgbImage[]): Promise<Tensor> {
+    const onnx = this.#onnx;
+    if (!onnx) return this.logits(images);
+    const { x, sizes, out } = this.#input(images);
+    const up = (t: Tensor) => F.interpolate(t, { size: out, mode: 'bilinear', alignCorners: true });
+    let fused: Tensor | undefined;
+    try {
+      for (const size of sizes) {
+        const xs = tidy(() => (size[0] === out[0] && size[1] === out[1] ? x.clone() : F.interpolate(x, { size, mode: 'bilinear', alignCorners: true })));
+        const main = await onnx.main(xs);
+        let logits = tidy(() => up(main));
+        main.dispose();
+        if (this.#flip) {
+          const mirrored = tidy(() => xs.flip(3));
+          const back = await onnx.main(mirrored);
+          mirrored.dispose();
+          const avg = tidy(() => logits.add(up(back).flip(3)).div(2));
+          back.dispose();
+          logits.dispose();
+          logits = avg;
+        }
+        xs.dispose();
+        if (fused === undefined) fused = logits;
+        else {
+          const m = fused.maximum(logits);
+          fused.dispose();
+          logits.dispose();
+          fused = m;
+        }
+      }
+      return fused!;
+    } finally {
+      x.dispose();
+    }
+  }
+
+  /** Predictions of a batch of same-size images with either backend (`probs`: keep the softmax too). */
+  async predictBatch(images: readonly RgbImage[], options: { probs?: boolean } = {}): Promise<Prediction[]> {
+    const logits = await this.logitsAsync(images);
+    try {
+      return this.#predictions(images, logits, options);
+    } finally {
+      logits.dispose();
+    }
+  }
+
+  /** Predictions of a batch of same-size images with the network (`probs`: keep the softmax too). */
+  predictImages(images: readonly RgbImage[], options: { probs?: boolean } = {}): Prediction[] {
+    const logits = this.logits(images);
+    try {
+      return this.#predictions(images, logits, options);
+    } finally {
+      logits.dispose();
+    }
+  }
+
+  #predictions(images: readonly RgbImage[], logits: Tensor, options: { probs?: boolean }): Prediction[] {
+    return tidy(() => {
       const ids = logits.argmax(1).clamp(0, 255).to({ dtype: 'uint8', device: 'cpu' });
       const probs = options.probs ? F.softmax(logits, 1).to({ device: 'cpu' }) : undefined;
       return images.map((img, b) => {
@@ -146,11 +233,12 @@ export class Predictor {
   /** Predicts one image: a file path, encoded bytes (PNG, JPEG, ...) or decoded RGB. */
   async predict(input: PredictInput, options: { probs?: boolean } = {}): Promise<Prediction> {
     const image = typeof input === 'string' ? await readImage(input) : Buffer.isBuffer(input) ? await decodeImage(input, 'the given bytes') : input;
-    return this.predictImages([image], options)[0];
+    return (await this.predictBatch([image], options))[0];
   }
 
   dispose(): void {
-    this.model.dispose();
+    this.model?.dispose();
+    void this.#onnx?.dispose();
   }
 
   [Symbol.dispose](): void {

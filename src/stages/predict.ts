@@ -135,7 +135,7 @@ export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> 
         i++;
       }
       if (group.length === 0) continue;
-      const results = predictor.predictImages(group.map((g) => g.image), { probs: kinds.includes('probs') });
+      const results = await predictor.predictBatch(group.map((g) => g.image), { probs: kinds.includes('probs') });
       group.forEach((g, b) => {
         const w = writeOutputs(predictor, o, kinds, g.input, g.image, results[b])
           .catch((err: unknown) => void (writeError ??= err))

@@ -28,7 +28,7 @@ const image = { data, width, height };
 describe('createPredictor', () => {
   it('takes the model the weights record and fuses the published scales at the image size', async () => {
     const p = await createPredictor({ weights: dir, amp: 'off' });
-    expect(p.model.config).toEqual(trained.config);
+    expect(p.model!.config).toEqual(trained.config);
     expect(defaultScales()).toEqual([1, 0.5]);
     const r = await p.predict(image);
     expect([r.width, r.height, r.trainIds.length]).toEqual([width, height, width * height]);

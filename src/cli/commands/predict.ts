@@ -10,6 +10,7 @@ interface PredictFlags {
   model?: string;
   teacher?: boolean;
   device: string;
+  backend: 'torch' | 'onnx';
   amp: 'off' | 'bf16' | 'fp16' | 'auto';
   channelsLast?: boolean;
   scales?: number[];
@@ -53,6 +54,7 @@ export function registerPredict(program: Command): void {
     .option('--weights <file>', 'a weights file (.safetensors or .pth) instead of a folder')
     .option('--model <preset>', 'model preset (default: the one the weights record, else hrnet48)')
     .option('--teacher', "the folder's teacher weights instead of the student")
+    .addOption(new Option('--backend <name>', 'torch: our network; onnx: a `diga export` file (--weights) through onnxruntime-node').choices(['torch', 'onnx']).default('torch'))
     .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu')
     .addOption(new Option('--amp <mode>', 'autocast: off | bf16 | fp16 | auto (bf16 where the GPU or CPU computes in it natively)').choices(['off', 'bf16', 'fp16', 'auto']).default('auto'))
     .option('--channels-last', 'channels-last memory format')
@@ -68,6 +70,7 @@ export function registerPredict(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .action(async (images: string[], o: PredictFlags) => {
       if (o.weightDir !== undefined && o.weights !== undefined) throw new Error('give --weight-dir or --weights, not both');
+      if (o.backend === 'onnx' && o.weights === undefined) throw new Error('--backend onnx runs an exported file: give it as --weights <file.onnx>');
       const weights = o.weights ?? o.weightDir;
       if (weights === undefined) throw new Error('give the weights: --weight-dir <folder> or --weights <file>');
       const r = await runPredict({ ...o, inputs: images, weights, save: o.save });
