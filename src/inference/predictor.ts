@@ -27,6 +27,7 @@ export interface PredictorOptions {
   device?: string;
   /** Autocast; `auto` (the default): bf16 on GPUs and CPUs that compute in it natively, else off. */
   amp?: RunConfig['amp'];
+  /** Channels-last memory format; default on the CPU, where it is faster (see the predict bench). */
   channelsLast?: boolean;
   /**
    * Image-size factors fused by maximum. Default: the published evaluation's sizes as
@@ -107,7 +108,7 @@ export class Predictor {
         throw new Error(`the model predicts ${model.classes} classes, but the label set ${labels.name} has ${labels.classes}`);
       }
       loadWeightsFrom(file, role, model, { modelName: typeof config === 'string' ? config : undefined });
-      const channelsLast = o.channelsLast ?? false;
+      const channelsLast = o.channelsLast ?? device === 'cpu';
       if (channelsLast) model.channelsLast();
       model.eval();
       const amp = inferenceAmp(o.amp ?? 'auto', device);
