@@ -9,6 +9,7 @@ import { saveTensors } from '../checkpoint/tensors.js';
 import { collectImages, type ImageInput } from '../data/image-inputs.js';
 import { readImage, type RgbImage } from '../data/images.js';
 import { encodeGreyPng, encodePalettePng, encodeRgb, overlay } from '../data/writers.js';
+import { FolderLock } from '../engine/run/folder-lock.js';
 import { Progress } from '../engine/run/progress.js';
 import { createPredictor, type Prediction, type Predictor, type PredictorOptions } from '../inference/predictor.js';
 import { applyLut } from '../labels/index.js';
@@ -92,13 +93,24 @@ async function writeOutputs(p: Predictor, o: PredictRunOptions, kinds: readonly 
 
 /** Predicts every input image and writes the asked outputs; see PredictRunOptions. */
 export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> {
-  const started = Date.now();
   const kinds = o.save ?? ['color'];
   for (const k of kinds) if (!OUTPUT_KINDS.includes(k)) throw new Error(`unknown output "${k}"; --save takes ${OUTPUT_KINDS.join(', ')}`);
   const batch = o.batch ?? 1;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`--batch must be a positive integer, got ${batch}`);
   const inputs = collectImages(o.inputs, { list: o.list, root: o.root });
-  if (!o.overwrite) refuseExisting(o.out, kinds, inputs);
+  // One run at a time writes into --out.
+  mkdirSync(o.out, { recursive: true });
+  const lock = FolderLock.acquire(o.out);
+  try {
+    if (!o.overwrite) refuseExisting(o.out, kinds, inputs);
+    return await predictAll(o, kinds, batch, inputs);
+  } finally {
+    lock.release();
+  }
+}
+
+async function predictAll(o: PredictRunOptions, kinds: readonly OutputKind[], batch: number, inputs: ImageInput[]): Promise<PredictSummary> {
+  const started = Date.now();
   const predictor = await createPredictor(o);
   const progress = new Progress({ title: 'predict', total: inputs.length, enabled: o.progress ?? true, unit: 'images' });
   const skipped: PredictSummary['skipped'] = [];
