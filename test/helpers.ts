@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -65,4 +66,14 @@ export function runFolders(work: string) {
     centroidDir: path.join(work, 'centroids'),
     pseudoDir: path.join(work, 'pseudo'),
   };
+}
+
+/** Runs the built `diga` command and waits: its exit status, and stdout (stderr when it fails). */
+export function runDiga(...args: string[]): { status: number; out: string } {
+  try {
+    return { status: 0, out: execFileSync(process.execPath, ['bin/diga.js', ...args], { encoding: 'utf8', stdio: 'pipe' }) };
+  } catch (e) {
+    const err = e as { status: number; stderr: string };
+    return { status: err.status, out: err.stderr };
+  }
 }

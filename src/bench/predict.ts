@@ -14,7 +14,8 @@ import { forward } from '../inference/forward.js';
 import { SegModel } from '../models/index.js';
 import { saveWeights } from '../models/weights.js';
 import { runPredict } from '../stages/predict.js';
-import { info, manualSeed, randn, tidy } from '../tensor/index.js';
+import { info, manualSeed, randn, tidy, type Tensor } from '../tensor/index.js';
+import { median } from './report.js';
 
 export interface PredictCase {
   model: string;
@@ -28,18 +29,8 @@ const CASES: PredictCase[] = [
   { model: 'hrnet48', height: 512, width: 1024, images: 3 },
 ];
 
-function medianSeconds(images: number, once: () => void): number {
-  once(); // first call: allocations, oneDNN primitive creation
-  const times: number[] = [];
-  for (let i = 0; i < images; i++) {
-    const t0 = performance.now();
-    once();
-    times.push((performance.now() - t0) / 1000);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-}
-
-async function medianSecondsAsync(images: number, once: () => Promise<void>): Promise<number> {
+/** Median seconds of `images` calls of `once`, after one call that creates what they reuse (oneDNN primitives, buffers). */
+async function medianSeconds(images: number, once: () => void | Promise<void>): Promise<number> {
   await once();
   const times: number[] = [];
   for (let i = 0; i < images; i++) {
@@ -47,18 +38,18 @@ async function medianSecondsAsync(images: number, once: () => Promise<void>): Pr
     await once();
     times.push((performance.now() - t0) / 1000);
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  return median(times);
 }
 
 /** onnxruntime on our export of `model`, or why it did not run. */
-async function onnxruntime(model: SegModel, x: import('../tensor/index.js').Tensor, images: number, threads: number): Promise<Record<string, unknown>> {
+async function onnxruntime(model: SegModel, x: Tensor, images: number, threads: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'diga-bench-onnx-'));
   try {
     const file = join(dir, 'model.onnx');
     writeOnnx(model, file);
     const runner = await OnnxRunner.open(file, threads);
     try {
-      return { fp32S: await medianSecondsAsync(images, async () => (await runner.main(x)).dispose()) };
+      return { fp32S: await medianSeconds(images, async () => (await runner.main(x)).dispose()) };
     } finally {
       await runner.dispose();
     }
@@ -90,13 +81,13 @@ export async function benchPredict(device = 'cpu', cases: PredictCase[] = CASES,
     const x = randn([1, 3, c.height, c.width], { device });
     const time = (amp: 'off' | 'bf16', channelsLast: boolean) =>
       medianSeconds(c.images, () => tidy(() => void forward(model, x, { amp, channelsLast, device }, { grad: false })));
-    const fp32 = time('off', false);
+    const fp32 = await time('off', false);
     const ours: Record<string, number> = { fp32S: fp32 };
-    if (bf16.native) ours.bf16S = time('bf16', false);
+    if (bf16.native) ours.bf16S = await time('bf16', false);
     const ort = device === 'cpu' ? await onnxruntime(model, x, c.images, threads) : { error: 'CPU only' };
     model.channelsLast();
-    ours.channelsLastFp32S = time('off', true);
-    if (bf16.native) ours.channelsLastBf16S = time('bf16', true);
+    ours.channelsLastFp32S = await time('off', true);
+    if (bf16.native) ours.channelsLastBf16S = await time('bf16', true);
     x.dispose();
     model.dispose();
     const torch = pytorch(c, threads, bf16.native);

@@ -29,6 +29,31 @@ export function multiScaleLogits(model: SegModel, x: Tensor, scales: Size2[], ou
   );
 }
 
+/**
+ * multiScaleLogits with a network that answers asynchronously (onnxruntime): `main` gives the
+ * main logits of a resized batch. The same resizing and fusion, with lifetimes kept by hand
+ * because tensors cannot be tracked across await.
+ */
+export async function multiScaleLogitsAsync(x: Tensor, scales: Size2[], outSize: Size2, main: (x: Tensor) => Promise<Tensor>): Promise<Tensor> {
+  let fused: Tensor | undefined;
+  for (const size of scales) {
+    // resize gives its input back at the same size: only what it made is freed.
+    const input = tidy(() => resize(x, size));
+    const raw = await main(input).finally(() => input !== x && input.dispose());
+    const logits = tidy(() => resize(raw, outSize));
+    if (logits !== raw) raw.dispose();
+    if (fused === undefined) {
+      fused = logits;
+      continue;
+    }
+    const max = fused.maximum(logits);
+    fused.dispose();
+    logits.dispose();
+    fused = max;
+  }
+  return fused!;
+}
+
 /** Arg-max train ids N×outSize (int64) by multi-scale max fusion. */
 export function multiScalePredict(model: SegModel, x: Tensor, scales: Size2[], outSize: Size2, forward: ForwardFn = plain): Tensor {
   return tidy(() => multiScaleLogits(model, x, scales, outSize, forward).argmax(1));

@@ -2,7 +2,7 @@
 // onnx`): the deployment path, and a second check of the export. onnxruntime-node is not a
 // dependency of diga; it is loaded only when asked for.
 import { readFileSync } from 'node:fs';
-import { decodeModel } from '../export/onnx/proto.js';
+import { decodeModelMetadata } from '../export/onnx/proto.js';
 import { fromBuffer, type Tensor } from '../tensor/index.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -28,16 +28,19 @@ export class OnnxRunner {
   /** Opens `file`; its metadata (written by `diga export`) gives the class count. */
   static async open(file: string, threads: number): Promise<OnnxRunner> {
     const ort = await loadOrt();
+    // Read once: onnxruntime builds its session from these bytes, and the metadata comes from them too.
+    let bytes: Buffer;
     let session;
     try {
-      session = await ort.InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1 });
+      bytes = readFileSync(file);
+      session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1 });
     } catch (err) {
       throw new Error(`cannot load the ONNX model ${file}: ${(err as Error).message}`);
     }
     if (!session.inputNames.includes('image') || !session.outputNames.includes('main')) {
       throw new Error(`${file} is not a diga export (it needs an input "image" and an output "main"; it has ${session.inputNames.join(', ')} → ${session.outputNames.join(', ')})`);
     }
-    const meta = readMetadata(file);
+    const meta = decodeModelMetadata(bytes);
     const classes = Number(meta.classes);
     if (!Number.isInteger(classes) || classes < 1) throw new Error(`${file} does not record its class count (metadata "classes"); export it with diga export`);
     return new OnnxRunner(file, classes, meta.labels, threads, ort, session);
@@ -54,10 +57,4 @@ export class OnnxRunner {
   async dispose(): Promise<void> {
     await this.session.release();
   }
-}
-
-/** The model's metadata_props, read with our own ONNX schema. */
-function readMetadata(file: string): Record<string, string> {
-  const model = decodeModel(readFileSync(file));
-  return Object.fromEntries((model.metadata_props ?? []).map((p: { key: string; value: string }) => [p.key, p.value]));
 }

@@ -11,7 +11,7 @@ import { loadWeightsFrom, recordedModel, weightFile, type WeightRole } from '../
 import { checkDevice, F, fromBuffer, info, noGrad, stack, tidy, type Tensor } from '../tensor/index.js';
 import { cpuBf16 } from './cpu-bf16.js';
 import { inferenceForward, resolveAmp, type AmpMode } from './forward.js';
-import { multiScaleLogits, type ForwardFn, type Size2 } from './multiscale.js';
+import { multiScaleLogits, multiScaleLogitsAsync, type ForwardFn, type Size2 } from './multiscale.js';
 import { OnnxRunner } from './onnx-runner.js';
 import { slidingForward } from './sliding.js';
 
@@ -65,6 +65,9 @@ export function defaultScales(): number[] {
   return PAPER.evalScales.map(([h]) => h / h0);
 }
 
+/** How a predictor's network runs: natively (torch), or as an exported file in onnxruntime. */
+type Backend = { forward: ForwardFn; onnx?: undefined; flip?: undefined } | { onnx: OnnxRunner; flip: boolean; forward?: undefined };
+
 export class Predictor {
   /** The network (null with the onnx backend). */
   readonly model: SegModel | null;
@@ -74,20 +77,26 @@ export class Predictor {
   readonly device: string;
   readonly scales: readonly number[];
   /** The autocast it runs under. */
-  amp: AmpMode = 'off';
-  readonly #forward: ForwardFn;
-  readonly #onnx: OnnxRunner | null = null;
-  readonly #flip: boolean;
+  readonly amp: AmpMode;
+  /** How the network runs (the torch backend), or the exported file that stands in for it. */
+  readonly #backend: Backend;
 
-  private constructor(model: SegModel | null, labels: LabelSet, weightsFile: string, device: string, scales: number[], forward: ForwardFn, flip: boolean, onnx: OnnxRunner | null = null) {
+  private constructor(
+    model: SegModel | null,
+    labels: LabelSet,
+    weightsFile: string,
+    device: string,
+    scales: number[],
+    amp: AmpMode,
+    backend: Backend,
+  ) {
     this.model = model;
-    this.#onnx = onnx;
-    this.#flip = flip;
     this.labels = labels;
     this.weightsFile = weightsFile;
     this.device = device;
     this.scales = scales;
-    this.#forward = forward;
+    this.amp = amp;
+    this.#backend = backend;
   }
 
   static async create(o: PredictorOptions): Promise<Predictor> {
@@ -117,9 +126,7 @@ export class Predictor {
         ? (m, x) => tidy(() => ({ main: plain(m, x).main.add(plain(m, x.flip(3)).main.flip(3)).div(2) }))
         : plain;
       const forward = o.sliding ? slidingForward(o.sliding, flipped) : flipped;
-      const p = new Predictor(model, labels, file, device, scales, forward, o.flip ?? false);
-      p.amp = amp;
-      return p;
+      return new Predictor(model, labels, file, device, scales, amp, { forward });
     } catch (err) {
       model.dispose();
       throw err;
@@ -135,10 +142,7 @@ export class Predictor {
       await runner.dispose();
       throw new Error(`${o.weights} predicts ${runner.classes} classes, but the label set ${labels.name} has ${labels.classes}`);
     }
-    const none: ForwardFn = () => {
-      throw new Error('the onnx backend has no native forward');
-    };
-    return new Predictor(null, labels, o.weights, 'cpu', scales, none, o.flip ?? false, runner);
+    return new Predictor(null, labels, o.weights, 'cpu', scales, 'off', { onnx: runner, flip: o.flip ?? false });
   }
 
   #input(images: readonly RgbImage[]): { x: Tensor; sizes: Size2[]; out: Size2 } {
@@ -154,10 +158,11 @@ export class Predictor {
 
   /** Fused logits (N×classes×H×W) of a batch of same-size images, with the network. */
   logits(images: readonly RgbImage[]): Tensor {
-    if (!this.model) throw new Error('logits() needs the torch backend; use logitsAsync()');
+    const forward = this.#backend.forward;
+    if (!this.model || !forward) throw new Error('logits() needs the torch backend; use logitsAsync()');
     const { x, sizes, out } = this.#input(images);
     try {
-      return noGrad(() => multiScaleLogits(this.model!, x, sizes, out, this.#forward));
+      return noGrad(() => multiScaleLogits(this.model!, x, sizes, out, forward));
     } finally {
       x.dispose();
     }
@@ -165,36 +170,22 @@ export class Predictor {
 
   /** Fused logits with either backend (onnxruntime runs asynchronously). */
   async logitsAsync(images: readonly RgbImage[]): Promise<Tensor> {
-    const onnx = this.#onnx;
+    const { onnx, flip } = this.#backend;
     if (!onnx) return this.logits(images);
+    // Flip averaging on the network's own output, before fusion, as the torch backend does.
+    const main = async (xs: Tensor): Promise<Tensor> => {
+      const direct = await onnx.main(xs);
+      if (!flip) return direct;
+      const mirrored = tidy(() => xs.flip(3));
+      const back = await onnx.main(mirrored).finally(() => mirrored.dispose());
+      const averaged = tidy(() => direct.add(back.flip(3)).div(2));
+      direct.dispose();
+      back.dispose();
+      return averaged;
+    };
     const { x, sizes, out } = this.#input(images);
-    const up = (t: Tensor) => F.interpolate(t, { size: out, mode: 'bilinear', alignCorners: true });
-    let fused: Tensor | undefined;
     try {
-      for (const size of sizes) {
-        const xs = tidy(() => (size[0] === out[0] && size[1] === out[1] ? x.clone() : F.interpolate(x, { size, mode: 'bilinear', alignCorners: true })));
-        const main = await onnx.main(xs);
-        let logits = tidy(() => up(main));
-        main.dispose();
-        if (this.#flip) {
-          const mirrored = tidy(() => xs.flip(3));
-          const back = await onnx.main(mirrored);
-          mirrored.dispose();
-          const avg = tidy(() => logits.add(up(back).flip(3)).div(2));
-          back.dispose();
-          logits.dispose();
-          logits = avg;
-        }
-        xs.dispose();
-        if (fused === undefined) fused = logits;
-        else {
-          const m = fused.maximum(logits);
-          fused.dispose();
-          logits.dispose();
-          fused = m;
-        }
-      }
-      return fused!;
+      return await multiScaleLogitsAsync(x, sizes, out, main);
     } finally {
       x.dispose();
     }
@@ -203,16 +194,6 @@ export class Predictor {
   /** Predictions of a batch of same-size images with either backend (`probs`: keep the softmax too). */
   async predictBatch(images: readonly RgbImage[], options: { probs?: boolean } = {}): Promise<Prediction[]> {
     const logits = await this.logitsAsync(images);
-    try {
-      return this.#predictions(images, logits, options);
-    } finally {
-      logits.dispose();
-    }
-  }
-
-  /** Predictions of a batch of same-size images with the network (`probs`: keep the softmax too). */
-  predictImages(images: readonly RgbImage[], options: { probs?: boolean } = {}): Prediction[] {
-    const logits = this.logits(images);
     try {
       return this.#predictions(images, logits, options);
     } finally {
@@ -239,7 +220,7 @@ export class Predictor {
 
   dispose(): void {
     this.model?.dispose();
-    void this.#onnx?.dispose();
+    void this.#backend.onnx?.dispose();
   }
 
   [Symbol.dispose](): void {

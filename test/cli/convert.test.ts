@@ -1,22 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readSafetensorsHeader, readStateDict, writeSafetensors } from '../../src/checkpoint/index.js';
+import { runDiga as diga } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diga-convert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fixture = (n: string) => new URL(`../fixtures/${n}`, import.meta.url).pathname;
-
-function diga(...args: string[]): { status: number; out: string } {
-  try {
-    return { status: 0, out: execFileSync(process.execPath, ['bin/diga.js', ...args], { encoding: 'utf8', stdio: 'pipe' }) };
-  } catch (e) {
-    const err = e as { status: number; stderr: string };
-    return { status: err.status, out: err.stderr };
-  }
-}
 
 describe.skipIf(!existsSync('dist/cli/main.js'))('diga convert', () => {
   test('safetensors → safetensors keeps the metadata (model, stage, iteration, mIoU)', () => {

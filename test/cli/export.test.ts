@@ -1,6 +1,5 @@
 // `diga export --format onnx` on weights saved as the stages save them, and refusals that
 // name what is wrong.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,19 +8,11 @@ import { saveWeights } from '../../src/models/weights.js';
 import { decodeModel } from '../../src/export/onnx/index.js';
 import { manualSeed, randn } from '../../src/tensor/index.js';
 import { randomModel, relativeError, runOrt, session } from '../export/helpers.js';
+import { runDiga as diga } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diga-export-'));
 const weightDir = join(dir, 'weights');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function diga(...args: string[]): { status: number; out: string } {
-  try {
-    return { status: 0, out: execFileSync(process.execPath, ['bin/diga.js', ...args], { encoding: 'utf8', stdio: 'pipe' }) };
-  } catch (e) {
-    const err = e as { status: number; stderr: string };
-    return { status: err.status, out: err.stderr };
-  }
-}
 
 const model = randomModel('tiny', 31);
 beforeAll(() => {

@@ -90,6 +90,14 @@ export function decodeModel(bytes: Uint8Array): ModelMessage {
   return ModelProto.toObject(message, { longs: Number, arrays: true, defaults: false, oneofs: false }) as ModelMessage;
 }
 
+const ModelMetadataProto = root.lookupType('onnx.ModelMetadataProto');
+
+/** An encoded model's metadata_props as a record, without decoding its graph. */
+export function decodeModelMetadata(bytes: Uint8Array): Record<string, string> {
+  const message = ModelMetadataProto.toObject(ModelMetadataProto.decode(bytes), { arrays: true }) as Pick<ModelMessage, 'metadata_props'>;
+  return Object.fromEntries(message.metadata_props.map((p) => [p.key, p.value]));
+}
+
 /** A value's type: float or int64 tensor of the given dimensions. */
 export function tensorValueInfo(name: string, elemType: number, dims: readonly Dim[], doc?: string): ValueInfoMessage {
   const dim = dims.map((d): DimensionMessage => (typeof d === 'number' ? { dim_value: d } : { dim_param: d }));

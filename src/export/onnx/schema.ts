@@ -26,6 +26,10 @@ export const ONNX_SCHEMA: INamespace = {
             metadata_props: repeated('StringStringEntryProto', 14),
           },
         },
+        // ModelProto with only its metadata: a reader of this type skips the graph (and its weights) unread.
+        ModelMetadataProto: {
+          fields: { metadata_props: repeated('StringStringEntryProto', 14) },
+        },
         OperatorSetIdProto: {
           fields: { domain: string(1), version: int64(2) },
         },
