@@ -32,6 +32,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitVersions(env, exports);
   InitThreads(env, exports);
   InitMemory(env, exports);
+  InitCpuCache(env, exports);
   InitRng(env, exports);
   InitAutocast(env, exports);
   InitDevices(env, exports);

@@ -64,6 +64,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
             InstanceMethod<&ModelWrap::Config>("config"),
             InstanceMethod<&ModelWrap::Dispose>("dispose"),
             InstanceMethod<&ModelWrap::SetCheckpointing>("setCheckpointing"),
+            InstanceMethod<&ModelWrap::SetFoldBatchNorm>("setFoldBatchNorm"),
         });
     exports.Set("Model", ctor);
   }
@@ -83,6 +84,12 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value SetCheckpointing(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Live(env)->set_checkpointing(args::Bool(info[0], args::Param("setCheckpointing", "on")));
+    return env.Undefined();
+  }
+
+  Napi::Value SetFoldBatchNorm(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Live(env)->set_fold_batch_norm(args::Bool(info[0], args::Param("setFoldBatchNorm", "on")));
     return env.Undefined();
   }
 

@@ -19,8 +19,8 @@ BasicBlockImpl::BasicBlockImpl(int64_t in, int64_t width) {
 }
 
 torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
-  auto out = bn1_(conv1_(x)).relu_();
-  out = bn2_(conv2_(out));
+  auto out = fold1_(*conv1_, *bn1_, x).relu_();
+  out = fold2_(*conv2_, *bn2_, out);
   out = out + (downsample_ ? downsample_->forward(x) : x);
   return out.relu_();
 }
@@ -37,9 +37,9 @@ BottleneckImpl::BottleneckImpl(int64_t in, int64_t width) {
 }
 
 torch::Tensor BottleneckImpl::forward(const torch::Tensor& x) {
-  auto out = bn1_(conv1_(x)).relu_();
-  out = bn2_(conv2_(out)).relu_();
-  out = bn3_(conv3_(out));
+  auto out = fold1_(*conv1_, *bn1_, x).relu_();
+  out = fold2_(*conv2_, *bn2_, out).relu_();
+  out = fold3_(*conv3_, *bn3_, out);
   out = out + (downsample_ ? downsample_->forward(x) : x);
   return out.relu_();
 }

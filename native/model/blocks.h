@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include "model/fold.h"
 #include "model/layers.h"
 
 namespace diga::model {
@@ -23,6 +24,7 @@ class BasicBlockImpl : public torch::nn::Module {
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
   Chain downsample_{nullptr};
+  FoldedConvBn fold1_, fold2_;
 };
 TORCH_MODULE(BasicBlock);
 
@@ -36,6 +38,7 @@ class BottleneckImpl : public torch::nn::Module {
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
   Chain downsample_{nullptr};
+  FoldedConvBn fold1_, fold2_, fold3_;
 };
 TORCH_MODULE(Bottleneck);
 

@@ -178,8 +178,8 @@ torch::Tensor HRNetImpl::forward(const torch::Tensor& input) {
               "model input is ", input.scalar_type(), " on ", input.device(),
               " but the model's weights are ", weight.scalar_type(), " on ", weight.device(),
               "; convert the input (or move the model) first");
-  auto x = bn1_(conv1_(input)).relu_();
-  x = bn2_(conv2_(x)).relu_();
+  auto x = stem_fold1_(*conv1_, *bn1_, input).relu_();
+  x = stem_fold2_(*conv2_, *bn2_, x).relu_();
   x = stage1_->forward(x);
 
   std::vector<torch::Tensor> y{x};

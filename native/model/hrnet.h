@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/config.h"
+#include "model/fold.h"
 #include "model/layers.h"
 
 namespace diga::model {
@@ -55,6 +56,7 @@ class HRNetImpl : public torch::nn::Module {
  private:
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr};
+  FoldedConvBn stem_fold1_, stem_fold2_;
   Chain stage1_{nullptr};
   std::vector<Transition> transitions_;
   std::vector<std::vector<HighResolutionModule>> stages_;

@@ -13,6 +13,23 @@ torch::nn::BatchNorm2d BatchNorm(int64_t channels) {
   return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).momentum(0.1).eps(1e-5));
 }
 
+torch::Tensor ChainImpl::forward(const torch::Tensor& x) {
+  if (!FoldScope::Active()) return SequentialImpl::forward(x);
+  if (folds_.size() != size()) folds_.resize(size());
+  torch::Tensor y = x;
+  for (size_t i = 0; i < size(); ++i) {
+    auto* conv = ptr(i)->as<torch::nn::Conv2dImpl>();
+    auto* bn = i + 1 < size() ? ptr(i + 1)->as<torch::nn::BatchNorm2dImpl>() : nullptr;
+    if (conv != nullptr && bn != nullptr) {
+      y = folds_[i](*conv, *bn, y);
+      ++i;
+    } else {
+      y = begin()[static_cast<std::ptrdiff_t>(i)].forward(y);
+    }
+  }
+  return y;
+}
+
 torch::nn::ReLU InplaceRelu() { return torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true)); }
 
 }  // namespace diga::model

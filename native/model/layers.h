@@ -3,6 +3,10 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
+#include "model/fold.h"
+
 namespace diga::model {
 
 // Conv2d with "same" padding for odd kernels.
@@ -13,11 +17,15 @@ torch::nn::BatchNorm2d BatchNorm(int64_t channels);
 torch::nn::ReLU InplaceRelu();
 
 // A Sequential of Tensor -> Tensor layers with a plain forward, so that it can
-// itself sit inside another Sequential (libtorch's own cannot).
+// itself sit inside another Sequential (libtorch's own cannot). Inside a
+// FoldScope each Conv2d directly followed by a BatchNorm2d runs folded.
 class ChainImpl : public torch::nn::SequentialImpl {
  public:
   using SequentialImpl::SequentialImpl;
-  torch::Tensor forward(const torch::Tensor& x) { return SequentialImpl::forward(x); }
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  std::vector<FoldedConvBn> folds_;  // indexed by the conv's position
 };
 TORCH_MODULE(Chain);
 

@@ -31,11 +31,16 @@ class SegModelImpl : public torch::nn::Module {
   // Activation checkpointing of the backbone's stage modules (training only).
   void set_checkpointing(bool on) { hrnet_->set_checkpointing(on); }
   bool checkpointing() const { return hrnet_->checkpointing(); }
+  // BatchNorm folded into the convolutions when in eval mode with gradients off
+  // (see fold.h). Off by default so that evaluation repeats earlier runs bit for bit.
+  void set_fold_batch_norm(bool on) { fold_batch_norm_ = on; }
+  bool fold_batch_norm() const { return fold_batch_norm_; }
 
  private:
   ModelConfig config_;
   HRNet hrnet_{nullptr};
   OcrHead ocrnet_{nullptr};
+  bool fold_batch_norm_ = false;
 };
 TORCH_MODULE(SegModel);
 

@@ -12,6 +12,8 @@ void InitVersions(Napi::Env env, Napi::Object exports);
 void InitThreads(Napi::Env env, Napi::Object exports);
 // memory(): live tensors, host bytes, CUDA allocator figures (memory.cc).
 void InitMemory(Napi::Env env, Napi::Object exports);
+// cpuCache(), cpuCacheEmpty(): the caching allocator of large CPU tensors (cpu_cache.cc).
+void InitCpuCache(Napi::Env env, Napi::Object exports);
 // manualSeed(), getRngState(), setRngState() (rng.cc).
 void InitRng(Napi::Env env, Napi::Object exports);
 // setAutocast() (autocast.cc).

@@ -1,6 +1,7 @@
-// Inference on the CPU, side by side in one run: our forward in float32, channels-last
-// and bf16 autocast, against the same network in eager PyTorch (bench/pytorch/predict.py,
-// where Python has torch) and, where an exporter and onnxruntime-node are present, against
+// Inference on the CPU, side by side in one run: our forward in float32 and bf16
+// autocast, plain and as `diga predict` runs it (channels-last, BatchNorm folded),
+// against the same network in eager PyTorch (bench/pytorch/predict.py, where Python
+// has torch) and, where an exporter and onnxruntime-node are present, against
 // onnxruntime on our ONNX export. Then `runPredict` over 200 images, with the RSS it holds.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { forward } from '../inference/forward.js';
 import { SegModel } from '../models/index.js';
 import { saveWeights } from '../models/weights.js';
 import { runPredict } from '../stages/predict.js';
-import { info, manualSeed, randn, tidy, type Tensor } from '../tensor/index.js';
+import { cpuCache, info, manualSeed, randn, tidy, type Tensor } from '../tensor/index.js';
 import { median } from './report.js';
 
 export interface PredictCase {
@@ -85,7 +86,7 @@ export async function benchPredict(device = 'cpu', cases: PredictCase[] = CASES,
     const ours: Record<string, number> = { fp32S: fp32 };
     if (bf16.native) ours.bf16S = await time('bf16', false);
     const ort = device === 'cpu' ? await onnxruntime(model, x, c.images, threads) : { error: 'CPU only' };
-    model.channelsLast();
+    model.channelsLast().foldBatchNorm();
     ours.channelsLastFp32S = await time('off', true);
     if (bf16.native) ours.channelsLastBf16S = await time('bf16', true);
     x.dispose();
@@ -101,6 +102,7 @@ export async function benchPredict(device = 'cpu', cases: PredictCase[] = CASES,
       onnxruntime: ort,
       speedupOverPytorchFp32: torchFp32 === null ? null : Object.fromEntries(Object.entries(ours).map(([k, v]) => [k, torchFp32 / v])),
       oursFp32OverOnnxruntime: typeof ort.fp32S === 'number' ? ort.fp32S / fp32 : null,
+      oursPredictFp32OverOnnxruntime: typeof ort.fp32S === 'number' ? ort.fp32S / ours.channelsLastFp32S : null,
     });
   }
   return { cpuBf16: bf16, cases: rows, stream: await benchPredictStream(streamImages) };
@@ -128,7 +130,7 @@ async function benchPredictStream(count: number): Promise<unknown> {
         if (done === 20 || done === count) rss.push([done, process.memoryUsage().rss]);
       },
     });
-    return { model: 'hrnet18-small', size: [128, 256], images: r.predicted, imagesPerSecond: r.imagesPerSecond, rssBytesAfter: Object.fromEntries(rss), peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+    return { model: 'hrnet18-small', size: [128, 256], images: r.predicted, imagesPerSecond: r.imagesPerSecond, rssBytesAfter: Object.fromEntries(rss), peakRssBytes: process.resourceUsage().maxRSS * 1024, cpuCache: cpuCache.stats() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

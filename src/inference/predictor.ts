@@ -29,6 +29,8 @@ export interface PredictorOptions {
   amp?: RunConfig['amp'];
   /** Channels-last memory format; default on the CPU, where it is faster (see the predict bench). */
   channelsLast?: boolean;
+  /** BatchNorm folded into the convolutions (default on; off repeats `diga evaluate`'s arithmetic bit for bit). */
+  foldBatchNorm?: boolean;
   /**
    * Image-size factors fused by maximum. Default: the published evaluation's sizes as
    * factors of its first (1024×2048 and 512×1024: 1 and 0.5).
@@ -119,7 +121,7 @@ export class Predictor {
       loadWeightsFrom(file, role, model, { modelName: typeof config === 'string' ? config : undefined });
       const channelsLast = o.channelsLast ?? device === 'cpu';
       if (channelsLast) model.channelsLast();
-      model.eval();
+      model.eval().foldBatchNorm(o.foldBatchNorm ?? true);
       const amp = inferenceAmp(o.amp ?? 'auto', device);
       const plain = inferenceForward({ amp, channelsLast, device });
       const flipped: ForwardFn = o.flip

@@ -24,6 +24,8 @@ export interface NativeModel {
   channelsLast(): void;
   config(): ModelConfig & { rawIn: number };
   setCheckpointing(on: boolean): void;
+  /** BatchNorm folded into the convolutions in eval mode with gradients off; absent where a family has none to fold. */
+  setFoldBatchNorm?(on: boolean): void;
   /** Releases the module's memory now; later calls throw. */
   dispose(): void;
 }

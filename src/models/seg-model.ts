@@ -135,6 +135,17 @@ export class SegModel {
     this.#native.setCheckpointing(on);
     return this;
   }
+  /**
+   * Inference with BatchNorm folded into the convolution before it (one pass over
+   * each activation fewer). It applies only in eval mode with gradients off, so
+   * training is unchanged; the folded weights follow loads and moves by
+   * themselves. Off by default: folding rounds differently (about 1e-6 relative),
+   * and evaluation and pseudo-labelling repeat earlier runs bit for bit without it.
+   */
+  foldBatchNorm(on = true): this {
+    this.#native.setFoldBatchNorm?.(on);
+    return this;
+  }
   /** Stores 4-d weights channels-last (faster convolutions on some devices). */
   channelsLast(): this {
     this.#native.channelsLast();

@@ -51,6 +51,19 @@ export interface NativeInfo {
   devices: NativeDeviceInfo[];
 }
 
+export interface CpuCacheStats {
+  /** False with DIGA_CPU_CACHE=off: libtorch's own allocator is used. */
+  enabled: boolean;
+  /** Freed large blocks kept for reuse. */
+  cachedBytes: number;
+  /** Large blocks held by live tensors. */
+  liveBytes: number;
+  /** Most bytes kept cached (DIGA_CPU_CACHE_MB; a quarter of RAM by default). */
+  limitBytes: number;
+  hits: number;
+  misses: number;
+}
+
 export interface NativeMemory {
   numTensors: number;
   numStorages: number;
@@ -80,6 +93,8 @@ export interface NativeBinding {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   memory(): NativeMemory;
+  cpuCache(): CpuCacheStats;
+  cpuCacheEmpty(): void;
   manualSeed(seed: number): void;
   cudaSynchronize(device?: string): void;
   cudaResetPeakStats(device?: string): void;

@@ -8,5 +8,5 @@ export * as foreach from './foreach.js';
 export { noGrad, enableGrad, isGradEnabled, backward } from './autograd.js';
 export { tidy, keep, dispose } from './scope.js';
 export { manualSeed, Generator, getRngState, setRngState } from './random.js';
-export { info, memory, setNumThreads, getNumThreads, cuda, autocast, countFlops, type FlopCount, type MemoryInfo, type RuntimeInfo, type AutocastOptions } from './runtime.js';
+export { info, memory, cpuCache, setNumThreads, getNumThreads, cuda, autocast, countFlops, type FlopCount, type MemoryInfo, type RuntimeInfo, type AutocastOptions } from './runtime.js';
 export { op, schemaOf } from './dispatch.js';

@@ -1,6 +1,6 @@
 // The runtime: versions, threads, memory, CUDA and autocast.
 import { native } from '../native/binding.js';
-import type { FlopCount, NativeInfo, NativeMemory } from '../native/types.js';
+import type { CpuCacheStats, FlopCount, NativeInfo, NativeMemory } from '../native/types.js';
 import { checkDevice } from './device.js';
 import type { DType } from './dtype.js';
 
@@ -21,6 +21,21 @@ export interface MemoryInfo {
 export function memory(): MemoryInfo {
   return native().memory();
 }
+
+/**
+ * The caching allocator of large CPU tensors (1 MiB and up): freed blocks are
+ * kept by size and reused, so a loop's passes do not map and zero fresh memory
+ * each time. Cached bytes stay with the process until `empty()`.
+ */
+export const cpuCache = {
+  stats(): CpuCacheStats {
+    return native().cpuCache();
+  },
+  /** Returns every cached block to the system. */
+  empty(): void {
+    native().cpuCacheEmpty();
+  },
+};
 
 export function setNumThreads(n: number): void {
   native().setNumThreads(n);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ProcessGroup } from '../../distributed/group.js';
 import { cpuBf16 } from '../../inference/cpu-bf16.js';
-import { info } from '../../tensor/runtime.js';
+import { cpuCache, info } from '../../tensor/runtime.js';
 import { packageVersion } from '../../version.js';
 
 export interface InfoReport {
@@ -20,6 +20,8 @@ export interface InfoReport {
   /** c10d backends compiled in: gloo (CPU), nccl (CUDA builds). */
   distributed: string[];
   devices: Array<{ device: string; name?: string; totalMemory?: number; capability?: string }>;
+  /** The caching allocator of large CPU tensors, and the most it keeps. */
+  cpuCache: { enabled: boolean; limitBytes: number };
   /** Native bfloat16 on this CPU (what `predict --amp auto` uses on the CPU). */
   cpuBf16: { native: boolean; via: string };
 }
@@ -41,6 +43,7 @@ export function infoReport(): InfoReport {
     distributed: ProcessGroup.backends(),
     devices: i.devices,
     cpuBf16: cpuBf16(),
+    cpuCache: { enabled: cpuCache.stats().enabled, limitBytes: cpuCache.stats().limitBytes },
   };
 }
 
@@ -57,6 +60,7 @@ export function formatInfo(r: InfoReport): string {
     `distributed  ${r.distributed.length > 0 ? r.distributed.join(', ') : 'not built (no gloo headers)'}`,
     `CUDA         ${r.cudaAvailable ? 'available' : 'not available'}${r.cudaAvailable && r.cudnnVersion ? `, cuDNN ${r.cudnnVersion}` : ''}`,
     `CPU bf16     ${r.cpuBf16.native ? `native (${r.cpuBf16.via}): predict uses bf16 autocast by default` : `${r.cpuBf16.via}: predict stays in float32`}`,
+    `CPU cache    ${r.cpuCache.enabled ? `on: freed tensors of 1 MiB and up are reused, up to ${gib(r.cpuCache.limitBytes)} kept (DIGA_CPU_CACHE_MB; DIGA_CPU_CACHE=off)` : 'off (DIGA_CPU_CACHE=off): libtorch allocates'}`,
     'devices',
     ...r.devices.map((d) => `  ${d.device.padEnd(8)} ${d.name ?? 'host CPU'}${d.totalMemory ? `, ${gib(d.totalMemory)}` : ''}${d.capability ? `, compute ${d.capability}` : ''}`),
   ];

@@ -1,0 +1,73 @@
+import { describe, expect, test } from 'vitest';
+import { SegModel } from '../../src/models/index.js';
+import { manualSeed, noGrad, rand, randn, type Tensor } from '../../src/tensor/index.js';
+
+/** A tiny model whose BatchNorms are far from identity, so that a wrong fold shows. */
+function model(): SegModel {
+  manualSeed(3);
+  const m = new SegModel('tiny');
+  noGrad(() => {
+    for (const [name, t] of m.stateDict()) {
+      if (name.endsWith('running_mean')) t.copy_(randn(t.shape).mul(0.1));
+      else if (name.endsWith('running_var')) t.copy_(rand(t.shape).add(0.5));
+      else if (/bn\d?\.weight$|\.1\.weight$/.test(name) && t.ndim === 1) t.copy_(rand(t.shape).add(0.5));
+    }
+  });
+  return m.eval();
+}
+
+function relDiff(a: Tensor, b: Tensor): number {
+  return a.sub(b).abs().max().item() / (b.abs().max().item() || 1);
+}
+
+describe('BatchNorm folding', () => {
+  const x = (() => {
+    manualSeed(5);
+    return randn([2, 3, 64, 96]);
+  })();
+
+  test('gives the unfolded eval outputs within float32 rounding', () => {
+    const m = model();
+    const plain = m.forward(x, { grad: false });
+    m.foldBatchNorm();
+    const folded = m.forward(x, { grad: false });
+    for (const k of ['main', 'aux', 'pixelFeatures', 'backbone'] as const) {
+      expect(relDiff(folded[k], plain[k]), k).toBeLessThan(1e-5);
+    }
+    // Folding rounds differently: identical bits would mean it did not run.
+    expect(folded.main.sub(plain.main).abs().max().item()).toBeGreaterThan(0);
+  });
+
+  test('follows weight changes without a call (loads, in-place writes)', () => {
+    const m = model().foldBatchNorm();
+    m.forward(x, { grad: false });
+    noGrad(() => {
+      for (const [name, t] of m.stateDict()) if (name.endsWith('running_var')) t.mul_(2);
+    });
+    const folded = m.forward(x, { grad: false }).main;
+    m.foldBatchNorm(false);
+    const plain = m.forward(x, { grad: false }).main;
+    expect(relDiff(folded, plain)).toBeLessThan(1e-5);
+  });
+
+  test('is exact (off) in training mode and with gradients on', () => {
+    const m = model();
+    const evalGrad = m.forward(x).main;
+    m.foldBatchNorm();
+    expect(m.forward(x).main.sub(evalGrad).abs().max().item()).toBe(0);
+    const other = model().train();
+    const folding = model().foldBatchNorm().train();
+    manualSeed(1);
+    const a = other.forward(x, { grad: false }).main;
+    manualSeed(1);
+    const b = folding.forward(x, { grad: false }).main;
+    expect(b.sub(a).abs().max().item()).toBe(0);
+  });
+
+  test('works channels-last', () => {
+    const m = model();
+    const plain = m.forward(x, { grad: false }).main;
+    m.channelsLast().foldBatchNorm();
+    expect(relDiff(m.forward(x.contiguous('channelsLast'), { grad: false }).main, plain)).toBeLessThan(1e-5);
+  });
+});
