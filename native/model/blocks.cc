@@ -19,9 +19,11 @@ BasicBlockImpl::BasicBlockImpl(int64_t in, int64_t width) {
 }
 
 torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
-  auto out = fold1_(*conv1_, *bn1_, x).relu_();
+  auto out = fold1_(*conv1_, *bn1_, x, /*relu=*/true);
   out = fold2_(*conv2_, *bn2_, out);
-  out = out + (downsample_ ? downsample_->forward(x) : x);
+  const auto residual = downsample_ ? downsample_->forward(x) : x;
+  if (InferenceScope::Active()) return AddReluInPlace(out, residual);
+  out = out + residual;
   return out.relu_();
 }
 
@@ -37,10 +39,12 @@ BottleneckImpl::BottleneckImpl(int64_t in, int64_t width) {
 }
 
 torch::Tensor BottleneckImpl::forward(const torch::Tensor& x) {
-  auto out = fold1_(*conv1_, *bn1_, x).relu_();
-  out = fold2_(*conv2_, *bn2_, out).relu_();
+  auto out = fold1_(*conv1_, *bn1_, x, /*relu=*/true);
+  out = fold2_(*conv2_, *bn2_, out, /*relu=*/true);
   out = fold3_(*conv3_, *bn3_, out);
-  out = out + (downsample_ ? downsample_->forward(x) : x);
+  const auto residual = downsample_ ? downsample_->forward(x) : x;
+  if (InferenceScope::Active()) return AddReluInPlace(out, residual);
+  out = out + residual;
   return out.relu_();
 }
 

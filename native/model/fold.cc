@@ -1,5 +1,11 @@
 #include "model/fold.h"
 
+#include <ATen/autocast_mode.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <torch/version.h>
+
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace diga::model {
@@ -17,22 +23,122 @@ struct ConvPadding : torch::nn::Conv2dImpl {
   }
 };
 
+// oneDNN's prepacked convolution ops, when this libtorch registers them.
+struct PrepackOps {
+  c10::optional<c10::OperatorHandle> prepack, run;
+  static const PrepackOps& Get() {
+    static const PrepackOps ops = [] {
+      PrepackOps o;
+      auto& d = c10::Dispatcher::singleton();
+      o.prepack = d.findSchema({"mkldnn_prepacked::conv2d_prepack", ""});
+      o.run = d.findSchema({"mkldnn_prepacked::conv2d_run", ""});
+      return o;
+    }();
+    return ops;
+  }
+  bool available() const { return prepack.has_value() && run.has_value(); }
+};
+
+bool CpuAutocast() {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  return at::autocast::is_autocast_enabled(at::kCPU);
+#else
+  return at::autocast::is_cpu_enabled();
+#endif
+}
+
+bool Prepackable(const torch::Tensor& x, const torch::Tensor& weight) {
+  // Autocast would cast around the op; the prepacked op is float32 only.
+  return x.device().is_cpu() && x.scalar_type() == at::kFloat && weight.scalar_type() == at::kFloat &&
+         !CpuAutocast() && x.dim() == 4 && PrepackOps::Get().available();
+}
+
 bool Foldable(const torch::nn::BatchNorm2dImpl& bn) {
-  return FoldScope::Active() && !bn.is_training() && !torch::GradMode::is_enabled() &&
+  return InferenceScope::Active() && !bn.is_training() && !torch::GradMode::is_enabled() &&
          bn.options.affine() && bn.options.track_running_stats();
 }
 }  // namespace
 
-FoldScope::FoldScope(bool on) : previous_(fold_active) { fold_active = on; }
-FoldScope::~FoldScope() { fold_active = previous_; }
-bool FoldScope::Active() { return fold_active; }
+InferenceScope::InferenceScope(bool on) : previous_(fold_active) { fold_active = on; }
+InferenceScope::~InferenceScope() { fold_active = previous_; }
+bool InferenceScope::Active() { return fold_active; }
+
+torch::Tensor AddReluInPlace(torch::Tensor& y, const torch::Tensor& other) {
+  // libtorch's fused add-ReLU kernel is CPU only, and float32/64 only among floats.
+  const auto t = y.scalar_type();
+  if (y.is_cpu() && (t == at::kFloat || t == at::kDouble) && other.scalar_type() == t) {
+    return at::_add_relu_(y, other);
+  }
+  return y.add_(other).relu_();
+}
 
 torch::Tensor FoldedConvBn::operator()(torch::nn::Conv2dImpl& conv,
-                                       torch::nn::BatchNorm2dImpl& bn, const torch::Tensor& x) {
-  if (!Foldable(bn)) return bn.forward(conv.forward(x));
+                                       torch::nn::BatchNorm2dImpl& bn, const torch::Tensor& x,
+                                       bool relu) {
+  if (!Foldable(bn)) {
+    auto y = bn.forward(conv.forward(x));
+    return relu ? y.relu_() : y;
+  }
   Refresh(conv, bn);
+  if (Prepackable(x, weight_)) return Prepacked(conv, x, relu);
   const auto& o = conv.options;
-  return at::conv2d(x, weight_, bias_, *o.stride(), ConvPadding::Of(conv), *o.dilation(), o.groups());
+  auto y = at::conv2d(x, weight_, bias_, *o.stride(), ConvPadding::Of(conv), *o.dilation(), o.groups());
+  return relu ? y.relu_() : y;
+}
+
+namespace {
+
+// oneDNN's prepacked form of conv(·, weight, bias), with ReLU fused when `relu`.
+c10::IValue Pack(const torch::nn::Conv2dImpl& conv, const torch::Tensor& weight,
+                 const c10::optional<torch::Tensor>& bias, const torch::Tensor& x, bool relu) {
+  const auto& o = conv.options;
+  const auto stride = *o.stride(), dilation = *o.dilation();
+  // The input size only tunes oneDNN's choice of weight layout; other sizes run too.
+  torch::jit::Stack stack{weight,
+                          bias,
+                          std::vector<int64_t>(stride.begin(), stride.end()),
+                          ConvPadding::Of(conv),
+                          std::vector<int64_t>(dilation.begin(), dilation.end()),
+                          o.groups(),
+                          x.sizes().vec(),
+                          std::string(relu ? "relu" : "none")};
+  PrepackOps::Get().prepack->callBoxed(&stack);
+  return std::move(stack.at(0));
+}
+
+torch::Tensor Run(const c10::IValue& packed, const torch::Tensor& x) {
+  torch::jit::Stack stack{x, packed};
+  PrepackOps::Get().run->callBoxed(&stack);
+  return stack.at(0).toTensor();
+}
+
+}  // namespace
+
+torch::Tensor FoldedConvBn::Prepacked(torch::nn::Conv2dImpl& conv, const torch::Tensor& x,
+                                      bool relu) {
+  c10::IValue& packed = packed_[relu ? 1 : 0];
+  if (packed.isNone()) packed = Pack(conv, weight_, bias_, x, relu);
+  return Run(packed, x);
+}
+
+torch::Tensor FoldedConvBn::OnConcat(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn,
+                                     const torch::Tensor& a, const torch::Tensor& b, bool relu) {
+  if (!Foldable(bn) || conv.options.groups() != 1) {
+    auto y = bn.forward(conv.forward(torch::cat({a, b}, 1)));
+    return relu ? y.relu_() : y;
+  }
+  Refresh(conv, bn);
+  if (!Prepackable(a, weight_) || !Prepackable(b, weight_)) return (*this)(conv, bn, torch::cat({a, b}, 1), relu);
+  // A convolution is linear in its input channels: split the weights instead of
+  // writing (and reading back) the concatenation.
+  if (split_[0].isNone()) {
+    const int64_t ca = a.size(1);
+    split_[0] = Pack(conv, weight_.narrow(1, 0, ca).contiguous(weight_.suggest_memory_format()), bias_, a, false);
+    split_[1] = Pack(conv, weight_.narrow(1, ca, weight_.size(1) - ca).contiguous(weight_.suggest_memory_format()),
+                     c10::nullopt, b, false);
+  }
+  auto y = Run(split_[0], a);
+  return relu ? AddReluInPlace(y, Run(split_[1], b)) : y.add_(Run(split_[1], b));
 }
 
 void FoldedConvBn::Refresh(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn) {
@@ -48,6 +154,8 @@ void FoldedConvBn::Refresh(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dIm
     versions_[i] = version;
   }
   if (fresh) return;
+  packed_ = {};
+  split_ = {};
   // Fold in float32 at least, whatever the weights' dtype, then store in theirs.
   const auto compute = conv.weight.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;
   const auto scale = bn.weight.to(compute) / (bn.running_var.to(compute) + bn.options.eps()).sqrt();

@@ -6,11 +6,16 @@
 // and rebuilt when any source tensor changes (new storage or an in-place write),
 // so loading weights or moving the model needs no extra call.
 //
-// Folding only runs inside a FoldScope (opened by SegModel's forward when folding
+// On the CPU in float32 the folded conv also runs as oneDNN's prepacked
+// convolution (mkldnn_prepacked::conv2d_run) where libtorch has it: weights
+// reordered once, and a following ReLU fused into the same pass.
+//
+// Folding only runs inside a InferenceScope (opened by SegModel's forward when folding
 // is switched on) and only when it cannot change what autograd or training sees:
 // BN in eval mode and gradients off. Elsewhere ConvBn is exactly bn(conv(x)).
 #pragma once
 
+#include <ATen/core/ivalue.h>
 #include <torch/torch.h>
 
 #include <array>
@@ -19,31 +24,43 @@
 namespace diga::model {
 
 // Marks the current thread's forward as one that may fold.
-class FoldScope {
+class InferenceScope {
  public:
-  explicit FoldScope(bool on);
-  ~FoldScope();
-  FoldScope(const FoldScope&) = delete;
-  FoldScope& operator=(const FoldScope&) = delete;
+  explicit InferenceScope(bool on);
+  ~InferenceScope();
+  InferenceScope(const InferenceScope&) = delete;
+  InferenceScope& operator=(const InferenceScope&) = delete;
   static bool Active();
 
  private:
   bool previous_;
 };
 
+// y = relu(y + other), in place on y, in one pass on the CPU (inference only:
+// y must be a fresh tensor that nothing else reads).
+torch::Tensor AddReluInPlace(torch::Tensor& y, const torch::Tensor& other);
+
 class FoldedConvBn {
  public:
-  // bn(conv(x)), computed as one folded conv where allowed.
+  // bn(conv(x)), then ReLU when `relu`, computed as one folded conv where allowed.
   torch::Tensor operator()(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn,
-                           const torch::Tensor& x);
+                           const torch::Tensor& x, bool relu = false);
+  // The same on cat({a, b}, 1), without making the concatenation where it can.
+  torch::Tensor OnConcat(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn,
+                         const torch::Tensor& a, const torch::Tensor& b, bool relu);
 
  private:
   void Refresh(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn);
+  torch::Tensor Prepacked(torch::nn::Conv2dImpl& conv, const torch::Tensor& x, bool relu);
 
   torch::Tensor weight_, bias_;
   // Identity of the six source tensors: storage address and version counter.
   std::array<const void*, 6> sources_{};
   std::array<uint32_t, 6> versions_{};
+  // oneDNN contexts of the folded weights, without and with the ReLU.
+  std::array<c10::IValue, 2> packed_;
+  // OnConcat's two halves of the folded weights, prepacked.
+  std::array<c10::IValue, 2> split_;
 };
 
 }  // namespace diga::model

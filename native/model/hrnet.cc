@@ -66,6 +66,8 @@ std::vector<torch::Tensor> HighResolutionModuleImpl::forward(std::vector<torch::
   TORCH_CHECK(x.size() == n, "HighResolutionModule expects ", n, " inputs, got ", x.size());
   for (size_t b = 0; b < n; ++b) x[b] = branch_seqs_[b]->forward(x[b]);
 
+  if (InferenceScope::Active()) return FuseInPlace(std::move(x));
+
   std::vector<torch::Tensor> fused;
   fused.reserve(n);
   for (size_t i = 0; i < n; ++i) {
@@ -82,6 +84,36 @@ std::vector<torch::Tensor> HighResolutionModuleImpl::forward(std::vector<torch::
     }
     // y is a fresh sum except when n == 1 (not built here), so relu_ is safe.
     fused.push_back(y.relu_());
+  }
+  return fused;
+}
+
+// The same sums for inference, accumulated in place with the last add and the
+// ReLU in one pass: the same values up to float rounding order, fewer passes over memory.
+std::vector<torch::Tensor> HighResolutionModuleImpl::FuseInPlace(std::vector<torch::Tensor> x) {
+  const size_t n = x.size();
+  std::vector<torch::Tensor> fused;
+  fused.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t h = x[i].size(2), w = x[i].size(3);
+    // Row 0 starts from x[0] itself, which the other rows read too: its first sum is out of place.
+    torch::Tensor y = i == 0 ? x[0] : fuse_[i][0]->forward(x[0]);
+    bool own = i != 0;
+    for (size_t j = 1; j < n; ++j) {
+      torch::Tensor term = j == i  ? x[j]
+                           : j > i ? ResizeAligned(fuse_[i][j]->forward(x[j]), h, w)
+                                   : fuse_[i][j]->forward(x[j]);
+      if (!own) {
+        y = y + term;
+        own = true;
+        if (j + 1 == n) y.relu_();
+      } else if (j + 1 == n) {
+        AddReluInPlace(y, term);
+      } else {
+        y.add_(term);
+      }
+    }
+    fused.push_back(y);
   }
   return fused;
 }
@@ -178,8 +210,8 @@ torch::Tensor HRNetImpl::forward(const torch::Tensor& input) {
               "model input is ", input.scalar_type(), " on ", input.device(),
               " but the model's weights are ", weight.scalar_type(), " on ", weight.device(),
               "; convert the input (or move the model) first");
-  auto x = stem_fold1_(*conv1_, *bn1_, input).relu_();
-  x = stem_fold2_(*conv2_, *bn2_, x).relu_();
+  auto x = stem_fold1_(*conv1_, *bn1_, input, /*relu=*/true);
+  x = stem_fold2_(*conv2_, *bn2_, x, /*relu=*/true);
   x = stage1_->forward(x);
 
   std::vector<torch::Tensor> y{x};

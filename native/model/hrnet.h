@@ -24,6 +24,8 @@ class HighResolutionModuleImpl : public torch::nn::Module {
   std::vector<torch::Tensor> forward(std::vector<torch::Tensor> x);
 
  private:
+  std::vector<torch::Tensor> FuseInPlace(std::vector<torch::Tensor> x);
+
   torch::nn::ModuleList branches_{nullptr};
   torch::nn::ModuleList fuse_layers_{nullptr};
   std::vector<Chain> branch_seqs_;

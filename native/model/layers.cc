@@ -14,15 +14,17 @@ torch::nn::BatchNorm2d BatchNorm(int64_t channels) {
 }
 
 torch::Tensor ChainImpl::forward(const torch::Tensor& x) {
-  if (!FoldScope::Active()) return SequentialImpl::forward(x);
+  if (!InferenceScope::Active()) return SequentialImpl::forward(x);
   if (folds_.size() != size()) folds_.resize(size());
   torch::Tensor y = x;
   for (size_t i = 0; i < size(); ++i) {
     auto* conv = ptr(i)->as<torch::nn::Conv2dImpl>();
     auto* bn = i + 1 < size() ? ptr(i + 1)->as<torch::nn::BatchNorm2dImpl>() : nullptr;
     if (conv != nullptr && bn != nullptr) {
-      y = folds_[i](*conv, *bn, y);
-      ++i;
+      // A ReLU right after the pair runs inside the folded conv.
+      const bool relu = i + 2 < size() && ptr(i + 2)->as<torch::nn::ReLUImpl>() != nullptr;
+      y = folds_[i](*conv, *bn, y, relu);
+      i += relu ? 2 : 1;
     } else {
       y = begin()[static_cast<std::ptrdiff_t>(i)].forward(y);
     }

@@ -18,7 +18,7 @@ torch::nn::ReLU InplaceRelu();
 
 // A Sequential of Tensor -> Tensor layers with a plain forward, so that it can
 // itself sit inside another Sequential (libtorch's own cannot). Inside a
-// FoldScope each Conv2d directly followed by a BatchNorm2d runs folded.
+// InferenceScope each Conv2d directly followed by a BatchNorm2d runs folded.
 class ChainImpl : public torch::nn::SequentialImpl {
  public:
   using SequentialImpl::SequentialImpl;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "model/fold.h"
 #include "model/layers.h"
 
 namespace diga::model {
@@ -20,12 +21,23 @@ Chain Projection(int64_t in, int64_t out) {
   return seq;
 }
 
+// N x C x H x W as N x HW x C. A channels-last tensor already holds exactly that,
+// so in inference it is viewed rather than copied (the same values; training keeps
+// the published reshape, whose matmul operands round the same way as before).
+torch::Tensor PixelsByChannel(const torch::Tensor& x) {
+  const int64_t n = x.size(0), c = x.size(1);
+  if (InferenceScope::Active() && x.is_contiguous(at::MemoryFormat::ChannelsLast)) {
+    return x.permute({0, 2, 3, 1}).reshape({n, -1, c});
+  }
+  return x.reshape({n, c, -1}).transpose(1, 2);
+}
+
 }  // namespace
 
 torch::Tensor ObjectRegions(const torch::Tensor& pixels, const torch::Tensor& soft_regions) {
-  const int64_t n = soft_regions.size(0), k = soft_regions.size(1), c = pixels.size(1);
+  const int64_t n = soft_regions.size(0), k = soft_regions.size(1);
   auto weights = torch::softmax(soft_regions.reshape({n, k, -1}), 2);  // N x K x hw
-  auto flat = pixels.reshape({n, c, -1}).transpose(1, 2);              // N x hw x C
+  auto flat = PixelsByChannel(pixels);                                 // N x hw x C
   return torch::matmul(weights, flat).transpose(1, 2).unsqueeze(3);    // N x C x K x 1
 }
 
@@ -41,7 +53,7 @@ PixelRegionRelationImpl::PixelRegionRelationImpl(int64_t pix, int64_t key) : key
 torch::Tensor PixelRegionRelationImpl::forward(const torch::Tensor& pixels,
                                                const torch::Tensor& regions) {
   const int64_t n = pixels.size(0);
-  auto query = pixel_rep_->forward(pixels).reshape({n, key_, -1}).transpose(1, 2);  // N x hw x key
+  auto query = PixelsByChannel(pixel_rep_->forward(pixels));  // N x hw x key
   auto keys = obj_reg_rep_->forward(regions).reshape({n, key_, -1});              // N x key x K
   auto sim = torch::matmul(query, keys) * (1.0 / std::sqrt(static_cast<double>(key_)));
   return torch::softmax(sim, -1);
@@ -87,7 +99,14 @@ OcrOutput OcrHeadImpl::forward(const torch::Tensor& features) {
   context = ocr_up_->forward(context);
 
   // Context first, then the pixel representation, as published.
-  out.pixel_features = augmented_rep_->forward(torch::cat({context, pixels}, 1));
+  if (InferenceScope::Active()) {
+    // conv, BN, ReLU on the concatenation, then Dropout2d (identity in eval).
+    auto* conv = augmented_rep_->ptr(0)->as<torch::nn::Conv2dImpl>();
+    auto* bn = augmented_rep_->ptr(1)->as<torch::nn::BatchNorm2dImpl>();
+    out.pixel_features = augmented_fold_.OnConcat(*conv, *bn, context, pixels, /*relu=*/true);
+  } else {
+    out.pixel_features = augmented_rep_->forward(torch::cat({context, pixels}, 1));
+  }
   out.main = segmentation_classes_->forward(out.pixel_features);
   return out;
 }

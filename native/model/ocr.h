@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "model/config.h"
+#include "model/fold.h"
 #include "model/layers.h"
 
 namespace diga::model {
@@ -47,6 +48,7 @@ class OcrHeadImpl : public torch::nn::Module {
   PixelRegionRelation pixel_region_relations_{nullptr};
   Chain value_{nullptr}, ocr_up_{nullptr}, augmented_rep_{nullptr};
   Chain segmentation_classes_{nullptr};
+  FoldedConvBn augmented_fold_;
 };
 TORCH_MODULE(OcrHead);
 

@@ -9,7 +9,7 @@ SegModelImpl::SegModelImpl(const ModelConfig& config) : config_(config) {
 }
 
 SegOutput SegModelImpl::forward(const torch::Tensor& x) {
-  FoldScope fold(fold_batch_norm_ && !is_training() && !torch::GradMode::is_enabled());
+  InferenceScope fold(fold_batch_norm_ && !is_training() && !torch::GradMode::is_enabled());
   SegOutput out;
   out.backbone = hrnet_->forward(x);
   auto head = ocrnet_->forward(out.backbone);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { SegModel } from '../../src/models/index.js';
-import { manualSeed, noGrad, rand, randn, type Tensor } from '../../src/tensor/index.js';
+import { autocast, manualSeed, noGrad, rand, randn, type Tensor } from '../../src/tensor/index.js';
 
 /** A tiny model whose BatchNorms are far from identity, so that a wrong fold shows. */
 function model(): SegModel {
@@ -69,5 +69,18 @@ describe('BatchNorm folding', () => {
     const plain = m.forward(x, { grad: false }).main;
     m.channelsLast().foldBatchNorm();
     expect(relDiff(m.forward(x.contiguous('channelsLast'), { grad: false }).main, plain)).toBeLessThan(1e-5);
+  });
+});
+
+describe('BatchNorm folding under bf16 autocast', () => {
+  test('agrees with the unfolded bf16 forward', () => {
+    manualSeed(5);
+    const x = randn([1, 3, 64, 96]);
+    const m = model();
+    const run = () => autocast({ deviceType: 'cpu', dtype: 'bfloat16' }, () => m.forward(x, { grad: false }).main.to('float32'));
+    const plain = run();
+    m.foldBatchNorm();
+    // bf16 keeps 8 bits of mantissa: the two roundings differ by a few of its steps.
+    expect(relDiff(run(), plain)).toBeLessThan(0.05);
   });
 });
