@@ -13,6 +13,7 @@
 #include "tensor/handle.h"
 #if __has_include("model/binding.h") && !defined(DIGA_SKIP_MODEL)
 #include "model/binding.h"
+#include "model/deeplab/binding.h"
 #define DIGA_HAS_MODEL 1
 #endif
 
@@ -40,6 +41,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitDistributed(env, exports);
 #ifdef DIGA_HAS_MODEL
   InitModel(env, exports);
+  InitDeepLab(env, exports);
+  InitTranslator(env, exports);
 #endif
   return exports;
 }

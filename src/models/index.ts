@@ -1,6 +1,7 @@
 // The networks: model families with their presets, and the SegModel class.
-export type { ModelFamily } from './family.js';
+export type { FamilyOutputs, ModelFamily, ParamGroupRole } from './family.js';
 export { backboneChannels, HRNET_OCR, modelConfigSchema, type ModelConfig } from './hrnet-ocr/index.js';
+export { DEEPLABV2, deepLabConfigSchema, deepLabParamGroup, headInChannels, publishedListings, type DeepLabConfig } from './deeplabv2/index.js';
 export {
   isPresetName,
   MODEL_FAMILIES,
@@ -10,5 +11,6 @@ export {
   resolveModelConfig,
   resolvePreset,
   type PresetName,
+  type SegModelConfig,
 } from './registry.js';
-export { SegModel, StateDictMismatch, type ForwardOptions, type LoadOptions, type LoadReport, type SegOutputs } from './seg-model.js';
+export { auxOf, SegModel, StateDictMismatch, type ParamGroup, type ForwardOptions, type LoadOptions, type LoadReport, type SegOutputs } from './seg-model.js';

@@ -1,14 +1,10 @@
-// The native `Model` class of the addon (native/model/binding.cc), typed.
+// The native network classes of the addon (native/model/binding.cc,
+// native/model/deeplab/binding.cc), typed.
 import { native } from '../native/binding.js';
 import type { TensorHandle } from '../native/types.js';
-import type { ModelConfig } from './hrnet-ocr/config.js';
 
-export interface NativeOutputs {
-  backbone: TensorHandle;
-  aux: TensorHandle;
-  main: TensorHandle;
-  pixelFeatures: TensorHandle;
-}
+/** The native forward's outputs, by the family's own names (ModelFamily.outputs maps them). */
+export type NativeOutputs = Record<string, TensorHandle>;
 
 export type NamedHandles = Array<[string, TensorHandle]>;
 
@@ -22,8 +18,10 @@ export interface NativeModel {
   namedBuffers(): NamedHandles;
   to(device: string): void;
   channelsLast(): void;
-  config(): ModelConfig & { rawIn: number };
+  config(): object;
   setCheckpointing(on: boolean): void;
+  /** Where the network has Dropout2d before its classifier: the channels its next training-mode forward keeps. */
+  setDropoutKeep?(mask: TensorHandle): void;
   /** Releases the module's memory now; later calls throw. */
   dispose(): void;
 }

@@ -1,25 +1,39 @@
-// The segmentation network (HRNetV2 backbone + OCR head) as seen from
-// TypeScript: the module lives in C++, forward() is one native call, and the
-// parameters are Tensors that share the module's memory.
+// The segmentation network of any model family (HRNetV2 + OCR, DeepLabV2) as
+// seen from TypeScript: the module lives in C++, forward() is one native call,
+// and the parameters are Tensors that share the module's memory.
 import type { RawTensor } from '../checkpoint/raw.js';
 import { fromBuffer } from '../tensor/creation.js';
 import { keep, noGrad, Tensor } from '../tensor/index.js';
 import type { Device } from '../tensor/index.js';
 import { createNativeModel, type NamedHandles, type NativeModel } from './native-model.js';
-import type { ModelFamily } from './family.js';
-import type { ModelConfig } from './hrnet-ocr/config.js';
-import { resolveModel, type PresetName } from './registry.js';
+import type { ModelFamily, ParamGroupRole } from './family.js';
+import { resolveModel, type PresetName, type SegModelConfig } from './registry.js';
 
-/** All at 1/4 of the input resolution. */
+/** All at 1/outputStride of the input resolution (hrnet-ocr 4, deeplabv2 8). */
 export interface SegOutputs {
-  /** Concatenated HRNet branches: N x (sum of widths) x h x w. */
+  /** The backbone's output (hrnet-ocr: the concatenated branches; deeplabv2: layer4). */
   backbone: Tensor;
-  /** Soft object regions (auxiliary logits): N x classes x h x w. */
-  aux: Tensor;
+  /** Auxiliary logits (hrnet-ocr: the soft object regions); absent where the network has no auxiliary head. */
+  aux?: Tensor;
   /** Main logits: N x classes x h x w. */
   main: Tensor;
-  /** OCR-augmented pixel features: N x pixelChannels x h x w. */
+  /** The features the class centroids live in (hrnet-ocr: OCR-augmented; deeplabv2: the head's, after Dropout2d). */
   pixelFeatures: Tensor;
+  /** An earlier backbone stage where the network returns one (deeplabv2: layer2). */
+  lowLevel?: Tensor;
+}
+
+/** The auxiliary logits of `out`; throws where the model has none (the semi-supervised losses need them). */
+export function auxOf(out: SegOutputs): Tensor {
+  if (out.aux === undefined) throw new Error('this model family has no auxiliary head; the semi-supervised stages need hrnet-ocr');
+  return out.aux;
+}
+
+/** One optimiser group: its role, its lr multiplier and its trainable parameters in state-dict order. */
+export interface ParamGroup {
+  role: ParamGroupRole;
+  lrScale: number;
+  params: Map<string, Tensor>;
 }
 
 export interface ForwardOptions {
@@ -70,7 +84,7 @@ function isRaw(value: Tensor | RawTensor): value is RawTensor {
 }
 
 export class SegModel {
-  readonly config: ModelConfig;
+  readonly config: SegModelConfig;
   /** The network design this model is one of. */
   readonly family: ModelFamily;
   readonly #native: NativeModel;
@@ -80,7 +94,7 @@ export class SegModel {
   #entries: Map<string, Tensor> | undefined;
   #parameterNames: Set<string> | undefined;
 
-  constructor(config: PresetName | string | ModelConfig) {
+  constructor(config: PresetName | string | SegModelConfig) {
     const resolved = resolveModel(config);
     this.config = resolved.config;
     this.family = resolved.family;
@@ -97,15 +111,33 @@ export class SegModel {
     return this.family.featureChannels(this.config);
   }
 
-  /** Runs the whole network natively; x is N x 3 x H x W (normalised RGB). */
+  /** Input pixels per output pixel along each axis. */
+  get outputStride(): number {
+    return this.family.outputStride;
+  }
+
+  /** Runs the whole network natively; x is N x 3 x H x W (normalised as the family expects: RGB for hrnet-ocr, BGR for deeplabv2). */
   forward(x: Tensor, options: ForwardOptions = {}): SegOutputs {
     const out = this.#native.forward(x.handle, options.grad === undefined ? undefined : { grad: options.grad });
-    return {
-      backbone: Tensor.fromHandle(out.backbone),
-      aux: Tensor.fromHandle(out.aux),
-      main: Tensor.fromHandle(out.main),
-      pixelFeatures: Tensor.fromHandle(out.pixelFeatures),
-    };
+    const names = this.family.outputs;
+    const take = (key: string | undefined) => (key === undefined ? undefined : Tensor.fromHandle(out[key]));
+    const used = new Set(Object.values(names));
+    // Outputs the family maps to nothing are freed now rather than at garbage collection.
+    for (const [key, handle] of Object.entries(out)) if (!used.has(key)) handle.dispose();
+    const result: SegOutputs = { backbone: take(names.backbone)!, main: take(names.main)!, pixelFeatures: take(names.pixelFeatures)! };
+    if (names.aux !== undefined) result.aux = take(names.aux);
+    if (names.lowLevel !== undefined) result.lowLevel = take(names.lowLevel);
+    return result;
+  }
+
+  /**
+   * The channels Dropout2d keeps in the next training-mode forward (N x C x 1 x 1 of 0 and 1)
+   * instead of drawing them, for replaying a recorded run; forgotten after that forward.
+   */
+  setDropoutKeep(mask: Tensor): this {
+    if (this.#native.setDropoutKeep === undefined) throw new Error(`the ${this.family.name} family has no settable dropout mask`);
+    this.#native.setDropoutKeep(mask.handle);
+    return this;
   }
 
   // ---- modes and placement ----------------------------------------------
@@ -171,6 +203,23 @@ export class SegModel {
   parameters(): Tensor[] {
     return [...this.namedParameters().values()];
   }
+  /** The parameters that are trained (deeplabv2 freezes its BatchNorm affine parameters). */
+  trainableParameters(): Map<string, Tensor> {
+    return new Map([...this.namedParameters()].filter(([, t]) => t.requiresGrad));
+  }
+  /**
+   * The trainable parameters in the published optimiser groups: one group at the base
+   * rate (hrnet-ocr), or the backbone at 1x and the head at 10x (deeplabv2). Groups
+   * with no parameters are left out.
+   */
+  parameterGroups(): ParamGroup[] {
+    const groups: ParamGroup[] = [
+      { role: '1x', lrScale: 1, params: new Map() },
+      { role: '10x', lrScale: 10, params: new Map() },
+    ];
+    for (const [name, t] of this.trainableParameters()) groups.find((g) => g.role === this.family.paramGroup(name))!.params.set(name, t);
+    return groups.filter((g) => g.params.size > 0);
+  }
   namedBuffers(): Map<string, Tensor> {
     const all = this.#all();
     const names = this.#parameterNames as Set<string>;
@@ -192,7 +241,7 @@ export class SegModel {
     this.dispose();
   }
 
-  /** Number of trainable elements (70 372 678 for hrnet48). */
+  /** Number of parameter elements, frozen ones included (70 372 678 for hrnet48, 65 063 568 for deeplabv2). */
   numParameters(): number {
     let n = 0;
     for (const p of this.parameters()) n += p.numel();
@@ -258,9 +307,8 @@ export class SegModel {
     });
   }
 
-  /** A short description for messages: widths, blocks, modules, OCR channels. */
+  /** A short description for messages (the family's: widths, blocks, head sizes, classes). */
   describe(): string {
-    const c = this.config;
-    return `HRNet widths ${c.widths.join('/')}, ${c.blocks} blocks, modules ${c.modules.join('/')}, OCR ${c.pixelChannels}/${c.keyChannels}, ${c.classes} classes`;
+    return this.family.describe(this.config);
   }
 }

@@ -6,7 +6,7 @@ import { manualSeed, randn, type Tensor } from '../../src/tensor/index.js';
 function grads(model: SegModel, x: Tensor): Map<string, Tensor> {
   const input = x.clone().requiresGrad_(true);
   const out = model.forward(input);
-  out.main.square().mean().add(out.aux.mean()).backward();
+  out.main.square().mean().add(out.aux!.mean()).backward();
   const g = new Map<string, Tensor>([['input', input.grad!]]);
   for (const [name, p] of model.namedParameters()) if (p.grad) g.set(name, p.grad.clone());
   for (const p of model.parameters()) p.grad = null;
