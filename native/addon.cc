@@ -14,6 +14,7 @@
 #if __has_include("model/binding.h") && !defined(DIGA_SKIP_MODEL)
 #include "model/binding.h"
 #include "model/deeplab/binding.h"
+#include "model/translator/binding.h"
 #define DIGA_HAS_MODEL 1
 #endif
 

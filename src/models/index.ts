@@ -13,4 +13,15 @@ export {
   type PresetName,
   type SegModelConfig,
 } from './registry.js';
+export { NativeNet } from './native-net.js';
+export {
+  Discriminator,
+  ImageDecoder,
+  ImageEncoder,
+  TRANSLATOR_PRESETS,
+  type CodecConfig,
+  type DiscriminatorConfig,
+  type TranslatorConfig,
+  type TranslatorPreset,
+} from './translator/index.js';
 export { auxOf, SegModel, StateDictMismatch, type ParamGroup, type ForwardOptions, type LoadOptions, type LoadReport, type SegOutputs } from './seg-model.js';

@@ -8,8 +8,8 @@ export type NativeOutputs = Record<string, TensorHandle>;
 
 export type NamedHandles = Array<[string, TensorHandle]>;
 
-export interface NativeModel {
-  forward(x: TensorHandle, options?: { grad?: boolean }): NativeOutputs;
+/** What every native network class offers. */
+export interface NativeModule {
   train(on: boolean): void;
   isTraining(): boolean;
   /** Published state-dict order; the handles share the module's tensors. */
@@ -19,18 +19,31 @@ export interface NativeModel {
   to(device: string): void;
   channelsLast(): void;
   config(): object;
-  setCheckpointing(on: boolean): void;
-  /** Where the network has Dropout2d before its classifier: the channels its next training-mode forward keeps. */
-  setDropoutKeep?(mask: TensorHandle): void;
   /** Releases the module's memory now; later calls throw. */
   dispose(): void;
 }
 
-type NativeModelCtor = new (config: object) => NativeModel;
+/** A segmentation network class (a model family's). */
+export interface NativeModel extends NativeModule {
+  forward(x: TensorHandle, options?: { grad?: boolean }): NativeOutputs;
+  setCheckpointing(on: boolean): void;
+  /** Where the network has Dropout2d before its classifier: the channels its next training-mode forward keeps. */
+  setDropoutKeep?(mask: TensorHandle): void;
+}
 
-/** A module of the addon's class `className` (a model family's), built from `config`. */
-export function createNativeModel(className: string, config: object): NativeModel {
-  const ctor = (native() as unknown as Record<string, NativeModelCtor | undefined>)[className];
+/** A network from one tensor to another (the translator's encoder and decoder). */
+export interface NativeImageNet extends NativeModule {
+  forward(x: TensorHandle, options?: { grad?: boolean }): TensorHandle;
+}
+
+/** A network from one tensor to several (the multi-scale discriminator). */
+export interface NativeMultiNet extends NativeModule {
+  forward(x: TensorHandle, options?: { grad?: boolean }): TensorHandle[];
+}
+
+/** A module of the addon's class `className` (a model family's, or a translator network's), built from `config`. */
+export function createNativeModel<N extends NativeModule = NativeModel>(className: string, config: object): N {
+  const ctor = (native() as unknown as Record<string, (new (config: object) => N) | undefined>)[className];
   if (ctor === undefined) {
     throw new Error(
       'the diga addon was built without the network (DIGA_SKIP_MODEL); rebuild it with `npm run build:native`',
