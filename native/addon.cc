@@ -15,6 +15,7 @@
 #include "model/binding.h"
 #include "model/deeplab/binding.h"
 #include "model/translator/binding.h"
+#include "model/vgg/binding.h"
 #define DIGA_HAS_MODEL 1
 #endif
 
@@ -44,6 +45,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitModel(env, exports);
   InitDeepLab(env, exports);
   InitTranslator(env, exports);
+  InitVgg(env, exports);
 #endif
   return exports;
 }

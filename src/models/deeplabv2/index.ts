@@ -21,3 +21,4 @@ export const DEEPLABV2: ModelFamily<DeepLabConfig> = {
 
 export { DEEPLABV2_PRESETS, deepLabConfigSchema, headInChannels, type DeepLabConfig } from './config.js';
 export { deepLabParamGroup, publishedListings } from './groups.js';
+export { deepLabInitName, loadDeepLabInit, type InitLoadReport } from './pretrained.js';
