@@ -94,7 +94,7 @@ export class SegModel extends NativeNet<NativeModel> {
 
   // ---- modes and placement ----------------------------------------------
   /**
-   * Activation checkpointing of the backbone's stage modules: in training their
+   * Activation checkpointing of the backbone's stage modules (hrnet-ocr) or Bottleneck blocks (deeplabv2): in training their
    * activations are recomputed during backward instead of kept, trading about
    * one extra backbone forward for memory. BatchNorm running statistics see
    * both passes.

@@ -1,7 +1,7 @@
 // `new DeepLabV2(config)`: forward(x, {grad?}) -> {layer2, layer4, logits,
 // features}; setDropoutKeep(mask) fixes the channels the next training-mode
-// forward keeps (for replaying a recorded run); setCheckpointing(true) is
-// refused (this network has no activation checkpointing).
+// forward keeps (for replaying a recorded run); setCheckpointing(on)
+// recomputes each Bottleneck in backward.
 #include "model/deeplab/binding.h"
 
 #include "model/deeplab/deeplab.h"
@@ -81,9 +81,7 @@ struct DeepLabTraits {
   }
 
   static Napi::Value SetCheckpointing(const Napi::CallbackInfo& info, Holder& net) {
-    if (args::Bool(info[0], args::Param("setCheckpointing", "on"))) {
-      ThrowError(info.Env(), "activation checkpointing is not available for the deeplabv2 family");
-    }
+    net->set_checkpointing(args::Bool(info[0], args::Param("setCheckpointing", "on")));
     return info.Env().Undefined();
   }
 

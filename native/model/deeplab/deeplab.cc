@@ -30,6 +30,13 @@ void DeepLabV2Impl::InitWeights() {
   }
 }
 
+void DeepLabV2Impl::set_checkpointing(bool on) {
+  checkpointing_ = on;
+  for (auto& m : modules(/*include_self=*/false)) {
+    if (auto* block = m->as<DilatedBottleneckImpl>()) block->set_checkpointing(on);
+  }
+}
+
 DeepLabOutput DeepLabV2Impl::forward(const torch::Tensor& x) {
   DeepLabOutput out;
   out.layer2 = layer2_->forward(layer1_->forward(layer0_->forward(x)));

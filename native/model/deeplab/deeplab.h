@@ -25,10 +25,14 @@ class DeepLabV2Impl : public torch::nn::Module {
   DeepLabOutput forward(const torch::Tensor& x);
   const DeepLabConfig& config() const { return config_; }
   AsppSeHeadImpl& head() { return *final_; }
+  // Activation checkpointing of every Bottleneck block (training only).
+  void set_checkpointing(bool on);
+  bool checkpointing() const { return checkpointing_; }
 
  private:
   void InitWeights();
   DeepLabConfig config_;
+  bool checkpointing_ = false;
   Chain layer0_{nullptr}, layer1_{nullptr}, layer2_{nullptr}, layer3_{nullptr}, layer4_{nullptr};
   AsppSeHead final_{nullptr};
 };

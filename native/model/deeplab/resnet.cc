@@ -1,5 +1,7 @@
 #include "model/deeplab/resnet.h"
 
+#include "model/checkpoint.h"
+
 namespace diga::model::deeplab {
 namespace {
 
@@ -36,7 +38,24 @@ DilatedBottleneckImpl::DilatedBottleneckImpl(int64_t in, int64_t width, int64_t 
   if (project) downsample_ = register_module("downsample", Chain(PlainConv(in, out, 1, stride, 0, 1), FrozenBatchNorm(out)));
 }
 
+namespace {
+
+std::vector<torch::Tensor> RunBottleneck(int64_t segment, const std::vector<torch::Tensor>& inputs) {
+  return {reinterpret_cast<DilatedBottleneckImpl*>(segment)->compute(inputs[0])};
+}
+
+}  // namespace
+
 torch::Tensor DilatedBottleneckImpl::forward(const torch::Tensor& x) {
+  // Only where there is a graph to rebuild; an input without grad (a frozen
+  // stem) would leave the parameters' gradients out of the recomputation.
+  if (checkpointing_ && is_training() && torch::GradMode::is_enabled() && x.requires_grad()) {
+    return CheckpointedCall(&RunBottleneck, reinterpret_cast<int64_t>(this), {x})[0];
+  }
+  return compute(x);
+}
+
+torch::Tensor DilatedBottleneckImpl::compute(const torch::Tensor& x) {
   auto out = bn1_(conv1_(x)).relu_();
   out = bn2_(conv2_(out)).relu_();
   out = bn3_(conv3_(out));

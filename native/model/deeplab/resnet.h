@@ -20,9 +20,15 @@ torch::nn::BatchNorm2d FrozenBatchNorm(int64_t channels);
 class DilatedBottleneckImpl : public torch::nn::Module {
  public:
   DilatedBottleneckImpl(int64_t in, int64_t width, int64_t stride, int64_t dilation, bool project);
+  // Recomputed in backward instead of keeping its activations when
+  // checkpointing is on (training with grad only).
   torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor compute(const torch::Tensor& x);
+  void set_checkpointing(bool on) { checkpointing_ = on; }
+  bool checkpointing() const { return checkpointing_; }
 
  private:
+  bool checkpointing_ = false;
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
   Chain downsample_{nullptr};
