@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  auxOf,
   CityscapesDataset,
   createTwoScaleLoader,
   demoLists,
@@ -60,7 +61,7 @@ export async function finetune(o: FinetuneOptions): Promise<{ before: number | n
     const b = uploadBatch(batch, device);
     tidy(() => {
       const out = model.forward(b.images);
-      mainAuxLoss(out, b.labels).backward();
+      mainAuxLoss({ main: out.main, aux: auxOf(out) }, b.labels).backward();
     });
     optimizer.step();
     optimizer.zeroGrad();

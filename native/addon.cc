@@ -13,6 +13,9 @@
 #include "tensor/handle.h"
 #if __has_include("model/binding.h") && !defined(DIGA_SKIP_MODEL)
 #include "model/binding.h"
+#include "model/deeplab/binding.h"
+#include "model/translator/binding.h"
+#include "model/vgg/binding.h"
 #define DIGA_HAS_MODEL 1
 #endif
 
@@ -41,6 +44,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitDistributed(env, exports);
 #ifdef DIGA_HAS_MODEL
   InitModel(env, exports);
+  InitDeepLab(env, exports);
+  InitTranslator(env, exports);
+  InitVgg(env, exports);
 #endif
   return exports;
 }

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "model/net_wrap.h"
 #include "model/seg_model.h"
 #include "tensor/convert.h"
 #include "tensor/handle.h"
@@ -36,16 +37,7 @@ model::ModelConfig ConfigFromJs(const Napi::Value& value) {
   return c;
 }
 
-Napi::Array NamedToJs(Napi::Env env, const model::NamedTensors& entries) {
-  Napi::Array out = Napi::Array::New(env, entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    Napi::Array pair = Napi::Array::New(env, 2);
-    pair.Set(0u, Napi::String::New(env, entries[i].first));
-    pair.Set(1u, TensorHandle::Wrap(env, entries[i].second));
-    out.Set(static_cast<uint32_t>(i), pair);
-  }
-  return out;
-}
+using model::NamedToJs;
 
 class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
  public:

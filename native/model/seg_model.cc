@@ -22,9 +22,9 @@ SegOutput SegModelImpl::forward(const torch::Tensor& x) {
 namespace {
 
 template <typename Select>
-NamedTensors Walk(SegModel& model, Select select) {
+NamedTensors Walk(torch::nn::Module& model, Select select) {
   NamedTensors out;
-  for (const auto& item : model->named_modules()) {
+  for (const auto& item : model.named_modules()) {
     const std::string prefix = item.key().empty() ? "" : item.key() + ".";
     select(*item.value(), prefix, out);
   }
@@ -38,26 +38,31 @@ void AddOwn(const torch::OrderedDict<std::string, at::Tensor>& own, const std::s
 
 }  // namespace
 
-NamedTensors StateDictEntries(SegModel& model) {
+NamedTensors StateDictEntries(SegModel& model) { return StateDictEntries(*model); }
+NamedTensors NamedParameters(SegModel& model) { return NamedParameters(*model); }
+NamedTensors NamedBuffers(SegModel& model) { return NamedBuffers(*model); }
+void ToChannelsLast(SegModel& model) { ToChannelsLast(*model); }
+
+NamedTensors StateDictEntries(torch::nn::Module& model) {
   return Walk(model, [](const torch::nn::Module& m, const std::string& prefix, NamedTensors& out) {
     AddOwn(m.named_parameters(/*recurse=*/false), prefix, out);
     AddOwn(m.named_buffers(/*recurse=*/false), prefix, out);
   });
 }
 
-NamedTensors NamedParameters(SegModel& model) {
+NamedTensors NamedParameters(torch::nn::Module& model) {
   return Walk(model, [](const torch::nn::Module& m, const std::string& prefix, NamedTensors& out) {
     AddOwn(m.named_parameters(/*recurse=*/false), prefix, out);
   });
 }
 
-NamedTensors NamedBuffers(SegModel& model) {
+NamedTensors NamedBuffers(torch::nn::Module& model) {
   return Walk(model, [](const torch::nn::Module& m, const std::string& prefix, NamedTensors& out) {
     AddOwn(m.named_buffers(/*recurse=*/false), prefix, out);
   });
 }
 
-void ToChannelsLast(SegModel& model) {
+void ToChannelsLast(torch::nn::Module& model) {
   torch::NoGradGuard no_grad;
   for (auto& entry : StateDictEntries(model)) {
     at::Tensor& t = entry.second;

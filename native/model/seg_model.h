@@ -51,9 +51,14 @@ using NamedTensors = std::vector<std::pair<std::string, at::Tensor>>;
 NamedTensors StateDictEntries(SegModel& model);
 NamedTensors NamedParameters(SegModel& model);
 NamedTensors NamedBuffers(SegModel& model);
+// The same for any module (the other networks share these walks).
+NamedTensors StateDictEntries(torch::nn::Module& module);
+NamedTensors NamedParameters(torch::nn::Module& module);
+NamedTensors NamedBuffers(torch::nn::Module& module);
 
 // Stores every 4-d parameter and buffer channels-last (in place: tensors
 // handed out before keep pointing at the model's storage).
 void ToChannelsLast(SegModel& model);
+void ToChannelsLast(torch::nn::Module& module);
 
 }  // namespace diga::model

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mainAuxDistillation } from '../losses/distillation.js';
 import { mainAuxLoss } from '../losses/segmentation.js';
-import { SegModel } from '../models/index.js';
+import { auxOf, SegModel } from '../models/index.js';
 import { packageRoot } from '../native/binding.js';
 import { EmaTeacher } from '../optim/ema.js';
 import { SGD } from '../optim/sgd.js';
@@ -47,8 +47,8 @@ export function benchWarmupStep(preset: string, height: number, width: number, s
       // The published step's unlabelled pass: training-mode student, no grad (moves BatchNorm statistics).
       noGrad(() => student.forward(unlabelled, { grad: false }));
       const t = noGrad(() => teacher.forward(input, { grad: false }));
-      const seg = mainAuxLoss({ main: s.main.narrow(0, 0, 3), aux: s.aux.narrow(0, 0, 3) }, labels);
-      const kd = mainAuxDistillation({ main: t.main, aux: t.aux }, { main: s.main, aux: s.aux }, [height, width]);
+      const seg = mainAuxLoss({ main: s.main.narrow(0, 0, 3), aux: auxOf(s).narrow(0, 0, 3) }, labels);
+      const kd = mainAuxDistillation({ main: t.main, aux: auxOf(t) }, { main: s.main, aux: auxOf(s) }, [height, width]);
       return seg.add(kd.mul(0.5));
     });
     loss.backward();

@@ -4,7 +4,7 @@ import type { RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
 import { ProcessGroup } from '../distributed/group.js';
 import { resolveAmp } from '../inference/forward.js';
-import { SegModel } from '../models/index.js';
+import { resolveModel, SegModel } from '../models/index.js';
 import { checkDevice, cuda, manualSeed, setNumThreads } from '../tensor/index.js';
 
 export function prepareRuntime(cfg: RunConfig): void {
@@ -38,6 +38,11 @@ export function rankDevice(cfg: RunConfig): RunConfig {
 
 /** A network of the run's preset on its device, with its memory options. */
 export function createModel(cfg: RunConfig): SegModel {
+  const family = resolveModel(cfg.model).family;
+  // The stages here are the semi-supervised ones: RGB input, losses on the auxiliary head too.
+  if (family.outputs.aux === undefined) {
+    throw new Error(`--model ${cfg.model} is a ${family.name} network, which the semi-supervised stages cannot train (they need an auxiliary head); use an hrnet-ocr preset`);
+  }
   const model = new SegModel(cfg.model).to(cfg.device);
   if (cfg.activationCheckpointing) model.activationCheckpointing(true);
   return cfg.channelsLast ? model.channelsLast() : model;

@@ -45,5 +45,8 @@ export function forward(
     t.dispose();
     return c;
   };
-  return { backbone: f32(out.backbone), aux: f32(out.aux), main: f32(out.main), pixelFeatures: f32(out.pixelFeatures) };
+  const result: SegOutputs = { backbone: f32(out.backbone), main: f32(out.main), pixelFeatures: f32(out.pixelFeatures) };
+  if (out.aux) result.aux = f32(out.aux);
+  if (out.lowLevel) result.lowLevel = f32(out.lowLevel);
+  return result;
 }

@@ -1,7 +1,25 @@
 // A model family: one network design (one native module class) with its presets.
 // Stages never name a family: they ask a SegModel for its outputs by name (main,
-// aux, pixelFeatures) and for its class count and feature width.
+// aux, pixelFeatures), for its class count and feature width, and for its
+// parameters' optimiser groups.
 import type { z } from 'zod';
+
+/** The SegModel outputs a family can provide, each named after the native forward's key it comes from. */
+export interface FamilyOutputs {
+  /** Logits. */
+  main: string;
+  /** The features the class centroids live in. */
+  pixelFeatures: string;
+  /** The backbone's output. */
+  backbone: string;
+  /** Auxiliary logits, where the network has an auxiliary head. */
+  aux?: string;
+  /** An earlier backbone stage, where the network returns one. */
+  lowLevel?: string;
+}
+
+/** The learning-rate group of a parameter: the base rate, or 10x (a head trained from scratch). */
+export type ParamGroupRole = '1x' | '10x';
 
 export interface ModelFamily<C extends object = object> {
   /** As shown to users: "hrnet-ocr". */
@@ -11,8 +29,16 @@ export interface ModelFamily<C extends object = object> {
   readonly schema: z.ZodType<C>;
   /** The addon's module class that builds it. */
   readonly nativeClass: string;
+  /** Which native forward output each SegModel output is. */
+  readonly outputs: Readonly<FamilyOutputs>;
+  /** Input pixels per output pixel along each axis. */
+  readonly outputStride: number;
   /** The number of classes the network predicts. */
   classes(config: C): number;
   /** Channels of the pixel features (the class centroids' width). */
   featureChannels(config: C): number;
+  /** The published optimiser group of a trainable parameter, by its state-dict name. */
+  paramGroup(name: string): ParamGroupRole;
+  /** A short description for messages. */
+  describe(config: C): string;
 }

@@ -1,19 +1,15 @@
-// The native `Model` class of the addon (native/model/binding.cc), typed.
+// The native network classes of the addon (native/model/binding.cc,
+// native/model/deeplab/binding.cc), typed.
 import { native } from '../native/binding.js';
 import type { TensorHandle } from '../native/types.js';
-import type { ModelConfig } from './hrnet-ocr/config.js';
 
-export interface NativeOutputs {
-  backbone: TensorHandle;
-  aux: TensorHandle;
-  main: TensorHandle;
-  pixelFeatures: TensorHandle;
-}
+/** The native forward's outputs, by the family's own names (ModelFamily.outputs maps them). */
+export type NativeOutputs = Record<string, TensorHandle>;
 
 export type NamedHandles = Array<[string, TensorHandle]>;
 
-export interface NativeModel {
-  forward(x: TensorHandle, options?: { grad?: boolean }): NativeOutputs;
+/** What every native network class offers. */
+export interface NativeModule {
   train(on: boolean): void;
   isTraining(): boolean;
   /** Published state-dict order; the handles share the module's tensors. */
@@ -22,19 +18,34 @@ export interface NativeModel {
   namedBuffers(): NamedHandles;
   to(device: string): void;
   channelsLast(): void;
-  config(): ModelConfig & { rawIn: number };
-  setCheckpointing(on: boolean): void;
-  /** BatchNorm folded into the convolutions in eval mode with gradients off; absent where a family has none to fold. */
-  setFoldBatchNorm?(on: boolean): void;
+  config(): object;
   /** Releases the module's memory now; later calls throw. */
   dispose(): void;
 }
 
-type NativeModelCtor = new (config: object) => NativeModel;
+/** A segmentation network class (a model family's). */
+export interface NativeModel extends NativeModule {
+  forward(x: TensorHandle, options?: { grad?: boolean }): NativeOutputs;
+  setCheckpointing(on: boolean): void;
+  /** Where the network has Dropout2d before its classifier: the channels its next training-mode forward keeps. */
+  setDropoutKeep?(mask: TensorHandle): void;
+  /** BatchNorm folded into the convolutions in eval mode with gradients off; absent where a family has none to fold. */
+  setFoldBatchNorm?(on: boolean): void;
+}
 
-/** A module of the addon's class `className` (a model family's), built from `config`. */
-export function createNativeModel(className: string, config: object): NativeModel {
-  const ctor = (native() as unknown as Record<string, NativeModelCtor | undefined>)[className];
+/** A network from one tensor to another (the translator's encoder and decoder). */
+export interface NativeImageNet extends NativeModule {
+  forward(x: TensorHandle, options?: { grad?: boolean }): TensorHandle;
+}
+
+/** A network from one tensor to several (the multi-scale discriminator). */
+export interface NativeMultiNet extends NativeModule {
+  forward(x: TensorHandle, options?: { grad?: boolean }): TensorHandle[];
+}
+
+/** A module of the addon's class `className` (a model family's, or a translator network's), built from `config`. */
+export function createNativeModel<N extends NativeModule = NativeModel>(className: string, config: object): N {
+  const ctor = (native() as unknown as Record<string, (new (config: object) => N) | undefined>)[className];
   if (ctor === undefined) {
     throw new Error(
       'the diga addon was built without the network (DIGA_SKIP_MODEL); rebuild it with `npm run build:native`',

@@ -18,7 +18,7 @@ import type { Rng } from '../data/random.js';
 import { consensusLabels } from '../inference/consensus.js';
 import { mainAuxDistillation } from '../losses/distillation.js';
 import { mainAuxLoss } from '../losses/segmentation.js';
-import type { SegModel } from '../models/index.js';
+import { auxOf, type SegModel } from '../models/index.js';
 import { cat, Generator, noGrad, type Tensor } from '../tensor/index.js';
 import type { DeviceBatch } from '../data/device-batch.js';
 import { forward } from '../inference/forward.js';
@@ -56,8 +56,8 @@ export function warmupLoss(m: StepModels, b: DeviceBatch, rng: Rng, u?: DeviceBa
   const s = forward(m.student, x, cfg);
   const unlabelledLogits = u && noGrad(() => forward(m.student, u.images, cfg, { grad: false }).main);
   const t = noGrad(() => forward(m.teacher, x, cfg, { grad: false }));
-  const seg = mainAuxLoss({ main: s.main.narrow(0, 0, n), aux: s.aux.narrow(0, 0, n) }, b.labels, { average: cfg.ceAverage });
-  const kd = mainAuxDistillation({ main: t.main, aux: t.aux }, { main: s.main, aux: s.aux }, size);
+  const seg = mainAuxLoss({ main: s.main.narrow(0, 0, n), aux: auxOf(s).narrow(0, 0, n) }, b.labels, { average: cfg.ceAverage });
+  const kd = mainAuxDistillation({ main: t.main, aux: auxOf(t) }, { main: s.main, aux: auxOf(s) }, size);
   const loss = seg.add(kd.mul(cfg.distilWeight));
   return {
     loss,
@@ -116,9 +116,9 @@ export function selfTrainLoss(m: SelfTrainModels, s: DeviceBatch, t: DeviceBatch
     return { consensus, mix: classMix(s.images, s.labels, augT, consensus, gen, IGNORE_ID, classes), teacherOut: tS, centroidMeans };
   });
   const sMix = forward(m.student, mix.image, cfg);
-  const segS = mainAuxLoss({ main: sClean.main.narrow(0, 0, n), aux: sClean.aux.narrow(0, 0, n) }, s.labels, { average: cfg.ceAverage });
-  const segT = mainAuxLoss({ main: sMix.main, aux: sMix.aux }, mix.label, { average: cfg.ceAverage });
-  const kd = mainAuxDistillation({ main: tS.main, aux: tS.aux }, { main: sClean.main, aux: sClean.aux }, size);
+  const segS = mainAuxLoss({ main: sClean.main.narrow(0, 0, n), aux: auxOf(sClean).narrow(0, 0, n) }, s.labels, { average: cfg.ceAverage });
+  const segT = mainAuxLoss({ main: sMix.main, aux: auxOf(sMix) }, mix.label, { average: cfg.ceAverage });
+  const kd = mainAuxDistillation({ main: tS.main, aux: auxOf(tS) }, { main: sClean.main, aux: auxOf(sClean) }, size);
   const loss = segS.add(segT).add(kd.mul(cfg.distilWeight));
   return {
     loss,

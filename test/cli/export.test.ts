@@ -59,6 +59,10 @@ describe.skipIf(!existsSync('dist/cli/main.js'))('diga export', () => {
       expect(r.out, args.join(' ')).toMatch(message);
     }
     expect(diga('export', '--model', 'hrnet18-small', '--weight-dir', weightDir, '--out', out).out).toMatch(/does not fit the model --model hrnet18-small/);
+    // A family without an exporter is refused by name before any weights are read.
+    const deeplab = diga('export', '--model', 'deeplabv2-tiny', '--weight-dir', weightDir, '--out', out);
+    expect(deeplab.status).not.toBe(0);
+    expect(deeplab.out).toMatch(/--model deeplabv2-tiny is a deeplabv2 network, which has no ONNX export yet; families with one: hrnet-ocr/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -32,7 +32,7 @@ describe('BatchNorm folding', () => {
     m.foldBatchNorm();
     const folded = m.forward(x, { grad: false });
     for (const k of ['main', 'aux', 'pixelFeatures', 'backbone'] as const) {
-      expect(relDiff(folded[k], plain[k]), k).toBeLessThan(1e-5);
+      expect(relDiff(folded[k]!, plain[k]!), k).toBeLessThan(1e-5);
     }
     // Folding rounds differently: identical bits would mean it did not run.
     expect(folded.main.sub(plain.main).abs().max().item()).toBeGreaterThan(0);

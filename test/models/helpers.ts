@@ -47,3 +47,28 @@ export function pixelsWithin(actual: Tensor, expected: Tensor, tol: number): num
   const perPixel = a.sub(e).abs().max(1)[0];
   return perPixel.le(tol * scale).double().mean().item();
 }
+
+/** A reference-uda layout entry: [name, shape, dtype, role, published optimiser listings]. */
+export type UdaLayoutEntry = [string, number[], string, '1x' | '10x' | 'frozen' | 'buffer', number];
+
+export interface UdaLayout {
+  keys: UdaLayoutEntry[];
+  num_parameters: number;
+  num_parameters_backbone: number;
+  num_parameters_head: number;
+  num_parameters_trainable: number;
+  sgd_group_sizes_with_duplicates: [number, number];
+}
+
+/** The published DeepLabV2 state-dict layout for `classes` (19: GTA5, 16: SYNTHIA). */
+export function readUdaLayout(classes: 19 | 16): UdaLayout {
+  return JSON.parse(gunzipSync(readFileSync(fixturePath(`uda/seg_layout_c${classes}.json.gz`))).toString('utf8')) as UdaLayout;
+}
+
+/** max |a - b| over max |b|, and max |a - b| over max |a|, |b| elementwise ≥ 1e-3 of the scale (for reports). */
+export function errorReport(actual: Tensor, expected: Tensor): { abs: number; rel: number } {
+  const a = actual.detach().double();
+  const e = expected.double();
+  const abs = a.sub(e).abs().max().item();
+  return { abs, rel: abs / e.abs().max().item() };
+}

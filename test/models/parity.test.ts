@@ -39,14 +39,14 @@ describe('tiny model parity with the published code', () => {
 
   test('outputs have the reference shapes (1/4 resolution)', () => {
     expect(out.backbone.shape).toEqual([2, 120, 16, 32]);
-    expect(out.aux.shape).toEqual([2, 19, 16, 32]);
+    expect(out.aux!.shape).toEqual([2, 19, 16, 32]);
     expect(out.main.shape).toEqual([2, 19, 16, 32]);
     expect(out.pixelFeatures.shape).toEqual([2, 32, 16, 32]);
   });
 
   test('backbone features and auxiliary logits within 1e-4', () => {
     expect(maxRelativeError(out.backbone, ref.get('out.backbone')!)).toBeLessThan(1e-4);
-    expect(maxRelativeError(out.aux, ref.get('out.aux')!)).toBeLessThan(1e-4);
+    expect(maxRelativeError(out.aux!, ref.get('out.aux')!)).toBeLessThan(1e-4);
   });
 
   test('main logits and pixel features: 99% of pixels within 1e-4, all within 1e-3', () => {

@@ -173,7 +173,7 @@ describe('SegModel', () => {
     expect(model.stateDict().has('hrnet.stage4.1.fuse_layers.3.0.2.0.weight')).toBe(true);
     const out = model.forward(t.randn([2, 3, 32, 48]), { grad: false });
     expect(out.backbone.shape).toEqual([2, 32, 8, 12]);
-    expect(out.aux.shape).toEqual([2, 5, 8, 12]);
+    expect(out.aux!.shape).toEqual([2, 5, 8, 12]);
     expect(out.pixelFeatures.shape).toEqual([2, 12, 8, 12]);
   });
 });

@@ -91,8 +91,8 @@ describe('BatchNorm-moving forwards run in the published order', () => {
       const { student, teacher } = models();
       const s = batch(2, 1, 0, false);
       const t = batch(2, 2, 1.5, true);
-      const bank = new CentroidBank(19, teacher.config.pixelChannels);
-      tidy(() => bank.loadStateDict({ centroids: randn([19, teacher.config.pixelChannels]), count: randn([19]).abs() }));
+      const bank = new CentroidBank(19, teacher.featureChannels);
+      tidy(() => bank.loadStateDict({ centroids: randn([19, teacher.featureChannels]), count: randn([19]).abs() }));
       const before = bn1(teacher);
       const rng = () => Rng.fromSeed(12);
       const augS = noGrad(() => augmentedView(s.images, rng().fork('source'), photometric));
@@ -104,7 +104,7 @@ describe('BatchNorm-moving forwards run in the published order', () => {
       const o = selfTrainLoss({ student, teacher, cfg, photometric, bank }, s, t, rng());
       // The loss changes no centroid; it hands back the target and source means for the caller to apply.
       expect(maxDiff(bank.centroids, centroidsBefore)).toBe(0);
-      expect(o.centroidMeans.map((m) => m.means.shape)).toEqual([[2, 19, teacher.config.pixelChannels], [2, 19, teacher.config.pixelChannels]]);
+      expect(o.centroidMeans.map((m) => m.means.shape)).toEqual([[2, 19, teacher.featureChannels], [2, 19, teacher.featureChannels]]);
       const after = bn1(teacher);
       const scale = published.mean.abs().max().item();
       expect(maxDiff(after.mean, published.mean)).toBeLessThan(1e-5 * scale);

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadWeights, loadWeightsFrom } from '../../models/weights.js';
-import { DEFAULT_OPSET, ONNX_OPSETS, parseOutputs, writeOnnx } from '../../export/onnx/index.js';
-import { presetNames, SegModel } from '../../models/index.js';
+import { DEFAULT_OPSET, ONNX_EXPORTERS, ONNX_OPSETS, parseOutputs, writeOnnx } from '../../export/onnx/index.js';
+import { presetNames, resolveModel, SegModel } from '../../models/index.js';
 
 const FORMATS = ['onnx'];
 
@@ -48,6 +48,10 @@ export function registerExport(program: Command): void {
       if (o.teacher && o.weights !== undefined) throw new Error('--teacher picks the teacher of --weight-dir; with --weights, name the teacher file itself');
       const outputs = parseOutputs(o.outputs);
       if (!o.overwrite && existsSync(o.out)) throw new Error(`${o.out} exists; pass --overwrite to replace it`);
+      const family = resolveModel(o.model).family;
+      if (!Object.hasOwn(ONNX_EXPORTERS, family.name)) {
+        throw new Error(`--model ${o.model} is a ${family.name} network, which has no ONNX export yet; families with one: ${Object.keys(ONNX_EXPORTERS).join(', ')}`);
+      }
       const role = o.teacher ? 'teacher' : 'student';
       const model = new SegModel(o.model);
       try {

@@ -7,8 +7,14 @@ export const HRNET_OCR: ModelFamily<ModelConfig> = {
   presets: HRNET_OCR_PRESETS,
   schema: modelConfigSchema,
   nativeClass: 'Model',
+  outputs: { main: 'main', pixelFeatures: 'pixelFeatures', backbone: 'backbone', aux: 'aux' },
+  outputStride: 4,
   classes: (c) => c.classes,
   featureChannels: (c) => c.pixelChannels,
+  // The published semi-supervised optimiser has one group.
+  paramGroup: () => '1x',
+  describe: (c) =>
+    `HRNet widths ${c.widths.join('/')}, ${c.blocks} blocks, modules ${c.modules.join('/')}, OCR ${c.pixelChannels}/${c.keyChannels}, ${c.classes} classes`,
 };
 
 export { backboneChannels, HRNET_OCR_PRESETS, modelConfigSchema, type ModelConfig } from './config.js';

@@ -1,0 +1,11 @@
+// The image translator of the adaptation setting: encoder, decoder and discriminator.
+export { ImageDecoder, ImageEncoder, Discriminator, type NetForwardOptions } from './nets.js';
+export {
+  codecConfigSchema,
+  discriminatorConfigSchema,
+  TRANSLATOR_PRESETS,
+  type CodecConfig,
+  type DiscriminatorConfig,
+  type TranslatorConfig,
+  type TranslatorPreset,
+} from './config.js';
