@@ -9,8 +9,9 @@
 // makes later passes fault nothing, as CUDA's caching allocator does on the GPU.
 //
 // Blocks under 1 MiB go to malloc, which reuses small blocks well. Cached free
-// blocks are bounded (DIGA_CPU_CACHE_MB, default a quarter of RAM); beyond that a
-// freed block goes back to the system. DIGA_CPU_CACHE=off keeps libtorch's own
+// blocks are bounded (DIGA_CPU_CACHE_MB, default a quarter of RAM); beyond that the
+// longest-cached blocks go back to the system first, so that sizes a run no longer
+// asks for (another image size) make room for the ones it does. DIGA_CPU_CACHE=off keeps libtorch's own
 // allocator. Installed once, when the addon loads.
 #include "runtime/exports.h"
 
@@ -19,7 +20,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <list>
 #include <mutex>
 #include <string>
 #include <type_traits>
@@ -55,8 +58,10 @@ class BlockCache {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = free_.find(size);
       if (it != free_.end() && !it->second.empty()) {
-        void* p = it->second.back();
+        const auto block = it->second.back();  // the most recently cached of that size
         it->second.pop_back();
+        void* p = block->ptr;
+        lru_.erase(block);
         stats_.cached_bytes -= size;
         stats_.live_bytes += size;
         ++stats_.hits;
@@ -79,35 +84,34 @@ class BlockCache {
   // Frees a block of Take's, or any other malloc'd block (small ones).
   void Give(void* p) {
     if (p == nullptr) return;
+    std::vector<void*> release;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = sizes_.find(p);
-      if (it != sizes_.end()) {
+      if (it == sizes_.end()) {
+        release.push_back(p);
+      } else {
         const size_t size = it->second;
         stats_.live_bytes -= size;
-        if (stats_.cached_bytes + size <= stats_.limit_bytes) {
-          free_[size].push_back(p);
+        if (size > stats_.limit_bytes) {
+          sizes_.erase(it);
+          release.push_back(p);
+        } else {
+          while (stats_.cached_bytes + size > stats_.limit_bytes) release.push_back(EvictOldest());
+          lru_.push_back({p, size});
+          free_[size].push_back(std::prev(lru_.end()));
           stats_.cached_bytes += size;
-          return;
         }
-        sizes_.erase(it);
       }
     }
-    std::free(p);
+    for (void* q : release) std::free(q);
   }
 
   void Empty() {
     std::vector<void*> release;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      for (auto& entry : free_) {
-        for (void* p : entry.second) {
-          sizes_.erase(p);
-          release.push_back(p);
-        }
-      }
-      free_.clear();
-      stats_.cached_bytes = 0;
+      while (!lru_.empty()) release.push_back(EvictOldest());
     }
     for (void* p : release) std::free(p);
   }
@@ -128,9 +132,27 @@ class BlockCache {
     return posix_memalign(&p, kAlignment, size) == 0 ? p : nullptr;
   }
 
+  struct Block {
+    void* ptr;
+    size_t size;
+  };
+  using Lru = std::list<Block>;
+
+  // Drops the longest-cached block from the books (mu_ held); the caller frees it.
+  void* EvictOldest() {
+    const Block block = lru_.front();
+    auto& same = free_[block.size];
+    same.erase(std::find(same.begin(), same.end(), lru_.begin()));
+    lru_.pop_front();
+    sizes_.erase(block.ptr);
+    stats_.cached_bytes -= block.size;
+    return block.ptr;
+  }
+
   std::mutex mu_;
-  std::unordered_map<void*, size_t> sizes_;              // every large block, live or cached
-  std::unordered_map<size_t, std::vector<void*>> free_;  // cached blocks by size
+  std::unordered_map<void*, size_t> sizes_;                // every large block, live or cached
+  Lru lru_;                                                // cached blocks, oldest first
+  std::unordered_map<size_t, std::vector<Lru::iterator>> free_;  // the same, by size
   CacheStats stats_;
 };
 

@@ -77,6 +77,8 @@ export async function benchPredict(device = 'cpu', cases: PredictCase[] = CASES,
   const bf16 = cpuBf16();
   const rows: unknown[] = [];
   for (const c of cases) {
+    // Each case starts without the blocks of the one before (sizes differ).
+    cpuCache.empty();
     manualSeed(0);
     const model = new SegModel(c.model).to(device).eval();
     const x = randn([1, 3, c.height, c.width], { device });
@@ -110,6 +112,7 @@ export async function benchPredict(device = 'cpu', cases: PredictCase[] = CASES,
 
 /** `runPredict` over `count` generated images: images/s and the RSS after 20 and after all of them. */
 async function benchPredictStream(count: number): Promise<unknown> {
+  cpuCache.empty();
   const dir = mkdtempSync(join(tmpdir(), 'diga-bench-predict-'));
   try {
     await generateDataset({ out: join(dir, 'data'), train: 1, val: count, height: 128, width: 256, seed: 1, workers: 0 });

@@ -50,6 +50,24 @@ describe('CPU caching allocator', () => {
     expect(capped.cachedBytes).toBeLessThanOrEqual(100 * 2 ** 20);
   });
 
+  test('over its limit, gives back the longest-cached blocks first', () => {
+    const script = `
+import { cpuCache, empty } from './dist/tensor/index.js';
+const make = (mib) => empty([mib, 256, 1024]);
+const a = [make(40), make(40)];
+a.forEach((t) => t.dispose());        // 80 MiB cached, two blocks of one size
+make(50).dispose();                   // 130 MiB would pass 100: the older 40 MiB block goes
+const after = cpuCache.stats();
+make(50).dispose();                   // the 50 MiB block is reused
+make(40).dispose();                   // so is the newer 40 MiB one
+console.log(JSON.stringify({ cached: after.cachedBytes, hits: cpuCache.stats().hits - after.hits }));
+`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, DIGA_CPU_CACHE_MB: '100' }, encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { cached: number; hits: number };
+    expect(r.cached).toBe(90 * 2 ** 20);
+    expect(r.hits).toBe(2);
+  });
+
   test('empty() returns every cached block', () => {
     tidy(() => void empty([4, 1024, 1024]).fill_(0));
     expect(cpuCache.stats().cachedBytes).toBeGreaterThan(0);
