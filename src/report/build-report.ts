@@ -62,11 +62,46 @@ function trainingStage(t: TrainingLog): TrainingStage {
   };
 }
 
+const timeOf = (r: LogRecord) => (typeof r.time === 'string' ? Date.parse(r.time) / 1000 : Number.NaN);
+
+/** A log's runs (a resumed run appends a new one), each from its `start` record on. */
+function segments(records: LogRecord[]): LogRecord[][] {
+  const out: LogRecord[][] = [];
+  for (const r of records) {
+    if (r.kind === 'start' || out.length === 0) out.push([]);
+    out[out.length - 1].push(r);
+  }
+  return out;
+}
+
+/**
+ * For logs older than `secondsPerStep` and `end.seconds`: the median time between two log steps
+ * with nothing else logged between them, and each run's time from its first record to its last.
+ */
+function timesFromStamps(records: LogRecord[]): { secondsPerStep: number | null; seconds: number | null } {
+  const gaps: number[] = [];
+  let seconds = 0;
+  for (const seg of segments(records)) {
+    const span = timeOf(seg[seg.length - 1]) - timeOf(seg[0]);
+    if (Number.isFinite(span)) seconds += span;
+    for (let i = 1; i < seg.length; i++) {
+      const [a, b] = [seg[i - 1], seg[i]];
+      if (a.kind === 'step' && b.kind === 'step' && (b.iteration as number) > (a.iteration as number)) {
+        const g = (timeOf(b) - timeOf(a)) / ((b.iteration as number) - (a.iteration as number));
+        if (Number.isFinite(g)) gaps.push(g);
+      }
+    }
+  }
+  gaps.sort((a, b) => a - b);
+  return { secondsPerStep: gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)] : null, seconds: records.length > 1 ? seconds : null };
+}
+
 /** Seconds per step, images/s and peak memory of one training log (the fields newer runs log). */
 function trainingTiming(t: TrainingLog, pipelineSeconds: number | null): StageTiming {
   const steps = byStep(t.records, 'step');
   const perStep = steps.map((r) => num(r.secondsPerStep)).filter((x): x is number => x !== null);
-  const secondsPerStep = perStep.length > 0 ? sum(perStep) / perStep.length : null;
+  const stamps = timesFromStamps(t.records);
+  const secondsPerStep = perStep.length > 0 ? sum(perStep) / perStep.length : stamps.secondsPerStep;
   const start = t.records.find((r) => r.kind === 'start');
   const images = num(start?.imagesPerStep);
   const ranks = num(start?.ranks) ?? 1;
@@ -76,7 +111,7 @@ function trainingTiming(t: TrainingLog, pipelineSeconds: number | null): StageTi
     stage: t.stage,
     round: t.round,
     // The pipeline's figure includes opening the datasets; a stage's own sums its runs (resumes included).
-    seconds: pipelineSeconds ?? (ends.length > 0 && ends.every((e) => e !== null) ? sum(ends as number[]) : null),
+    seconds: pipelineSeconds ?? (ends.length > 0 && ends.every((e) => e !== null) ? sum(ends as number[]) : stamps.seconds),
     secondsPerStep,
     imagesPerSecond: secondsPerStep && images ? (images * ranks) / secondsPerStep : null,
     maxRssBytes: maxOf(memory.map((m) => num(m.maxRssBytes))),

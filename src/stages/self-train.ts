@@ -34,6 +34,18 @@ function centroidStartFile(centroidDir: string): string | undefined {
   }
 }
 
+/** The centroid file as a bank, when it has the run's shape (it is only read for the drift). */
+function loadStartBank(file: string, cfg: RunConfig, classes: number, dim: number): CentroidBank | null {
+  try {
+    const b = CentroidBank.load(file, cfg.device, { maxCount: cfg.centroidCountCap });
+    if (b.numClasses === classes && b.dim === dim) return b;
+    b.dispose();
+  } catch {
+    // unreadable: the drift is measured from the resumed state instead
+  }
+  return null;
+}
+
 export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
   return runStage(config, async (ctx) => {
     const { cfg, group } = ctx;
@@ -59,7 +71,7 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
     }
     // Where the centroids started (the centroid file, also on resume), for their drift in the log.
     const startFile = record ? centroidStartFile(cfg.centroidDir) : undefined;
-    const startBank = startFile ? CentroidBank.load(startFile, cfg.device, { maxCount: cfg.centroidCountCap }) : null;
+    const startBank = startFile ? loadStartBank(startFile, cfg, student.classes, student.featureChannels) : null;
     let start: Tensor | null = startBank ? keep(startBank.centroids.clone()) : record ? null : keep(bank.centroids.clone());
     startBank?.dispose();
     const streams = resumeLoaders(record, group);

@@ -202,13 +202,16 @@ describe('older and odd run folders', () => {
     mkdirSync(join(old, 'logs'), { recursive: true });
     // The fields earlier versions logged, no more.
     const lines = log('warm-up.jsonl').map((r) => {
-      const keep = { step: ['kind', 'stage', 'iteration', 'lr', 'terms'], eval: ['kind', 'stage', 'iteration', 'miou', 'iou', 'best'], start: ['kind', 'stage', 'iteration', 'steps', 'model', 'device'], end: ['kind', 'stage', 'iteration', 'bestMiou'] }[r.kind] ?? [];
+      const keep = ['time', ...({ step: ['kind', 'stage', 'iteration', 'lr', 'terms'], eval: ['kind', 'stage', 'iteration', 'miou', 'iou', 'best'], start: ['kind', 'stage', 'iteration', 'steps', 'model', 'device'], end: ['kind', 'stage', 'iteration', 'bestMiou'] }[r.kind] ?? [])];
       return JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => keep.includes(k))));
     });
     writeFileSync(join(old, 'logs', 'warm-up.jsonl'), `${lines.join('\n')}\n`);
     const r = buildReport(old);
     expect(r.run?.versions).toBeNull();
-    expect(r.run?.stages[0]).toMatchObject({ stage: 'warm-up', seconds: null, secondsPerStep: null });
+    // Wall time from the records' time stamps; no s/step (an evaluation comes between the two log steps).
+    const times = log('warm-up.jsonl').map((x) => Date.parse(x.time as string) / 1000);
+    expect(r.run?.stages[0]).toMatchObject({ stage: 'warm-up', secondsPerStep: null, imagesPerSecond: null, maxRssBytes: null });
+    expect(r.run?.stages[0].seconds).toBeCloseTo(times[times.length - 1] - times[0], 6);
     expect(r.training[0].lr).toEqual(report.training[0].lr);
     // Without the val pixel counts, a class is absent where no evaluation defines its IoU.
     expect(r.classes!.absent).toEqual(r.classes!.columns[0].iou.map((v) => v === null));
