@@ -1,7 +1,7 @@
 // The run report's data on a tiny generated pipeline run: every section is there and its
 // numbers are the logs' own; older run folders and hostile strings do not break the page.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -218,6 +218,16 @@ describe('older and odd run folders', () => {
     expect(r.consensus).toEqual([]);
     const html = readFileSync(writeReport(old), 'utf8');
     expect(html.match(/not recorded/g)!.length).toBeGreaterThanOrEqual(5);
+  });
+
+  test('a copied run folder shows its own grids, not those an earlier run left there', () => {
+    const copy = join(root, 'copy');
+    cpSync(work, copy, { recursive: true });
+    const stale = join(copy, 'images', 'round1', 'self-train-000099.jpg');
+    cpSync(join(copy, 'images', 'round1', 'self-train-000002.jpg'), stale);
+    const dayAgo = Date.now() / 1000 - 86_400;
+    utimesSync(stale, dayAgo, dayAgo);
+    expect(buildReport(copy).samples).toEqual(report.samples);
   });
 
   test('every logged string is escaped', () => {

@@ -25,13 +25,14 @@ function runSection(r: Report): string {
   out.push('<h3>Command</h3>', command);
   const v = run.versions;
   out.push(
+    '<div class="row"><div>',
     '<h3>Versions and device</h3>',
     v
       ? `<table><tr><th class="name">diga</th><td class="name">${esc(v.diga)}</td></tr><tr><th class="name">libtorch</th><td class="name">${esc(v.libtorch)}</td></tr>` +
           `<tr><th class="name">node</th><td class="name">${esc(v.node)}</td></tr><tr><th class="name">device</th><td class="name">${esc(run.device ?? '–')} (${esc(v.deviceName)})</td></tr></table>`
       : NOT_RECORDED,
   );
-  out.push('<h3>Time and memory per stage</h3>');
+  out.push('</div><div>', '<h3>Time and memory per stage</h3>');
   if (run.stages.length === 0) out.push(NOT_RECORDED);
   else {
     const rows = run.stages.map(
@@ -45,6 +46,7 @@ function runSection(r: Report): string {
       '<p class="note">s/step leaves out evaluation, checkpoints and sample grids; images/s counts every image a step reads, over all ranks.</p>',
     );
   }
+  out.push('</div></div>');
   out.push(`<h3>Config (preset <code>${esc(run.preset)}</code>)</h3>`);
   if (run.config.length === 0) out.push(NOT_RECORDED);
   else {

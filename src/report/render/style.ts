@@ -12,6 +12,8 @@ main { padding: 8px 32px 48px; max-width: 1560px; }
 section { margin: 24px 0 8px; }
 h2 { font-size: 18px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 18px 0 6px; }
+.row { display: flex; gap: 40px; flex-wrap: wrap; align-items: flex-start; }
+p.note { color: var(--muted); font-size: 12px; max-width: 560px; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 12px 24px; }
 figure { margin: 0; }
 figcaption { color: var(--muted); font-size: 12px; }
