@@ -56,7 +56,8 @@ export const SCRIPT = `(function () {
     el.addEventListener('mousemove', function (ev) { show(el.getAttribute('data-tip'), ev); });
     el.addEventListener('mouseleave', hide);
   });
-  // Where each chart is on the page ([left, top, width, height, kind]) and how tall the page is.
+  // Where each chart is on the page ([left, top, width, height, kind]), how tall the page is,
+  // and where its sections and headings start (for screenshots of parts of it).
   var charts = Array.prototype.map.call(document.querySelectorAll('svg.chart'), function (svg) {
     var r = svg.getBoundingClientRect();
     var kind = svg.hasAttribute('data-hover') ? 'line' : 'bars';
@@ -64,6 +65,11 @@ export const SCRIPT = `(function () {
   });
   document.documentElement.setAttribute('data-charts', JSON.stringify(charts));
   document.documentElement.setAttribute('data-height', String(document.documentElement.scrollHeight));
+  var sections = {};
+  Array.prototype.forEach.call(document.querySelectorAll('section[id], h3'), function (el, i) {
+    sections[el.id || ('h3-' + i + '-' + el.textContent)] = Math.round(el.getBoundingClientRect().top + window.scrollY);
+  });
+  document.documentElement.setAttribute('data-sections', JSON.stringify(sections));
   window.addEventListener('load', function () {
     var images = document.querySelectorAll('img');
     var loaded = Array.prototype.filter.call(images, function (img) { return img.complete && img.naturalWidth > 0; }).length;
