@@ -7,6 +7,16 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[bootstrap] %s\n' "$*"; }
 
+# --test (what `npm test` passes): also Debian's chromium, for the run report's browser test.
+# It is optional: without root the test says it is skipped, and nothing else changes.
+optional=()
+for arg in "$@"; do
+  case "$arg" in
+    --test) optional+=(chromium) ;;
+    *) log "unknown option $arg (known: --test)"; exit 2 ;;
+  esac
+done
+
 # ---- system packages --------------------------------------------------------
 # libtorch comes from Debian unless LIBTORCH points at another one (e.g. CUDA).
 # "a|b": either package will do (Debian 13's CUDA builds stand in for the CPU
@@ -22,6 +32,15 @@ if command -v dpkg >/dev/null 2>&1; then
     for p in "${names[@]}"; do installed "$p" && found=1 && break; done
     [ -n "$found" ] || missing+=("${names[0]}")
   done
+  extra=()
+  for p in "${optional[@]}"; do installed "$p" || command -v "$p" >/dev/null 2>&1 || extra+=("$p"); done
+  if [ "${#extra[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+      missing+=("${extra[@]}")
+    else
+      log "optional: ${extra[*]} (the browser test is skipped without it); as root: apt-get install -y --no-install-recommends ${extra[*]}"
+    fi
+  fi
   if [ "${#missing[@]}" -gt 0 ]; then
     cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
     if [ "$(id -u)" = 0 ]; then

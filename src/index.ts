@@ -57,7 +57,14 @@ export { runPseudoLabel } from './stages/pseudo-label.js';
 export { runCentroids } from './stages/centroids.js';
 export { runSelfTrain } from './stages/self-train.js';
 export { runEvaluate } from './stages/evaluate.js';
-export { runPipeline } from './stages/pipeline.js';
+export { runPipeline, type PipelineResult } from './stages/pipeline.js';
+export { buildReport } from './report/build-report.js';
+export { renderReport } from './report/render/page.js';
+export { writeReport, REPORT_FILE } from './report/write-report.js';
+export type {
+  Report, RunSection, StageTiming, ConfigEntry, TrainingStage, Series as ReportSeries, Points as ReportPoints, ClassSection, ClassColumn,
+  PseudoLabelRound, ConsensusRound, DriftRound, SampleGrid, DistributedSection,
+} from './report/types.js';
 export { packageVersion } from './version.js';
 export { evaluateModel, type EvaluationResult } from './inference/validation.js';
 export { exportOnnx, writeOnnx, ONNX_OPSETS, ONNX_OUTPUTS, type OnnxExportOptions, type OnnxOutput, type WriteOnnxOptions } from './export/onnx/index.js';

@@ -10,7 +10,7 @@ const LAYERS: string[][] = [
   ['models', 'data', 'distributed', 'optim', 'losses', 'metrics', 'augment', 'centroids'],
   ['inference', 'export'],
   ['engine'],
-  ['stages'],
+  ['stages', 'report'],
   ['cli', 'bench', 'index.ts'],
 ];
 

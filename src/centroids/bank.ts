@@ -136,6 +136,11 @@ export class CentroidBank {
     );
   }
 
+  /** (numClasses,) float32: the Euclidean distance of each centroid from the same row of `from`. */
+  distanceFrom(from: Tensor): Tensor {
+    return noGrad(() => tidy(() => this.#centroids.sub(from.to({ device: this.device, dtype: 'float32' })).pow(2).sum(1).sqrt()));
+  }
+
   /** A copy of the state; the caller owns its tensors. */
   stateDict(): CentroidBankState {
     return noGrad(() => ({ centroids: this.#centroids.clone(), count: this.#count.clone() }));

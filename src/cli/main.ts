@@ -8,6 +8,7 @@ import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
 import { registerMakeData } from './commands/make-data.js';
 import { registerPredict } from './commands/predict.js';
+import { registerReport } from './commands/report.js';
 import { registerStages } from './commands/stages.js';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerConvert(program);
   registerExport(program);
+  registerReport(program);
   registerDemo(program);
   return program;
 }

@@ -159,6 +159,25 @@ export class CityscapesDataset {
     }
   }
 
+  /**
+   * Pixels of each class over every label of the set (ignored pixels left out), decoding
+   * the labels only; all zeros for a set without labels.
+   */
+  async labelHistogram(classes: number, concurrency = 4): Promise<number[]> {
+    const counts = new Array<number>(classes).fill(0);
+    let next = 0;
+    const worker = async () => {
+      while (next < this.entries.length) {
+        const e = this.entries[next++];
+        if (!e.label) continue;
+        const map = await readLabel(e.label, this.options.labelEncoding ?? 'labelIds', this.options.labels);
+        for (const id of map.data) if (id < classes) counts[id]++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, this.entries.length)) }, worker));
+    return counts;
+  }
+
   /** Decodes one sample; image, label and pseudo-label must have the same size. */
   async read(index: number): Promise<Sample> {
     const e = this.entry(index);

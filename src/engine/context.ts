@@ -18,6 +18,8 @@ export interface StageHooks {
   say?: (line: string) => void;
   /** Called after each training step with the number of steps done. */
   onStep?: (iteration: number) => void;
+  /** Called on rank 0 after each evaluation of a training stage (default: refresh the run report). */
+  onEvaluated?: () => void | Promise<void>;
 }
 
 export class StageContext {

@@ -24,6 +24,7 @@ import { prepareFreshRun, removeStaleTemps } from './run/outputs.js';
 import { Progress } from './run/progress.js';
 import { RunLog } from './run/run-log.js';
 import { NonEssential } from './run/warn-once.js';
+import { describeRun, peakMemory, readBack } from './run/describe.js';
 import { addGroup, group, loadTrainState, readResumeRecord, saveTrainState, statePath, type TrainStateRecord } from './train-state.js';
 
 export interface StepOutput {
@@ -35,6 +36,17 @@ export interface StepOutput {
   pictures?: () => GridColumn[];
   /** Tensors the pictures need; disposed with the step output. */
   keep?: Tensor[];
+  /**
+   * Figures for the run log beside the loss terms (scalars or per-class vectors), made only on
+   * log steps (isLogStep) and read back there with the terms.
+   */
+  stats?: Record<string, Tensor>;
+}
+
+/** Whether step `iter` (0-based) ends on a log step, where the terms are read back and logged. */
+export function isLogStep(cfg: Pick<RunConfig, 'logEvery' | 'steps'>, iter: number): boolean {
+  const n = iter + 1;
+  return n % cfg.logEvery === 0 || n === cfg.steps;
 }
 
 /**
@@ -42,11 +54,11 @@ export interface StepOutput {
  * grid shows (`shown`, freed with the output) with how they make the grid's columns.
  */
 export function stepOutput<P extends PictureTensors>(
-  out: { loss: Tensor; terms: Record<string, Tensor>; shown?: P },
+  out: { loss: Tensor; terms: Record<string, Tensor>; shown?: P; stats?: Record<string, Tensor> },
   columns: (shown: P) => GridColumn[],
 ): StepOutput {
   const shown = out.shown;
-  return { loss: out.loss, terms: out.terms, keep: shown && tensorsOf(shown), pictures: shown && (() => columns(shown)) };
+  return { loss: out.loss, terms: out.terms, stats: out.stats, keep: shown && tensorsOf(shown), pictures: shown && (() => columns(shown)) };
 }
 
 /** Extra tensors a stage keeps in its training state (e.g. the centroids). */
@@ -74,6 +86,10 @@ export interface TrainerSetup {
   group?: ProcessGroup | null;
   /** The run started from weights in saveDir itself (they are kept aside, not refused). */
   startsFromSameFolder?: boolean;
+  /** Images one step reads on this rank, over all its loaders (for images/s in the log). */
+  imagesPerStep?: number;
+  /** Called on rank 0 after each evaluation is logged (the stages refresh the run report). */
+  onEvaluated?: () => void | Promise<void>;
 }
 
 export interface TrainResult {
@@ -99,6 +115,8 @@ export class Trainer {
   /** A resumed state saved just before an evaluation that did not finish. */
   #evalPending = false;
   readonly #optional = new NonEssential();
+  /** The open run log while run() is in progress (replica checks are logged from #saveState). */
+  #log: RunLog | null = null;
 
   constructor(setup: TrainerSetup) {
     this.#s = setup;
@@ -165,7 +183,12 @@ export class Trainer {
     // Each rank has its own data streams; all of them go into the one state file.
     const own = Object.fromEntries(Object.entries(loaders).map(([name, loader]) => [name, loader.samplerState()]));
     const everyRank = this.#s.group ? this.#s.group.allgatherJson(own) : [own];
-    if (this.#s.group) checkReplicas(this.#s.group, [...student.parameters(), ...teacher.parameters(), ...(extraTensors?.values() ?? [])]);
+    if (this.#s.group) {
+      const checked = [...student.parameters(), ...teacher.parameters(), ...(extraTensors?.values() ?? [])];
+      checkReplicas(this.#s.group, checked);
+      // Only a passing check comes back here; a failing one throws on every rank.
+      this.#log?.write({ kind: 'replicas', stage, iteration: this.#iteration, ranks: this.#s.group.worldSize, tensors: checked.length, identical: true });
+    }
     if (!this.#isMain) {
       dispose(buffers);
       dispose([tensors.get('rng.cpu'), tensors.get('rng.device')]);
@@ -197,9 +220,14 @@ export class Trainer {
     const r = await this.#s.evaluate();
     const improved = this.#best.offer(r.miou ?? 0, this.#iteration, student, teacher);
     if (!this.#isMain) return r;
-    log.write({ kind: 'eval', stage, iteration: this.#iteration, miou: r.miou, iou: r.iou, overallAcc: r.overallAcc, meanAcc: r.meanAcc, fwavacc: r.fwavacc, best: improved });
+    log.write({
+      kind: 'eval', stage, iteration: this.#iteration, miou: r.miou, iou: r.iou, support: r.support,
+      overallAcc: r.overallAcc, meanAcc: r.meanAcc, fwavacc: r.fwavacc, best: improved, seconds: r.seconds,
+    });
     progress.log(`[${stage}] step ${this.#iteration}: val mIoU ${((r.miou ?? 0) * 100).toFixed(2)}${improved ? ' (best so far, weights saved)' : ''}`);
     await this.#optional.write('the loss and mIoU curves', () => writeCurves(log.path, stage, this.#s.cfg.logDir));
+    const onEvaluated = this.#s.onEvaluated;
+    if (onEvaluated) await this.#optional.write('the run report', async () => onEvaluated());
     return r;
   }
 
@@ -212,8 +240,16 @@ export class Trainer {
   /** Runs from the current iteration to cfg.steps. */
   async run(): Promise<TrainResult> {
     const { cfg, stage, student, teacher } = this.#s;
+    const started = performance.now();
     const log = new RunLog(join(cfg.logDir, `${stage}.jsonl`), { append: this.#iteration > 0, enabled: this.#isMain, say: this.#s.say });
-    log.write({ kind: 'start', stage, iteration: this.#iteration, steps: cfg.steps, model: cfg.model, device: cfg.device, amp: cfg.amp });
+    this.#log = log;
+    log.write({
+      kind: 'start', stage, iteration: this.#iteration, steps: cfg.steps, model: cfg.model, device: cfg.device, amp: cfg.amp,
+      ...describeRun(cfg), ranks: this.#s.group?.worldSize ?? 1, imagesPerStep: this.#s.imagesPerStep ?? null, genImgDir: cfg.genImgDir,
+    });
+    // Seconds spent in steps since the last log step (evaluation, checkpoints and pictures left out).
+    let busy = 0;
+    let busySteps = 0;
     const interrupt = new InterruptFlag();
     const progress = new Progress({ title: stage, total: cfg.steps, start: this.#iteration, enabled: this.#isMain });
     let last: EvaluationResult | null = null;
@@ -235,6 +271,7 @@ export class Trainer {
       }
       while (this.#iteration < cfg.steps) {
         const iter = this.#iteration;
+        const stepStarted = performance.now();
         noGrad(() => this.ema.update(iter));
         this.optimizer.setLr(polyLr(cfg.lr, iter, cfg.steps, cfg.lrPower));
         const out = await this.#s.step(iter);
@@ -251,13 +288,21 @@ export class Trainer {
         this.optimizer.zeroGrad();
         this.#iteration = iter + 1;
         const n = this.#iteration;
-        const logStep = n % cfg.logEvery === 0 || n === cfg.steps;
-        if (logStep) {
+        if (isLogStep(cfg, iter)) {
           const terms = Object.fromEntries(Object.entries(out.terms).map(([k, t]) => [k, t.item()]));
-          log.write({ kind: 'step', stage, iteration: n, lr: this.optimizer.lr, terms });
+          const stats = out.stats && Object.fromEntries(Object.entries(out.stats).map(([k, t]) => [k, readBack(t)]));
+          // The read-backs above waited for the device, so the window's time is its steps' time.
+          busy += (performance.now() - stepStarted) / 1000;
+          busySteps += 1;
+          const secondsPerStep = busy / busySteps;
+          log.write({ kind: 'step', stage, iteration: n, lr: this.optimizer.lr, terms, ...(stats && { stats }), secondsPerStep, memory: peakMemory(cfg.device) });
+          busy = 0;
+          busySteps = 0;
           progress.update(n, terms, true);
         } else {
           progress.update(n);
+          busy += (performance.now() - stepStarted) / 1000;
+          busySteps += 1;
         }
         if (out.pictures && isPictureStep(cfg, iter) && this.#isMain) {
           const columns = out.pictures();
@@ -292,7 +337,11 @@ export class Trainer {
       interrupt.dispose();
     }
     if (last && !interrupted && this.#isMain) this.#s.say?.(formatIouTable(last, labelSet(cfg.labels).classNames));
-    log.write({ kind: 'end', stage, iteration: this.#iteration, bestMiou: this.#best.miou, interrupted });
+    log.write({
+      kind: 'end', stage, iteration: this.#iteration, bestMiou: this.#best.miou, bestIteration: this.#best.iteration, interrupted,
+      seconds: (performance.now() - started) / 1000, memory: peakMemory(cfg.device),
+    });
+    this.#log = null;
     return {
       iterations: this.#iteration,
       bestMiou: this.#best.miou,

@@ -38,3 +38,20 @@ export function consensusLabels(
     }),
   );
 }
+
+/**
+ * Per class, the pseudo-labelled pixels (`pseudo`) and those consensus kept (`kept`), both
+ * (numClasses,) int64 on the labels' device; nothing is read back.
+ */
+export function consensusCounts(consensus: Tensor, pseudoLabels: Tensor, numClasses: number, ignoreIndex = 255): { kept: Tensor; pseudo: Tensor } {
+  return noGrad(() =>
+    tidy(() => {
+      // Ignored pixels are counted in an extra bin, then dropped.
+      const perClass = (labels: Tensor) => {
+        const l = labels.long();
+        return l.where(l.ne(ignoreIndex), numClasses).flatten().bincount(null, numClasses + 1).narrow(0, 0, numClasses);
+      };
+      return { kept: perClass(consensus), pseudo: perClass(pseudoLabels) };
+    }),
+  );
+}

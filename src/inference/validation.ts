@@ -3,13 +3,15 @@
 import type { RunConfig } from '../config/schema.js';
 import type { CityscapesDataset } from '../data/dataset.js';
 import { ConfusionMatrix } from '../metrics/confusion.js';
-import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
+import { classPixels, segmentationScores, type SegmentationScores } from '../metrics/scores.js';
 import type { SegModel } from '../models/index.js';
 import { tidy } from '../tensor/index.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import { predictShare, type PredictConfig } from './predict.js';
 
 export interface EvaluationResult extends SegmentationScores {
+  /** Ground-truth pixels per class: 0 marks a class absent from the evaluated images. */
+  support: number[];
   images: number;
   seconds: number;
 }
@@ -33,7 +35,7 @@ export async function evaluateModel(
     onImage?.(done, count);
   });
   if (group) group.allreduceSum([confusion.counts]);
-  const scores = segmentationScores(confusion.compute());
+  const counts = confusion.compute();
   confusion.dispose();
-  return { ...scores, images: count, seconds: (Date.now() - started) / 1000 };
+  return { ...segmentationScores(counts), support: classPixels(counts).truth, images: count, seconds: (Date.now() - started) / 1000 };
 }

@@ -70,3 +70,17 @@ export function segmentationScores(confusion: Float64Array | number[][]): Segmen
     fwavacc,
   };
 }
+
+/** Pixels per class in a confusion matrix: ground truth (row sums) and prediction (column sums). */
+export function classPixels(confusion: Float64Array | number[][]): { truth: number[]; predicted: number[] } {
+  const { n, at } = toRows(confusion);
+  const truth = new Array<number>(n).fill(0);
+  const predicted = new Array<number>(n).fill(0);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      truth[r] += at(r, c);
+      predicted[c] += at(r, c);
+    }
+  }
+  return { truth, predicted };
+}

@@ -10,6 +10,13 @@ import { runPseudoLabel } from './pseudo-label.js';
 import { runSelfTrain } from './self-train.js';
 import { runFilesIn } from '../engine/run/outputs.js';
 import type { StageHooks } from '../engine/context.js';
+import { openDataset } from '../engine/datasets.js';
+import { describeRun } from '../engine/run/describe.js';
+import { RunLog } from '../engine/run/run-log.js';
+import { labelSet } from '../labels/index.js';
+import { distEnv } from '../distributed/env.js';
+import { runDirOf } from '../report/run-logs.js';
+import { refreshReport, REPORT_FILE } from '../report/write-report.js';
 import { runWarmUp } from './warm-up.js';
 
 export interface PipelineResult {
@@ -19,6 +26,8 @@ export interface PipelineResult {
   finalWeights: string;
   pseudoLabelMiou: Array<number | null>;
   seconds: number;
+  /** The run report's path; null where it could not be written (or on ranks other than 0). */
+  report: string | null;
 }
 
 export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promise<PipelineResult> {
@@ -31,10 +40,25 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
   if (held.length > 0 && !cfg.overwrite) {
     throw new Error(`the pipeline would replace earlier runs in ${held.join(', ')}; give --overwrite to replace them, or other folders (--weight-dir, --save-weight-dir)`);
   }
+  // What the run report shows beyond the training logs: each stage's time and results.
+  // Rank 0 writes the log and the report; in a data-parallel run every rank runs the stages.
+  const isMain = (distEnv()?.rank ?? 0) === 0;
+  const log = new RunLog(join(cfg.logDir, 'pipeline.jsonl'), { say, enabled: isMain });
+  log.write({ kind: 'start', stage: 'pipeline', ...describeRun(cfg), refineRounds: cfg.refineRounds, ranks: distEnv()?.worldSize ?? 1 });
+  const since = () => {
+    const t = Date.now();
+    return () => (Date.now() - t) / 1000;
+  };
+  // The training stages refresh the report at each evaluation (their rounds log under logs/roundN).
+  const stageHooks: StageHooks = { ...hooks, onEvaluated: hooks.onEvaluated ?? (() => refreshReport(cfg.logDir)) };
   say(`== warm-up (${cfg.steps} steps, model ${cfg.model}, device ${cfg.device})`);
-  const warm = await runWarmUp(cfg, hooks);
+  let took = since();
+  const warm = await runWarmUp(cfg, stageHooks);
   if (warm.interrupted) throw new Error('interrupted during warm-up; resume with `diga warm-up --resume`');
+  log.write({ kind: 'stage', stage: 'warm-up', seconds: took(), bestMiou: warm.bestMiou, bestIteration: warm.bestIteration });
   say(`warm-up: best val mIoU ${pct(warm.bestMiou)} at step ${warm.bestIteration}`);
+  const classes = labelSet(cfg.labels).classes;
+  log.write({ kind: 'labelled-histogram', histogram: await (await openDataset(cfg, 'labelled', { validate: false })).labelHistogram(classes) });
 
   const selfTrainMiou: Array<number | null> = [];
   const pseudoLabelMiou: Array<number | null> = [];
@@ -42,25 +66,51 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
   for (let round = 0; round <= cfg.refineRounds; round++) {
     const pseudoDir = round === 0 ? cfg.pseudoDir : `${cfg.pseudoDir}-round${round + 1}`;
     const saveDir = saveDirOf(round);
-    const roundCfg: RunConfig = { ...cfg, loadWeightDir: weights, pseudoDir, saveWeightDir: saveDir, logDir: join(cfg.logDir, `round${round + 1}`) };
+    // Each round logs and draws into its own folders, so round 2's grids do not replace round 1's.
+    const roundCfg: RunConfig = {
+      ...cfg, loadWeightDir: weights, pseudoDir, saveWeightDir: saveDir,
+      logDir: join(cfg.logDir, `round${round + 1}`), genImgDir: join(cfg.genImgDir, `round${round + 1}`),
+    };
+    const r = round + 1;
     say(`== pseudo-labels from ${weights} → ${pseudoLabelDir(roundCfg)}`);
+    took = since();
     const pl = await runPseudoLabel(roundCfg);
     pseudoLabelMiou.push(pl.quality?.miou ?? null);
+    log.write({
+      kind: 'stage', stage: 'pseudo-label', round: r, seconds: took(), images: pl.images, weights: pl.weights,
+      miou: pl.quality?.miou ?? null, iou: pl.quality?.iou ?? null, histogram: pl.histogram,
+    });
     say(`pseudo-labels: ${pl.images} images${pl.quality ? `, mIoU against their ground truth ${pct(pl.quality.miou)}` : ''}`);
     say(`== centroids from ${weights}`);
+    took = since();
     const c = await runCentroids({ ...roundCfg, centroidDir: join(cfg.centroidDir, `round${round + 1}`) });
+    log.write({ kind: 'stage', stage: 'centroids', round: r, seconds: took(), classesSeen: c.classesSeen, steps: c.steps });
     say(`centroids: ${c.classesSeen} classes seen in ${c.steps} steps → ${c.file}`);
     const steps = cfg.selfTrainSteps ?? cfg.steps;
     say(`== self-training round ${round + 1} (${steps} steps)`);
-    const st = await runSelfTrain({ ...roundCfg, steps, evalEvery: Math.min(cfg.evalEvery, steps), centroidDir: join(cfg.centroidDir, `round${round + 1}`) }, hooks);
+    took = since();
+    const st = await runSelfTrain({ ...roundCfg, steps, evalEvery: Math.min(cfg.evalEvery, steps), centroidDir: join(cfg.centroidDir, `round${round + 1}`) }, stageHooks);
     if (st.interrupted) throw new Error(`interrupted during self-training round ${round + 1}; resume with \`diga self-train --resume\``);
+    log.write({ kind: 'stage', stage: 'self-train', round: r, seconds: took(), bestMiou: st.bestMiou, bestIteration: st.bestIteration });
     selfTrainMiou.push(st.bestMiou);
     say(`self-training round ${round + 1}: best val mIoU ${pct(st.bestMiou)} at step ${st.bestIteration}`);
     weights = saveDir;
   }
   say(`== evaluation of ${weights}`);
+  took = since();
   const ev = await runEvaluate({ ...cfg, loadWeightDir: weights });
+  log.write({ kind: 'stage', stage: 'evaluate', seconds: took(), weights: ev.weights, images: ev.images, miou: ev.miou, iou: ev.iou, support: ev.support });
   say(`final val mIoU ${pct(ev.miou)} (${ev.images} images)`);
+  log.write({ kind: 'end', stage: 'pipeline', seconds: (Date.now() - started) / 1000 });
+  let report: string | null = null;
+  if (isMain) {
+    try {
+      await refreshReport(cfg.logDir);
+      report = join(runDirOf(cfg.logDir), REPORT_FILE);
+    } catch (err) {
+      say(`cannot write the run report (${(err as Error).message})`);
+    }
+  }
   return {
     warmUpMiou: warm.bestMiou,
     selfTrainMiou,
@@ -68,5 +118,6 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
     finalWeights: weights,
     pseudoLabelMiou,
     seconds: (Date.now() - started) / 1000,
+    report,
   };
 }

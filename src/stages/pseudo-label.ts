@@ -8,7 +8,7 @@ import { pseudoLabelPath } from '../data/dataset.js';
 import { writePseudoLabel } from '../data/writers.js';
 import { ConfusionMatrix } from '../metrics/confusion.js';
 import { segmentationScores, type SegmentationScores } from '../metrics/scores.js';
-import { tidy } from '../tensor/index.js';
+import { keep, noGrad, tidy, zeros } from '../tensor/index.js';
 import { runStage } from '../engine/context.js';
 import { checkDistinctNames } from '../engine/datasets.js';
 import { labelMapOf } from '../engine/pictures.js';
@@ -23,6 +23,8 @@ export interface PseudoLabelResult {
   weights: string;
   /** Agreement with the unlabelled set's ground truth, where it has labels. */
   quality: SegmentationScores | null;
+  /** Pixels the pseudo-labels give each class, over all the images. */
+  histogram: number[];
   seconds: number;
 }
 
@@ -38,6 +40,8 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
     const model = ctx.model();
     const weights = loadWeights(options.weightDir ?? cfg.loadWeightDir, 'student', model, { modelName: cfg.model });
     const confusion = dataset.hasLabels ? new ConfusionMatrix(model.classes, cfg.device) : null;
+    // The class histogram stays on the device until the end (one read-back).
+    const histogram = keep(zeros([model.classes], { dtype: 'int64', device: cfg.device }));
     ctx.lock(outDir);
     // Each rank predicts its share of the images, so every file is written exactly once.
     const share = shardIndices(dataset.entries.length, group).length;
@@ -47,6 +51,7 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
     try {
       await predictShare(model, dataset, cfg, group, dataset.entries.length, async ({ batch, onDevice, pred }) => {
         if (confusion) tidy(() => confusion.update(pred, onDevice.labels));
+        noGrad(() => tidy(() => histogram.add_(pred.flatten().bincount(null, model.classes))));
         for (let i = 0; i < batch.n; i++) {
           pending.push(writePseudoLabel(pseudoLabelPath(outDir, batch.names[i]), labelMapOf(pred, i)));
         }
@@ -60,8 +65,11 @@ export async function runPseudoLabel(config: RunConfig, options: { outDir?: stri
       progress.stop();
     }
     if (confusion && group) group.allreduceSum([confusion.counts]);
+    if (group) group.allreduceSum([histogram]);
     const quality = confusion ? segmentationScores(confusion.compute()) : null;
     confusion?.dispose();
-    return { outDir, images: group ? dataset.entries.length : done, weights, quality, seconds: (Date.now() - started) / 1000 };
+    const counts = tidy(() => Array.from(histogram.double().cpu().toTypedArray() as Float64Array));
+    histogram.dispose();
+    return { outDir, images: group ? dataset.entries.length : done, weights, quality, histogram: counts, seconds: (Date.now() - started) / 1000 };
   });
 }

@@ -8,7 +8,9 @@ import type { DenseClassMeans } from '../centroids/class-means.js';
 import { centroidInputFile, pseudoLabelDir } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
 import { Rng } from '../data/random.js';
-import { tidy } from '../tensor/index.js';
+import { keep, tidy, type Tensor } from '../tensor/index.js';
+import { consensusCounts } from '../inference/consensus.js';
+import { existsSync } from 'node:fs';
 import { disposeBatch, uploadBatch } from '../data/device-batch.js';
 import { runStage, type StageHooks } from '../engine/context.js';
 import { evaluateModel } from '../inference/validation.js';
@@ -17,9 +19,32 @@ import { nextBatch, twoScaleLoader } from '../engine/loaders.js';
 import { selfTrainLoss } from './step-losses.js';
 import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
-import { stepOutput, Trainer, type TrainResult } from '../engine/trainer.js';
+import { isLogStep, stepOutput, Trainer, type TrainResult } from '../engine/trainer.js';
+import { refreshReport } from '../report/write-report.js';
 import { sameFolder } from '../engine/run/outputs.js';
 import { findWeights, loadWeights } from '../models/weights.js';
+
+/** The centroid file self-training started from, if it is still there. */
+function centroidStartFile(centroidDir: string): string | undefined {
+  try {
+    const file = centroidInputFile(centroidDir);
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The centroid file as a bank, when it has the run's shape (it is only read for the drift). */
+function loadStartBank(file: string, cfg: RunConfig, classes: number, dim: number): CentroidBank | null {
+  try {
+    const b = CentroidBank.load(file, cfg.device, { maxCount: cfg.centroidCountCap });
+    if (b.numClasses === classes && b.dim === dim) return b;
+    b.dispose();
+  } catch {
+    // unreadable: the drift is measured from the resumed state instead
+  }
+  return null;
+}
 
 export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
   return runStage(config, async (ctx) => {
@@ -44,6 +69,11 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
           `${student.classes}×${student.featureChannels}; compute them with the same --model`,
       );
     }
+    // Where the centroids started (the centroid file, also on resume), for their drift in the log.
+    const startFile = record ? centroidStartFile(cfg.centroidDir) : undefined;
+    const startBank = startFile ? loadStartBank(startFile, cfg, student.classes, student.featureChannels) : null;
+    let start: Tensor | null = startBank ? keep(startBank.centroids.clone()) : record ? null : keep(bank.centroids.clone());
+    startBank?.dispose();
     const streams = resumeLoaders(record, group);
     const source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
     const target = twoScaleLoader(cfg, unlabelled, {
@@ -79,8 +109,14 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
           const st = bank.stateDict();
           return new Map([['centroids', st.centroids], ['count', st.count]]);
         },
-        load: (t) => bank.loadStateDict({ centroids: t.get('centroids')!, count: t.get('count')! }),
+        load: (t) => {
+          bank.loadStateDict({ centroids: t.get('centroids')!, count: t.get('count')! });
+          // Without the centroid file, drift is measured from where the resumed run starts.
+          start ??= keep(bank.centroids.clone());
+        },
       },
+      imagesPerStep: 2 * (cfg.lowPerStep + cfg.highPerStep),
+      onEvaluated: hooks.onEvaluated ?? (() => refreshReport(cfg.logDir)),
       group,
       evaluate: () => evaluateModel(student, val, cfg, undefined, group),
       step: async (iter) => {
@@ -98,7 +134,14 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
                 mix: { images: o.mix.image, labels: o.mix.label, logits: o.mixLogits },
               }
             : undefined;
-          return { loss: o.loss, terms: o.terms, shown };
+          // The log's figures on log steps only: consensus kept per class, centroid drift.
+          const stats = isLogStep(cfg, iter)
+            ? (() => {
+                const c = consensusCounts(o.consensus, t.pseudo!, bank.numClasses);
+                return { consensusKept: c.kept, consensusPseudo: c.pseudo, centroidDrift: bank.distanceFrom(start!) };
+              })()
+            : undefined;
+          return { loss: o.loss, terms: o.terms, shown, stats };
         });
         disposeBatch(s);
         disposeBatch(t);
@@ -117,6 +160,7 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
     } finally {
       await trainer.close();
       bank.dispose();
+      start?.dispose();
     }
   });
 }

@@ -16,6 +16,7 @@ import { warmupLoss } from './step-losses.js';
 import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
 import { stepOutput, Trainer, type TrainResult } from '../engine/trainer.js';
+import { refreshReport } from '../report/write-report.js';
 
 
 export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
@@ -53,6 +54,8 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
       loaders: unlabelledLoader ? { labelled: loader, unlabelled: unlabelledLoader } : { labelled: loader },
       say: hooks.say,
       onStep: hooks.onStep,
+      imagesPerStep: (cfg.lowPerStep + cfg.highPerStep) * (unlabelledLoader ? 2 : 1),
+      onEvaluated: hooks.onEvaluated ?? (() => refreshReport(cfg.logDir)),
       group,
       evaluate: () => evaluateModel(student, val, cfg, undefined, group),
       step: async (iter) => {

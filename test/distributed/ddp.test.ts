@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readStateDict } from '../../src/checkpoint/index.js';
+import { buildReport } from '../../src/report/build-report.js';
 import { demoLists } from '../../src/config/defaults.js';
 import { runFolders } from '../helpers.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
@@ -141,6 +142,14 @@ describe.skipIf(!haveBuild)('data-parallel training (2 processes, Gloo)', () => 
     port += 1;
     // Replica checks run at every checkpoint: a divergence would fail this run.
     await diga('self-train', ...common, '--nproc-per-node', '2', '--master-port', String(port));
+    // Rank 0's report names the ranks and each passing replica check.
+    expect(existsSync(join(work, 'report.html'))).toBe(true);
+    const report = buildReport(work);
+    expect(report.distributed?.ranks).toBe(2);
+    const checks = readFileSync(join(work, 'logs', 'self-train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.kind === 'replicas');
+    expect(checks.length).toBeGreaterThan(0);
+    // One row a step (a step that evaluates is checked before and after).
+    expect(report.distributed?.checks.filter((c) => c.label === 'self-train').map((c) => c.step)).toEqual([...new Set(checks.map((r) => r.iteration))]);
     const one = join(work, 'one.json');
     const two = join(work, 'two.json');
     await diga('evaluate', ...common, '--load-weight-dir', join(work, 'self-train'), '--json', one);

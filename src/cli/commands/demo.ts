@@ -46,5 +46,6 @@ export function registerDemo(program: Command): void {
     out(`demo finished in ${Math.round(r.seconds)} s`);
     out(`val mIoU: warm-up ${pct(r.warmUpMiou)}, self-training ${r.selfTrainMiou.map(pct).join(', ')}, final ${pct(r.finalMiou)}`);
     out(`weights: ${cfg.weightDir} (warm-up), ${r.finalWeights} (final); logs and curves: ${cfg.logDir}; sample grids: ${cfg.genImgDir}`);
+    if (r.report) out(`report: ${r.report} (open it in a browser)`);
   });
 }

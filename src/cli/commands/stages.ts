@@ -109,6 +109,7 @@ export function registerStages(program: Command): void {
       dumpLogs(o, cfg);
       const r = await runPipeline(cfg, { say: out });
       out(`pipeline done in ${Math.round(r.seconds)} s: warm-up ${pct(r.warmUpMiou)} → self-training ${r.selfTrainMiou.map(pct).join(' → ')} → final ${pct(r.finalMiou)} mIoU`);
+      if (r.report) out(`report: ${r.report}`);
     },
   );
 }

@@ -1,0 +1,62 @@
+// Finding a run folder's logs: the pipeline's record of its stages and each training
+// stage's log, in run order (warm-up, then the self-training rounds).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { RunLog, type LogRecord } from '../engine/run/run-log.js';
+
+export interface TrainingLog {
+  label: string;
+  stage: 'warm-up' | 'self-train';
+  round: number | null;
+  records: LogRecord[];
+}
+
+export interface RunLogs {
+  logDir: string;
+  pipeline: LogRecord[];
+  training: TrainingLog[];
+}
+
+/** The folder holding a run's logs: `<runDir>/logs` when there is one, else the folder itself. */
+export function logDirOf(runDir: string): string {
+  const logs = join(runDir, 'logs');
+  return existsSync(logs) && statSync(logs).isDirectory() ? logs : runDir;
+}
+
+/** The run folder a log folder belongs to: the parent of a folder named `logs`, else the log folder. */
+export function runDirOf(logDir: string): string {
+  const dir = resolve(logDir);
+  return basename(dir) === 'logs' ? dirname(dir) : dir;
+}
+
+const roundsIn = (logDir: string): number[] =>
+  existsSync(logDir)
+    ? readdirSync(logDir)
+        .map((f) => /^round(\d+)$/.exec(f))
+        .filter((m): m is RegExpExecArray => m !== null && existsSync(join(logDir, m[0], 'self-train.jsonl')))
+        .map((m) => Number(m[1]))
+        .sort((a, b) => a - b)
+    : [];
+
+export function readRunLogs(runDir: string): RunLogs {
+  const logDir = logDirOf(runDir);
+  const training: TrainingLog[] = [];
+  const warm = RunLog.read(join(logDir, 'warm-up.jsonl'));
+  if (warm.length > 0) training.push({ label: 'warm-up', stage: 'warm-up', round: null, records: warm });
+  const single = RunLog.read(join(logDir, 'self-train.jsonl'));
+  if (single.length > 0) training.push({ label: 'self-train', stage: 'self-train', round: null, records: single });
+  for (const r of roundsIn(logDir)) {
+    training.push({ label: `self-train round ${r}`, stage: 'self-train', round: r, records: RunLog.read(join(logDir, `round${r}`, 'self-train.jsonl')) });
+  }
+  return { logDir, pipeline: RunLog.read(join(logDir, 'pipeline.jsonl')), training };
+}
+
+/**
+ * The records of one kind, one per step: a resumed run logs again the steps after its last
+ * saved state, and the later record is the one the run went on from.
+ */
+export function byStep(records: LogRecord[], kind: string): LogRecord[] {
+  const at = new Map<number, LogRecord>();
+  for (const r of records) if (r.kind === kind && typeof r.iteration === 'number') at.set(r.iteration, r);
+  return [...at.values()].sort((a, b) => (a.iteration as number) - (b.iteration as number));
+}
