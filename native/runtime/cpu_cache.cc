@@ -176,24 +176,33 @@ template <class A, class = void>
 struct CopyDataArgs : std::integral_constant<int, 0> {};
 template <class A>
 struct CopyDataArgs<A, std::void_t<decltype(&A::copy_data)>>
-    : std::integral_constant<int, std::is_same_v<decltype(&A::copy_data),
-                                                 void (A::*)(void*, const void*, size_t) const>
-                                      ? 3
-                                      : 4> {};
+    : std::integral_constant<
+          int, std::is_same_v<decltype(&A::copy_data), void (A::*)(void*, const void*, size_t) const> ? 3
+               : std::is_same_v<decltype(&A::copy_data),
+                                void (A::*)(void*, const void*, size_t, bool) const>
+                   ? 4
+                   : -1> {};
 constexpr bool kConstAllocate =
     std::is_same_v<decltype(&c10::Allocator::allocate), c10::DataPtr (c10::Allocator::*)(size_t) const>;
 
+// An interface this file does not know: the cache is not installed (libtorch's
+// own allocator stays), rather than the build failing.
 template <class Base, bool kConst, int kCopy>
-class Shim;
+class Shim {
+ public:
+  static constexpr bool kKnown = false;
+};
 template <class Base>
 class Shim<Base, true, 0> : public Base {
  public:
+  static constexpr bool kKnown = true;
   c10::DataPtr allocate(size_t n) const override { return CachedAllocate(n); }
   c10::DeleterFnPtr raw_deleter() const override { return &Release; }
 };
 template <class Base>
 class Shim<Base, true, 3> : public Base {
  public:
+  static constexpr bool kKnown = true;
   c10::DataPtr allocate(size_t n) const override { return CachedAllocate(n); }
   c10::DeleterFnPtr raw_deleter() const override { return &Release; }
   void copy_data(void* dest, const void* src, size_t n) const override { std::memcpy(dest, src, n); }
@@ -201,6 +210,7 @@ class Shim<Base, true, 3> : public Base {
 template <class Base>
 class Shim<Base, false, 3> : public Base {
  public:
+  static constexpr bool kKnown = true;
   c10::DataPtr allocate(size_t n) override { return CachedAllocate(n); }
   c10::DeleterFnPtr raw_deleter() const override { return &Release; }
   void copy_data(void* dest, const void* src, size_t n) const override { std::memcpy(dest, src, n); }
@@ -208,6 +218,7 @@ class Shim<Base, false, 3> : public Base {
 template <class Base>
 class Shim<Base, false, 4> : public Base {
  public:
+  static constexpr bool kKnown = true;
   c10::DataPtr allocate(size_t n) override { return CachedAllocate(n); }
   c10::DeleterFnPtr raw_deleter() const override { return &Release; }
   void copy_data(void* dest, const void* src, size_t n, bool /*sync*/) const override {
@@ -224,16 +235,20 @@ size_t DefaultLimit() {
                                : size_t{2} << 30;
 }
 
-void Install() {
-  const char* mode = std::getenv("DIGA_CPU_CACHE");
-  if (mode != nullptr && (std::strcmp(mode, "off") == 0 || std::strcmp(mode, "0") == 0)) return;
-  size_t limit = DefaultLimit();
-  if (const char* mb = std::getenv("DIGA_CPU_CACHE_MB")) limit = std::strtoull(mb, nullptr, 10) << 20;
-  BlockCache::Get().SetLimit(limit);
-  static CachingCpuAllocator allocator;
-  // Above the default allocator's priority (0), so that libtorch uses this one.
-  c10::SetCPUAllocator(&allocator, /*priority=*/1);
-  installed = c10::GetCPUAllocator() == &allocator;
+// A template, so that the branch for an unknown interface is never instantiated.
+template <class A>
+void InstallAs() {
+  if constexpr (A::kKnown) {
+    const char* mode = std::getenv("DIGA_CPU_CACHE");
+    if (mode != nullptr && (std::strcmp(mode, "off") == 0 || std::strcmp(mode, "0") == 0)) return;
+    size_t limit = DefaultLimit();
+    if (const char* mb = std::getenv("DIGA_CPU_CACHE_MB")) limit = std::strtoull(mb, nullptr, 10) << 20;
+    BlockCache::Get().SetLimit(limit);
+    static A allocator;
+    // Above the default allocator's priority (0), so that libtorch uses this one.
+    c10::SetCPUAllocator(&allocator, /*priority=*/1);
+    installed = c10::GetCPUAllocator() == &allocator;
+  }
 }
 
 Napi::Value CpuCache(const Napi::CallbackInfo& info) {
@@ -257,7 +272,7 @@ Napi::Value CpuCacheEmpty(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitCpuCache(Napi::Env env, Napi::Object exports) {
-  if (!installed) Install();
+  if (!installed) InstallAs<CachingCpuAllocator>();
   Export<CpuCache>(exports, "cpuCache");
   Export<CpuCacheEmpty>(exports, "cpuCacheEmpty");
 }
