@@ -12,7 +12,7 @@
 //
 // Folding only runs inside a InferenceScope (opened by SegModel's forward when folding
 // is switched on) and only when it cannot change what autograd or training sees:
-// BN in eval mode and gradients off. Elsewhere ConvBn is exactly bn(conv(x)).
+// BN in eval mode and gradients off. Elsewhere FoldedConvBn computes exactly bn(conv(x)).
 #pragma once
 
 #include <ATen/core/ivalue.h>

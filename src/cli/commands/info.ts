@@ -43,7 +43,7 @@ export function infoReport(): InfoReport {
     distributed: ProcessGroup.backends(),
     devices: i.devices,
     cpuBf16: cpuBf16(),
-    cpuCache: { enabled: cpuCache.stats().enabled, limitBytes: cpuCache.stats().limitBytes },
+    cpuCache: (({ enabled, limitBytes }) => ({ enabled, limitBytes }))(cpuCache.stats()),
   };
 }
 
