@@ -88,9 +88,19 @@ export function launchWorkers(o: LaunchOptions): Promise<number> {
   });
 }
 
+let launcherGone = false;
+
+/** In a worker: whether its launcher has died (a stage that starts training now stops after one step). */
+export function isLauncherGone(): boolean {
+  return launcherGone;
+}
+
 /**
- * In a worker started by the launcher: a SIGTERM to itself (save and stop, as for a signal)
- * once the launcher is gone. Polls the parent pid, since a kill -9 leaves no other trace.
+ * In a worker started by the launcher: once the launcher is gone, asks the running training
+ * loop to save and stop, as a signal would. Polls the parent pid, since a kill -9 leaves no
+ * other trace. The request goes to the loop's own SIGTERM listeners rather than through a real
+ * signal: a real one landing after the loop has stopped (another rank asked first) would kill
+ * the process while it closes, before it releases its folder locks.
  */
 export function watchLauncher(): void {
   const launcher = Number(process.env.DIGA_LAUNCHER_PID);
@@ -98,8 +108,9 @@ export function watchLauncher(): void {
   const timer = setInterval(() => {
     if (process.ppid === launcher) return;
     clearInterval(timer);
+    launcherGone = true;
     process.stderr.write(`diga: the launcher (pid ${launcher}) is gone; saving and stopping\n`);
-    process.kill(process.pid, 'SIGTERM');
+    process.emit('SIGTERM', 'SIGTERM');
   }, 500);
   timer.unref();
 }

@@ -1,7 +1,10 @@
 // Ctrl-C during training: the first SIGINT asks the loop to save and stop at
-// the end of the current step; a second one exits at once.
+// the end of the current step; a second one exits at once. A data-parallel worker
+// whose launcher has died starts with the stop already asked.
+import { isLauncherGone } from '../../distributed/launch.js';
+
 export class InterruptFlag {
-  #requested = false;
+  #requested = isLauncherGone();
   readonly #handler = () => {
     if (this.#requested) {
       process.stderr.write('\nsecond interrupt: exiting without saving\n');
