@@ -79,6 +79,52 @@ export const PAPER: RunConfig = {
   centroidCountCap: 3000,
   centroidMomentum: 1e-4,
   refineRounds: 1,
+
+  source: null,
+  sourceDataPath: 'data/GTA5',
+  dataListPathSource: null,
+  sourceSizes: [[720, 1280], [1052, 1914]],
+  targetSizes: [[512, 1024], [1024, 2048]],
+  sourceRedraw: true,
+  segLoss: 'ce',
+  ohemThreshold: 0.7,
+  ohemMinKept: 100_000,
+  distilCrossWeight: 0.5,
+  selfTrainDistilWeight: null,
+  selfTrainAugBeta: null,
+  warmUpJitterP: 0.5,
+  warmUpGrayscaleP: 0.3,
+  warmUpLrSchedule: 'poly',
+  sgdRepeats: 'published',
+
+  translator: 'published',
+  translatorSteps: 50_000,
+  translatorLr: 1e-4,
+  translatorBetas: [0.5, 0.999],
+  translatorSaveEvery: 2000,
+  selfReconstructionWeight: 0.001,
+  translatorPath: null,
+  vggWeights: null,
+};
+
+/** Cityscapes as the adaptation target: all 2975 train images unlabelled, val for evaluation. */
+const ADAPTATION_TARGET: PartialRunConfig = {
+  cityDataPath: 'data/Cityscapes',
+  dataListPathCityImg: join(lists, 'train.txt'),
+  dataListPathCityLbl: join(lists, 'train_label.txt'),
+  weightDir: 'work_dir/weights_DiGA_warm_up',
+  loadWeightDir: 'work_dir/weights_DiGA_warm_up',
+  saveWeightDir: 'work_dir/weights_DiGA_ST',
+  logDir: 'work_dir/log_DiGA_warm_up',
+  genImgDir: 'work_dir/generated_imgs_DiGA_warm_up',
+  centroidDir: 'work_dir/class_centroids',
+  pseudoDir: 'pseudo_train_warm_up',
+  lr: 2.5e-4,
+  lrPower: 0.9,
+  cropSize: [512, 896],
+  selfTrainAugBeta: 0.3,
+  selfTrainDistilWeight: 0.25,
+  selfTrainSteps: 80_000,
 };
 
 /** The list files `diga make-data` writes under `root` (labelled fraction 1/8). */
@@ -100,6 +146,35 @@ export function demoLists(root: string): PartialRunConfig {
 /** Named presets: overrides on top of the paper's recipe. */
 export const RUN_PRESETS: Record<string, PartialRunConfig> = {
   paper: {},
+  /** GTA5 → Cityscapes (docs/method.md, "Domain adaptation"): DeepLabV2, 19 classes. */
+  gta5: {
+    ...ADAPTATION_TARGET,
+    source: 'gta5',
+    sourceDataPath: 'data/GTA5',
+    model: 'deeplabv2',
+    labels: 'cityscapes-19',
+    steps: 80_000,
+    distilWeight: 0.5,
+    distilCrossWeight: 0.5,
+    selfReconstructionWeight: 0.001,
+  },
+  /** SYNTHIA (RAND-CITYSCAPES) → Cityscapes: 16 classes, OHEM, the published warm-up's linear ramp. */
+  synthia: {
+    ...ADAPTATION_TARGET,
+    source: 'synthia',
+    sourceDataPath: 'data/SYNTHIA',
+    sourceSizes: [[760, 1280], [1140, 1920]],
+    model: 'deeplabv2-c16',
+    labels: 'cityscapes-16',
+    steps: 60_000,
+    segLoss: 'ohem',
+    distilWeight: 0.25,
+    distilCrossWeight: 0.25,
+    warmUpLrSchedule: 'ramp',
+    warmUpJitterP: 0.7,
+    warmUpGrayscaleP: 0.1,
+    selfReconstructionWeight: 0.025,
+  },
   /** The built-in demo: generated street scenes, a CPU-sized network, minutes not days. */
   demo: {
     ...demoLists('data/synthetic'),

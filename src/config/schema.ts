@@ -86,6 +86,35 @@ export const runConfigSchema = z
     centroidCountCap: positiveInt,
     centroidMomentum: z.number().min(0).max(1),
     refineRounds: z.number().int().nonnegative().describe('extra pseudo-label + self-train rounds in `pipeline`'),
+
+    // --- domain adaptation (docs/method.md, "Domain adaptation"); source null: the semi-supervised setting
+    source: z.enum(['gta5', 'synthia']).nullable().describe('the labelled synthetic source of domain adaptation (null: semi-supervised, labelled Cityscapes)'),
+    sourceDataPath: z.string().describe('the source dataset root (GTA5: images/, labels/; SYNTHIA: RGB/, GT/LABELS/)'),
+    dataListPathSource: z.string().nullable().describe('the source images list, one file name per line (null: every image of the source folder)'),
+    sourceSizes: z.tuple([size, size]).describe('[low, high]: each source image is first resized to these sizes'),
+    targetSizes: z.tuple([size, size]).describe('[low, high]: each target (Cityscapes) image is first resized to these sizes'),
+    sourceRedraw: z.boolean().describe("redraw a source crop that shows too few classes (at most 5 draws), as the published loaders do"),
+    segLoss: z.enum(['ce', 'ohem']).describe('segmentation loss: cross entropy, or online hard example mining (SYNTHIA)'),
+    ohemThreshold: z.number().min(0).max(1),
+    ohemMinKept: positiveInt,
+    distilCrossWeight: z.number().nonnegative().describe("weight of the distillation term where the second view's teacher supervises the clean view's student"),
+    selfTrainDistilWeight: z.number().nonnegative().nullable().describe('distillation weight in self-training (null: as distilWeight)'),
+    selfTrainAugBeta: z.number().min(0).max(1).nullable().describe('photometric blend in self-training (null: as augBeta)'),
+    warmUpJitterP: z.number().min(0).max(1).describe("warm-up: probability of the photometric augmentation's colour jitter (self-training keeps 0.5)"),
+    warmUpGrayscaleP: z.number().min(0).max(1).describe("warm-up: probability of the photometric augmentation's grayscale step (self-training keeps 0.3)"),
+    warmUpLrSchedule: z.enum(['poly', 'ramp']).describe('warm-up learning rate: poly, base·(1 − i/N)^power; ramp, base·i/N (what the published SYNTHIA warm-up computes); self-training is always poly'),
+    sgdRepeats: z
+      .enum(['published', 'torch-1.13', 'once'])
+      .describe("parameters the published optimiser lists several times: stepped once per listing as PyTorch 1.7 did, as 1.13 does, or once"),
+    // --- the image translator (stage 0 of domain adaptation)
+    translator: z.enum(['published', 'tiny']).describe('translator network sizes'),
+    translatorSteps: positiveInt,
+    translatorLr: z.number().positive(),
+    translatorBetas: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]),
+    translatorSaveEvery: positiveInt,
+    selfReconstructionWeight: z.number().nonnegative().describe('weight of the translator\'s self-reconstruction L1 terms'),
+    translatorPath: z.string().nullable().describe('the folder holding enc_s and dec_s2t (null: the warm-up weight folder)'),
+    vggWeights: z.string().nullable().describe("torchvision's ImageNet vgg19 .pth for the translator's perceptual loss (null: that loss is left out, with a warning)"),
   })
   .strict();
 

@@ -6,8 +6,10 @@
 // Every training-mode forward moves BatchNorm running statistics (momentum 0.1),
 // and two such moves do not commute, so the forwards of a step run in the
 // published order (docs/method.md, "BatchNorm-moving forwards"):
-//   warm-up:    student [s; aug(s)] → student t (no grad, optional) → teacher [s; aug(s)]
-//   self-train: student [s; aug(s)] → teacher [s; aug(s)] → teacher t → student mix
+//   warm-up:    student [s; v] → student t (no grad, optional) → teacher [s; v]
+//   self-train: student [s; v] → teacher [s; v] → teacher t → student mix
+// where v, the second view, is aug(s), or in domain adaptation the mixture of aug(s) and the
+// translated source (step-terms.ts).
 import { augmentedView, type PhotometricConfig } from '../augment/photometric.js';
 import { classMix } from '../augment/classmix.js';
 import type { CentroidBank } from '../centroids/bank.js';
@@ -16,18 +18,19 @@ import { classMeansDense, type DenseClassMeans } from '../centroids/class-means.
 import type { RunConfig } from '../config/schema.js';
 import type { Rng } from '../data/random.js';
 import { consensusLabels } from '../inference/consensus.js';
-import { mainAuxDistillation } from '../losses/distillation.js';
-import { mainAuxLoss } from '../losses/segmentation.js';
-import { auxOf, type SegModel } from '../models/index.js';
+import type { SegModel } from '../models/index.js';
 import { cat, Generator, noGrad, type Tensor } from '../tensor/index.js';
 import type { DeviceBatch } from '../data/device-batch.js';
 import { forward } from '../inference/forward.js';
+import { distillationTerm, head, secondView, segmentationTerm, type FrozenTranslator } from './step-terms.js';
 
 export interface StepModels {
   student: SegModel;
   teacher: SegModel;
   cfg: RunConfig;
   photometric: PhotometricConfig;
+  /** Domain adaptation: the frozen translator behind the cross-domain mixture. */
+  translator?: FrozenTranslator;
 }
 
 export interface WarmupStepOutput {
@@ -35,6 +38,9 @@ export interface WarmupStepOutput {
   terms: { loss: Tensor; seg: Tensor; distil: Tensor };
   /** The augmented view and the student's clean-half logits, for sample grids. */
   aug: Tensor;
+  /** Domain adaptation: the translated source and the cross-domain mixture, for sample grids. */
+  translated?: Tensor;
+  mixture?: Tensor;
   logits: Tensor;
   /** The student's logits on the unlabelled batch, when it ran. */
   unlabelledLogits?: Tensor;
@@ -51,18 +57,20 @@ export function warmupLoss(m: StepModels, b: DeviceBatch, rng: Rng, u?: DeviceBa
   const { cfg } = m;
   const n = b.n;
   const size: [number, number] = [b.labels.shape[1], b.labels.shape[2]];
-  const aug = augmentedView(b.images, rng, m.photometric);
-  const x = cat([b.images, aug]);
+  const v = secondView(b.images, b.labels, rng, m.photometric, m.student.classes, m.translator);
+  const x = cat([b.images, v.view]);
   const s = forward(m.student, x, cfg);
   const unlabelledLogits = u && noGrad(() => forward(m.student, u.images, cfg, { grad: false }).main);
   const t = noGrad(() => forward(m.teacher, x, cfg, { grad: false }));
-  const seg = mainAuxLoss({ main: s.main.narrow(0, 0, n), aux: auxOf(s).narrow(0, 0, n) }, b.labels, { average: cfg.ceAverage });
-  const kd = mainAuxDistillation({ main: t.main, aux: auxOf(t) }, { main: s.main, aux: auxOf(s) }, size);
+  const seg = segmentationTerm(cfg, head(s, n), b.labels);
+  const kd = distillationTerm(cfg, t, s, size);
   const loss = seg.add(kd.mul(cfg.distilWeight));
   return {
     loss,
     terms: { loss: loss.detach(), seg: seg.detach(), distil: kd.detach() },
-    aug,
+    aug: v.aug,
+    translated: v.translated,
+    mixture: v.translated ? v.view : undefined,
     logits: s.main.narrow(0, 0, n).detach(),
     unlabelledLogits,
   };
@@ -98,10 +106,10 @@ export function selfTrainLoss(m: SelfTrainModels, s: DeviceBatch, t: DeviceBatch
   if (!t.pseudo) throw new Error('self-training needs pseudo-labels for the unlabelled batch');
   const n = s.n;
   const size: [number, number] = [s.labels.shape[1], s.labels.shape[2]];
-  const augS = augmentedView(s.images, rng.fork('source'), m.photometric);
+  const v = secondView(s.images, s.labels, rng.fork('source'), m.photometric, m.student.classes, m.translator);
   const augT = augmentedView(t.images, rng.fork('target'), m.photometric);
-  const clean = cat([s.images, augS]);
-  // The student's labelled forward comes first; the teacher then sees [s; aug(s)] before t.
+  const clean = cat([s.images, v.view]);
+  // The student's labelled forward comes first; the teacher then sees [s; v] before t.
   const sClean = forward(m.student, clean, cfg);
   const { consensus, mix, teacherOut: tS, centroidMeans } = noGrad(() => {
     const tS = forward(m.teacher, clean, cfg, { grad: false });
@@ -109,17 +117,17 @@ export function selfTrainLoss(m: SelfTrainModels, s: DeviceBatch, t: DeviceBatch
     const consensus = consensusLabels(tT.pixelFeatures, m.bank.centroids, t.pseudo!);
     const classes = m.bank.numClasses;
     const fromTarget = classMeansDense(tT.pixelFeatures, tT.main.argmax(1), { label: consensus, minPixels: cfg.centroidMinPixels, numClasses: classes });
-    const augFeatures = tS.pixelFeatures.narrow(0, n, n);
-    const fromSource = classMeansDense(augFeatures, tS.main.narrow(0, n, n).argmax(1), { label: s.labels, minPixels: cfg.centroidMinPixels, numClasses: classes });
+    const viewFeatures = tS.pixelFeatures.narrow(0, n, n);
+    const fromSource = classMeansDense(viewFeatures, tS.main.narrow(0, n, n).argmax(1), { label: s.labels, minPixels: cfg.centroidMinPixels, numClasses: classes });
     const gen = new Generator({ seed: rng.fork('mix').nextUint32() });
     const centroidMeans: [DenseClassMeans, DenseClassMeans] = [fromTarget, fromSource];
     return { consensus, mix: classMix(s.images, s.labels, augT, consensus, gen, IGNORE_ID, classes), teacherOut: tS, centroidMeans };
   });
   const sMix = forward(m.student, mix.image, cfg);
-  const segS = mainAuxLoss({ main: sClean.main.narrow(0, 0, n), aux: auxOf(sClean).narrow(0, 0, n) }, s.labels, { average: cfg.ceAverage });
-  const segT = mainAuxLoss({ main: sMix.main, aux: auxOf(sMix) }, mix.label, { average: cfg.ceAverage });
-  const kd = mainAuxDistillation({ main: tS.main, aux: auxOf(tS) }, { main: sClean.main, aux: auxOf(sClean) }, size);
-  const loss = segS.add(segT).add(kd.mul(cfg.distilWeight));
+  const segS = segmentationTerm(cfg, head(sClean, n), s.labels);
+  const segT = segmentationTerm(cfg, sMix, mix.label);
+  const kd = distillationTerm(cfg, tS, sClean, size);
+  const loss = segS.add(segT).add(kd.mul(cfg.selfTrainDistilWeight ?? cfg.distilWeight));
   return {
     loss,
     terms: { loss: loss.detach(), seg: segS.detach(), mix: segT.detach(), distil: kd.detach() },
