@@ -12,8 +12,8 @@ import { formatIouTable } from '../metrics/table.js';
 import type { SegModel } from '../models/index.js';
 import { EmaTeacher } from '../optim/ema.js';
 import { GradScaler } from '../optim/grad-scaler.js';
-import { polyLr } from '../optim/schedule.js';
-import { SGD } from '../optim/sgd.js';
+import { scheduledLr, type LrScheduleName } from '../optim/schedule.js';
+import { SGD, sgdGroups } from '../optim/sgd.js';
 import { dispose, getRngState, noGrad, setRngState, type Tensor } from '../tensor/index.js';
 import { checkReplicas, stopRequested } from './agreement.js';
 import { BestWeights } from './best-weights.js';
@@ -90,6 +90,10 @@ export interface TrainerSetup {
   imagesPerStep?: number;
   /** Called on rank 0 after each evaluation is logged (the stages refresh the run report). */
   onEvaluated?: () => void | Promise<void>;
+  /** The learning-rate schedule over the stage's steps (default poly, power lrPower). */
+  lrSchedule?: LrScheduleName;
+  /** Extra files kept beside the best weights each time they improve (the adaptation's translator). */
+  onBest?: (dir: string) => void;
 }
 
 export interface TrainResult {
@@ -101,6 +105,21 @@ export interface TrainResult {
   interrupted: boolean;
   stoppedAt: boolean;
   statePath: string;
+}
+
+/**
+ * SGD over the student's optimiser groups. A network with one group at the base rate (HRNet +
+ * OCR) gets the plain parameter list, as before groups existed, so saved states keep their
+ * buffer order; DeepLabV2's backbone and 10× head are two groups, with the published listing
+ * counts stepped as `sgdRepeats` says.
+ */
+function createOptimizer(student: SegModel, cfg: RunConfig): SGD {
+  const options = { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay, repeats: cfg.sgdRepeats };
+  const groups = student.parameterGroups();
+  const names = groups.flatMap((g) => [...g.params.keys()]);
+  const plain = groups.length === 1 && groups[0].lrScale === 1 && names.every((n) => student.publishedListings(n) === 1);
+  if (plain) return new SGD(student.parameters(), options);
+  return new SGD(sgdGroups(groups, (n) => student.publishedListings(n)), options);
 }
 
 export class Trainer {
@@ -121,7 +140,7 @@ export class Trainer {
   constructor(setup: TrainerSetup) {
     this.#s = setup;
     const { cfg, student, teacher } = setup;
-    this.optimizer = new SGD(student.parameters(), { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
+    this.optimizer = createOptimizer(student, cfg);
     this.ema = new EmaTeacher(teacher.parameters(), student.parameters(), { maxAlpha: cfg.emaMax });
     this.scaler = cfg.amp === 'fp16' ? new GradScaler() : null;
     this.#best = new BestWeights(setup.saveDir, setup.stage, cfg.saveFormat, !setup.group || setup.group.isMain);
@@ -219,6 +238,7 @@ export class Trainer {
     const { student, teacher, stage } = this.#s;
     const r = await this.#s.evaluate();
     const improved = this.#best.offer(r.miou ?? 0, this.#iteration, student, teacher);
+    if (improved && this.#isMain) this.#s.onBest?.(this.#s.saveDir);
     if (!this.#isMain) return r;
     log.write({
       kind: 'eval', stage, iteration: this.#iteration, miou: r.miou, iou: r.iou, support: r.support,
@@ -273,7 +293,7 @@ export class Trainer {
         const iter = this.#iteration;
         const stepStarted = performance.now();
         noGrad(() => this.ema.update(iter));
-        this.optimizer.setLr(polyLr(cfg.lr, iter, cfg.steps, cfg.lrPower));
+        this.optimizer.setLr(scheduledLr(this.#s.lrSchedule ?? 'poly', cfg.lr, iter, cfg.steps, cfg.lrPower));
         const out = await this.#s.step(iter);
         if (this.scaler) {
           using scaled = this.scaler.scaleLoss(out.loss);

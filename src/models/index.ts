@@ -24,6 +24,7 @@ export {
   type SegModelConfig,
 } from './registry.js';
 export { NativeNet } from './native-net.js';
+export { loadPretrained } from './pretrained.js';
 export {
   Discriminator,
   ImageDecoder,
@@ -33,6 +34,8 @@ export {
   type DiscriminatorConfig,
   type TranslatorConfig,
   type TranslatorPreset,
+  FrozenSourceTranslator,
+  TRANSLATOR_FILES,
 } from './translator/index.js';
 export { Vgg19Features, VGG19_IMAGENET, VGG19_TAPS, vgg19ConfigSchema, type Vgg19Config, type VggLoadReport } from './vgg/index.js';
 export { auxOf, SegModel, StateDictMismatch, type ParamGroup, type ForwardOptions, type LoadOptions, type LoadReport, type SegOutputs } from './seg-model.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readSafetensorsHeader, readStateDict } from '../checkpoint/index.js';
 import type { RawStateDict } from '../checkpoint/raw.js';
 import { saveTensors } from '../checkpoint/tensors.js';
-import { presetNames, StateDictMismatch, type SegModel } from './index.js';
+import { presetNames, StateDictMismatch, type NativeNet, type SegModel } from './index.js';
 
 export type WeightRole = 'student' | 'teacher';
 
@@ -16,10 +16,7 @@ export type SaveFormat = 'safetensors' | 'pth' | 'both';
  * are there (a folder reused by runs saving different formats), the newest; our format on a tie.
  */
 export function findWeights(dir: string, role: WeightRole): string | undefined {
-  const found = [`${role}.safetensors`, `${role}.pth`, `${role}.pt`].map((name) => join(dir, name)).filter((f) => existsSync(f));
-  if (found.length <= 1) return found[0];
-  const mtimes = found.map((f) => statSync(f).mtimeMs);
-  return found[mtimes.indexOf(Math.max(...mtimes))];
+  return findNetWeights(dir, role);
 }
 
 /**
@@ -28,19 +25,50 @@ export function findWeights(dir: string, role: WeightRole): string | undefined {
  * scripts' `torch.load` + `load_state_dict` read as they are. Returns the files written.
  */
 export function saveWeights(dir: string, role: WeightRole, model: SegModel, metadata: Record<string, string> = {}, format: SaveFormat = 'safetensors'): string[] {
+  return saveNetWeights(dir, role, model, metadata, format);
+}
+
+/** Any network (the translator's too) as `<name>.safetensors` and/or `<name>.pth` in `dir`, its config recorded. */
+export function saveNetWeights(
+  dir: string,
+  name: string,
+  net: Pick<NativeNet, 'stateDict'> & { readonly config: unknown },
+  metadata: Record<string, string> = {},
+  format: SaveFormat = 'safetensors',
+): string[] {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   if (format !== 'pth') {
-    const file = join(dir, `${role}.safetensors`);
-    saveTensors(file, model.stateDict(), { model: JSON.stringify(model.config), ...metadata });
+    const file = join(dir, `${name}.safetensors`);
+    saveTensors(file, net.stateDict(), { model: JSON.stringify(net.config), ...metadata });
     files.push(file);
   }
   if (format !== 'safetensors') {
-    const file = join(dir, `${role}.pth`);
-    saveTensors(file, model.stateDict());
+    const file = join(dir, `${name}.pth`);
+    saveTensors(file, net.stateDict());
     files.push(file);
   }
   return files;
+}
+
+/** The newest of `<name>.safetensors`, `.pth`, `.pt` in `dir` (our format on a tie). */
+export function findNetWeights(dir: string, name: string): string | undefined {
+  const found = [`${name}.safetensors`, `${name}.pth`, `${name}.pt`].map((f) => join(dir, f)).filter((f) => existsSync(f));
+  if (found.length <= 1) return found[0];
+  const mtimes = found.map((f) => statSync(f).mtimeMs);
+  return found[mtimes.indexOf(Math.max(...mtimes))];
+}
+
+/** Loads `<name>` from `dir` into `net`, strictly; errors name the file and what does not fit. */
+export function loadNetWeights(dir: string, name: string, net: Pick<NativeNet, 'loadStateDict' | 'describe'>, hint: string): string {
+  const file = findNetWeights(dir, name);
+  if (file === undefined) throw new Error(`no ${name} weights in ${dir} (expected ${name}.safetensors or ${name}.pth); ${hint}`);
+  try {
+    net.loadStateDict(stripModulePrefix(readStateDict(file)), { strict: true });
+  } catch (err) {
+    throw new Error(`${file} does not fit the ${net.describe()}: ${(err as Error).message}`, { cause: err });
+  }
+  return file;
 }
 
 /** Drops a `module.` prefix that DataParallel-trained checkpoints carry on every key. */

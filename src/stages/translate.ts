@@ -1,0 +1,249 @@
+// Stage 0 of domain adaptation, the image translator (docs/method.md §9.1):
+// source and target encoders, decoders into the other domain's look, and one
+// multi-scale discriminator per direction, trained as an LSGAN with cycle, edge,
+// perceptual and self-reconstruction terms. Writes enc_s and dec_s2t, the half
+// the later stages use, into the warm-up weight folder, as published.
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunConfig } from '../config/schema.js';
+import { disposeBatch, uploadBatch } from '../data/device-batch.js';
+import type { ProcessGroup } from '../distributed/group.js';
+import { rankSeed } from '../distributed/shard.js';
+import { runStage, type StageHooks } from '../engine/context.js';
+import { adaptationLoaders, nextBatch } from '../engine/loaders.js';
+import { isPictureStep, writeGrid } from '../engine/pictures.js';
+import { InterruptFlag } from '../engine/run/interrupt.js';
+import { removeStaleTemps } from '../engine/run/outputs.js';
+import { Progress } from '../engine/run/progress.js';
+import { RunLog } from '../engine/run/run-log.js';
+import { NonEssential } from '../engine/run/warn-once.js';
+import { peakMemory } from '../engine/run/describe.js';
+import { addGroup, group as groupOf, loadTrainState, readTrainStateRecord, resumeLoaders, saveTrainState, type TrainStateRecord } from '../engine/train-state.js';
+import { stopRequested } from '../engine/agreement.js';
+import { Discriminator, ImageDecoder, ImageEncoder, NativeNet, TRANSLATOR_FILES, TRANSLATOR_PRESETS, Vgg19Features } from '../models/index.js';
+import { saveNetWeights } from '../models/weights.js';
+import { Adam } from '../optim/adam.js';
+import { polyLr } from '../optim/schedule.js';
+import { dispose, getRngState, setRngState, tidy, type Tensor } from '../tensor/index.js';
+import { discriminatorLosses, generatorLosses, PUBLISHED_TRANSLATOR_WEIGHTS, translate, type TranslatorNets } from './translator-step.js';
+
+/** The translator's poly power (the published schedule; not the segmentation's lrPower). */
+const TRANSLATOR_LR_POWER = 0.9;
+
+export const TRANSLATOR_STATE = 'translator-state.safetensors';
+
+export interface TranslateResult {
+  iterations: number;
+  interrupted: boolean;
+  /** The enc_s / dec_s2t files last written. */
+  files: string[];
+  dir: string;
+}
+
+const NET_NAMES = ['enc_s', 'enc_t', 'dec_s2t', 'dec_t2s', 'dis_s2t', 'dis_t2s'] as const;
+
+function buildNets(cfg: RunConfig, say?: (line: string) => void): TranslatorNets {
+  const p = TRANSLATOR_PRESETS[cfg.translator];
+  const nets: TranslatorNets = {
+    encS: new ImageEncoder(p.encoder),
+    encT: new ImageEncoder(p.encoder),
+    decS2T: new ImageDecoder(p.decoder),
+    decT2S: new ImageDecoder(p.decoder),
+    disS2T: new Discriminator(p.discriminator),
+    disT2S: new Discriminator(p.discriminator),
+  };
+  if (cfg.vggWeights) {
+    const vgg = new Vgg19Features();
+    const r = vgg.loadTorchvision(cfg.vggWeights);
+    say?.(`perceptual loss: ${r.loaded} VGG19 tensors from ${cfg.vggWeights}`);
+    nets.vgg = vgg;
+  } else {
+    say?.('perceptual loss left out: give --vgg-weights <torchvision vgg19 .pth> for the published objective');
+  }
+  for (const n of netList(nets)) n.to(cfg.device).train();
+  nets.vgg?.to(cfg.device).eval();
+  return nets;
+}
+
+function netList(n: TranslatorNets): NativeNet[] {
+  return [n.encS, n.encT, n.decS2T, n.decT2S, n.disS2T, n.disT2S];
+}
+
+function disposeNets(n: TranslatorNets): void {
+  for (const net of netList(n)) net.dispose();
+  n.vgg?.dispose();
+}
+
+/** The gradients of `params` averaged over the ranks (the translator's nets are small; one collective per step and side). */
+function averageGradients(group: ProcessGroup | null, params: Tensor[]): void {
+  if (!group) return;
+  const grads = params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  group.allreduceMean(grads);
+  dispose(grads);
+}
+
+export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): Promise<TranslateResult> {
+  return runStage(config, async (ctx) => {
+    const { cfg, group } = ctx;
+    if (!cfg.source) {
+      throw new Error('diga translate trains the image translator of domain adaptation: give --gta5-data-path or --synthia-data-path (or --preset gta5 / synthia)');
+    }
+    const dir = cfg.translatorPath ?? cfg.weightDir;
+    const statePath = join(dir, TRANSLATOR_STATE);
+    const record: TrainStateRecord | undefined = cfg.resume ? readTrainStateRecord(statePath) : undefined;
+    if (record && record.stage !== 'translate') throw new Error(`${statePath} holds a ${record.stage} state, not the translator's`);
+    ctx.lock(dir);
+    ctx.lock(cfg.logDir);
+    if (ctx.isMain) {
+      removeStaleTemps(dir);
+      if (!record) refuseEarlierTranslator(dir, cfg.overwrite, hooks.say);
+    }
+    const streams = resumeLoaders(record, group);
+    const { source, target } = await adaptationLoaders(ctx, 'translate', streams);
+    const nets = buildNets(cfg, hooks.say);
+    const dParams = [...nets.disS2T.parameters(), ...nets.disT2S.parameters()];
+    const gParams = [...nets.encS.parameters(), ...nets.encT.parameters(), ...nets.decS2T.parameters(), ...nets.decT2S.parameters()];
+    const adam = { lr: cfg.translatorLr, betas: cfg.translatorBetas };
+    const optD = new Adam(dParams, adam);
+    const optG = new Adam(gParams, adam);
+    const weights = { ...PUBLISHED_TRANSLATOR_WEIGHTS, selfReconstruction: cfg.selfReconstructionWeight };
+    const order = ctx.inputOrder;
+    let iteration = 0;
+    let files: string[] = [];
+    const optional = new NonEssential();
+
+    const save = (): void => {
+      // Every rank takes part in gathering the data streams; rank 0 writes.
+      const own = { source: source.samplerState(), target: target.samplerState() };
+      const everyRank = group ? group.allgatherJson(own) : [own];
+      if (!ctx.isMain) return;
+      const tensors = new Map<string, Tensor>();
+      netList(nets).forEach((net, i) => addGroup(tensors, NET_NAMES[i], net.stateDict()));
+      const d = optD.stateDict();
+      const g = optG.stateDict();
+      addGroup(tensors, 'optD', d.tensors);
+      addGroup(tensors, 'optG', g.tensors);
+      tensors.set('rng.cpu', getRngState('cpu'));
+      saveTrainState(statePath, {
+        record: {
+          stage: 'translate', iteration, bestMiou: null, bestIteration: null,
+          optimizer: { step: iteration, momentumPresent: [] }, gradScaler: null, evalPending: false,
+          loaders: everyRank, config: cfg as unknown as Record<string, unknown>, version: 1,
+        },
+        tensors,
+      });
+      dispose([...d.tensors.values(), ...g.tensors.values(), tensors.get('rng.cpu')]);
+      const meta = { stage: 'translate', iteration: String(iteration) };
+      files = [...saveNetWeights(dir, TRANSLATOR_FILES.encoder, nets.encS, meta, cfg.saveFormat), ...saveNetWeights(dir, TRANSLATOR_FILES.decoder, nets.decS2T, meta, cfg.saveFormat)];
+    };
+
+    try {
+      if (record) {
+        const st = loadTrainState(statePath);
+        netList(nets).forEach((net, i) => net.loadStateDict(groupOf(st.tensors, NET_NAMES[i])));
+        optD.loadStateDict(groupOf(st.tensors, 'optD'), st.record.iteration);
+        optG.loadStateDict(groupOf(st.tensors, 'optG'), st.record.iteration);
+        const rng = st.tensors.get('rng.cpu');
+        if (rng) setRngState(rng, 'cpu');
+        iteration = st.record.iteration;
+        dispose([...st.tensors.values()]);
+        if (iteration >= cfg.translatorSteps) {
+          throw new Error(`the translator run in ${dir} is already at step ${iteration} (--translator-steps ${cfg.translatorSteps}); give more steps to train further`);
+        }
+      } else if (group) {
+        group.broadcast(netList(nets).flatMap((n) => [...n.stateDict().values()]));
+      }
+      const log = new RunLog(join(cfg.logDir, 'translate.jsonl'), { append: iteration > 0, enabled: ctx.isMain, say: hooks.say });
+      log.write({ kind: 'start', stage: 'translate', iteration, steps: cfg.translatorSteps, device: cfg.device, source: cfg.source, translator: cfg.translator, ranks: group?.worldSize ?? 1 });
+      const progress = new Progress({ title: 'translate', total: cfg.translatorSteps, start: iteration, enabled: ctx.isMain });
+      const interrupt = new InterruptFlag();
+      let interrupted = false;
+      try {
+        while (iteration < cfg.translatorSteps) {
+          const iter = iteration;
+          const lr = polyLr(cfg.translatorLr, iter, cfg.translatorSteps, TRANSLATOR_LR_POWER);
+          optD.setLr(lr);
+          optG.setLr(lr);
+          const s = uploadBatch(await nextBatch(source, 'source'), cfg.device, order);
+          const t = uploadBatch(await nextBatch(target, 'target'), cfg.device, order);
+          const started = performance.now();
+          const out = tidy(() => {
+            const tr = translate(nets, s.images, t.images);
+            // The discriminators first, on the detached translations.
+            const d = discriminatorLosses(nets, s.images, t.images, tr);
+            optD.zeroGrad();
+            d.s2t.add(d.t2s).backward();
+            averageGradients(group, dParams);
+            optD.step();
+            // Then the generators against the updated discriminators (their gradients there are dropped).
+            const g = generatorLosses(nets, s.images, t.images, s.labels, tr, weights);
+            optG.zeroGrad();
+            g.loss.backward();
+            averageGradients(group, gParams);
+            optG.step();
+            optD.zeroGrad();
+            const terms: Record<string, Tensor> = {
+              loss: g.loss.detach(), d_s2t: d.s2t.detach(), d_t2s: d.t2s.detach(), adversarial: g.adversarial.detach(),
+              cycle: g.cycle.detach(), edge: g.edge.detach(), self: g.selfReconstruction.detach(),
+            };
+            if (g.perceptual) terms.perceptual = g.perceptual.detach();
+            const shown = isPictureStep(cfg, iter) ? { s: s.images.clone(), sToT: tr.sToT.detach(), cycleS: g.cycleS.detach(), t: t.images.clone(), tToS: tr.tToS.detach() } : undefined;
+            return { terms, shown };
+          });
+          disposeBatch(s);
+          disposeBatch(t);
+          iteration = iter + 1;
+          const logStep = iteration % cfg.logEvery === 0 || iteration === cfg.translatorSteps;
+          if (logStep) {
+            const values = Object.fromEntries(Object.entries(out.terms).map(([k, v]) => [k, v.item()]));
+            log.write({ kind: 'step', stage: 'translate', iteration, lr, terms: values, secondsPerStep: (performance.now() - started) / 1000, memory: peakMemory(cfg.device) });
+            progress.update(iteration, values, true);
+          } else {
+            progress.update(iteration);
+          }
+          if (out.shown && ctx.isMain) {
+            const sh = out.shown;
+            await optional.write('sample grids', () =>
+              writeGrid(cfg.genImgDir, `translate-${String(iteration).padStart(6, '0')}`, [
+                { image: sh.s, maps: [] }, { image: sh.sToT, maps: [] }, { image: sh.cycleS, maps: [] }, { image: sh.t, maps: [] }, { image: sh.tToS, maps: [] },
+              ], Math.min(2, sh.s.shape[0]), order),
+            );
+          }
+          dispose([...Object.values(out.terms), ...(out.shown ? Object.values(out.shown) : [])]);
+          hooks.onStep?.(iteration);
+          const signalled = stopRequested(group, interrupt.requested);
+          if (signalled || (iteration === cfg.stopAt && iteration < cfg.translatorSteps)) {
+            interrupted = true;
+            save();
+            progress.log(`[translate] ${signalled ? 'interrupted' : 'stopped as --stop-at asked'} at step ${iteration}; state saved to ${statePath} (continue with --resume)`);
+            break;
+          }
+          // The published run saves every 2000 steps; the last step is saved too.
+          if (iteration % cfg.translatorSaveEvery === 0 || iteration % cfg.checkpointEvery === 0 || iteration === cfg.translatorSteps) save();
+        }
+      } finally {
+        progress.stop();
+        interrupt.dispose();
+      }
+      log.write({ kind: 'end', stage: 'translate', iteration, interrupted, memory: peakMemory(cfg.device) });
+      return { iterations: iteration, interrupted, files, dir };
+    } finally {
+      optD.dispose();
+      optG.dispose();
+      disposeNets(nets);
+      await Promise.all([source.close(), target.close()]);
+    }
+  });
+}
+
+/** A fresh translator run never silently replaces another's translator or state in its folder. */
+function refuseEarlierTranslator(dir: string, overwrite: boolean, say?: (line: string) => void): void {
+  const names = [TRANSLATOR_STATE, ...[TRANSLATOR_FILES.encoder, TRANSLATOR_FILES.decoder].flatMap((n) => [`${n}.safetensors`, `${n}.pth`])];
+  const found = names.filter((f) => existsSync(join(dir, f)));
+  if (found.length === 0) return;
+  if (!overwrite) {
+    throw new Error(`${dir} already holds a translator (${found.join(', ')}); continue it with --resume, replace it with --overwrite, or give another --weight-dir`);
+  }
+  for (const f of found) rmSync(join(dir, f), { force: true });
+  say?.(`--overwrite: removed the earlier translator (${found.join(', ')}) from ${dir}`);
+}
