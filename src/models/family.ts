@@ -39,6 +39,8 @@ export interface ModelFamily<C extends object = object> {
   featureChannels(config: C): number;
   /** The published optimiser group of a trainable parameter, by its state-dict name. */
   paramGroup(name: string): ParamGroupRole;
+  /** How often the published optimiser list names a trainable parameter; absent: once each. */
+  listings?(name: string): number;
   /** A short description for messages. */
   describe(config: C): string;
 }

@@ -134,6 +134,13 @@ export class SegModel extends NativeNet<NativeModel> {
     return groups.filter((g) => g.params.size > 0);
   }
   /**
+   * How often the published optimiser list names a trainable parameter (deeplabv2: most
+   * backbone weights 2–4 times; everything else once), for SGD's listing counts.
+   */
+  publishedListings(name: string): number {
+    return this.family.listings?.(name) ?? 1;
+  }
+  /**
    * Copies the parameters (and with `buffers`, the BN statistics too) of a
    * model of the same configuration into this one, e.g. teacher from student.
    */

@@ -2,7 +2,7 @@
 // (native/model/deeplab/), as a model family.
 import type { ModelFamily } from '../family.js';
 import { DEEPLABV2_PRESETS, deepLabConfigSchema, type DeepLabConfig } from './config.js';
-import { deepLabParamGroup } from './groups.js';
+import { deepLabParamGroup, publishedListings } from './groups.js';
 
 export const DEEPLABV2: ModelFamily<DeepLabConfig> = {
   name: 'deeplabv2',
@@ -15,6 +15,7 @@ export const DEEPLABV2: ModelFamily<DeepLabConfig> = {
   classes: (c) => c.classes,
   featureChannels: (c) => c.branchWidth,
   paramGroup: deepLabParamGroup,
+  listings: publishedListings,
   describe: (c) =>
     `DeepLabV2 ResNet blocks ${c.blocks.join('/')}, widths ${c.widths.join('/')}, ASPP/SE head ${c.branchWidth} (dilations ${c.dilations.join('/')}), ${c.classes} classes`,
 };
