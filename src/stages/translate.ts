@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
 import { disposeBatch, uploadBatch } from '../data/device-batch.js';
 import type { ProcessGroup } from '../distributed/group.js';
-import { rankSeed } from '../distributed/shard.js';
 import { runStage, type StageHooks } from '../engine/context.js';
 import { adaptationLoaders, nextBatch } from '../engine/loaders.js';
 import { isPictureStep, writeGrid } from '../engine/pictures.js';
@@ -22,10 +21,10 @@ import { addGroup, group as groupOf, loadTrainState, readTrainStateRecord, resum
 import { stopRequested } from '../engine/agreement.js';
 import { Discriminator, ImageDecoder, ImageEncoder, NativeNet, TRANSLATOR_FILES, TRANSLATOR_PRESETS, Vgg19Features } from '../models/index.js';
 import { saveNetWeights } from '../models/weights.js';
-import { Adam } from '../optim/adam.js';
+import { Adam, type AdamState } from '../optim/adam.js';
 import { polyLr } from '../optim/schedule.js';
 import { dispose, getRngState, setRngState, tidy, type Tensor } from '../tensor/index.js';
-import { discriminatorLosses, generatorLosses, PUBLISHED_TRANSLATOR_WEIGHTS, translate, type TranslatorNets } from './translator-step.js';
+import { PUBLISHED_TRANSLATOR_WEIGHTS, translatorStep, type TranslatorNets } from './translator-step.js';
 
 /** The translator's poly power (the published schedule; not the segmentation's lrPower). */
 const TRANSLATOR_LR_POWER = 0.9;
@@ -121,18 +120,17 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       netList(nets).forEach((net, i) => addGroup(tensors, NET_NAMES[i], net.stateDict()));
       const d = optD.stateDict();
       const g = optG.stateDict();
-      addGroup(tensors, 'optD', d.tensors);
-      addGroup(tensors, 'optG', g.tensors);
+      const moments = [...addAdam(tensors, 'optD', d), ...addAdam(tensors, 'optG', g)];
       tensors.set('rng.cpu', getRngState('cpu'));
       saveTrainState(statePath, {
         record: {
           stage: 'translate', iteration, bestMiou: null, bestIteration: null,
           optimizer: { step: iteration, momentumPresent: [] }, gradScaler: null, evalPending: false,
-          loaders: everyRank, config: cfg as unknown as Record<string, unknown>, version: 1,
+          loaders: everyRank, config: { ...(cfg as unknown as Record<string, unknown>), adam: { optD: adamCounters(d), optG: adamCounters(g) } }, version: 1,
         },
         tensors,
       });
-      dispose([...d.tensors.values(), ...g.tensors.values(), tensors.get('rng.cpu')]);
+      dispose([...moments, tensors.get('rng.cpu')]);
       const meta = { stage: 'translate', iteration: String(iteration) };
       files = [...saveNetWeights(dir, TRANSLATOR_FILES.encoder, nets.encS, meta, cfg.saveFormat), ...saveNetWeights(dir, TRANSLATOR_FILES.decoder, nets.decS2T, meta, cfg.saveFormat)];
     };
@@ -141,8 +139,9 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       if (record) {
         const st = loadTrainState(statePath);
         netList(nets).forEach((net, i) => net.loadStateDict(groupOf(st.tensors, NET_NAMES[i])));
-        optD.loadStateDict(groupOf(st.tensors, 'optD'), st.record.iteration);
-        optG.loadStateDict(groupOf(st.tensors, 'optG'), st.record.iteration);
+        const counters = (st.record.config.adam ?? {}) as Record<string, AdamCounters>;
+        optD.loadStateDict(readAdam(st.tensors, 'optD', counters.optD, dParams.length, statePath));
+        optG.loadStateDict(readAdam(st.tensors, 'optG', counters.optG, gParams.length, statePath));
         const rng = st.tensors.get('rng.cpu');
         if (rng) setRngState(rng, 'cpu');
         iteration = st.record.iteration;
@@ -168,26 +167,11 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
           const t = uploadBatch(await nextBatch(target, 'target'), cfg.device, order);
           const started = performance.now();
           const out = tidy(() => {
-            const tr = translate(nets, s.images, t.images);
-            // The discriminators first, on the detached translations.
-            const d = discriminatorLosses(nets, s.images, t.images, tr);
-            optD.zeroGrad();
-            d.s2t.add(d.t2s).backward();
-            averageGradients(group, dParams);
-            optD.step();
-            // Then the generators against the updated discriminators (their gradients there are dropped).
-            const g = generatorLosses(nets, s.images, t.images, s.labels, tr, weights);
-            optG.zeroGrad();
-            g.loss.backward();
-            averageGradients(group, gParams);
-            optG.step();
-            optD.zeroGrad();
-            const terms: Record<string, Tensor> = {
-              loss: g.loss.detach(), d_s2t: d.s2t.detach(), d_t2s: d.t2s.detach(), adversarial: g.adversarial.detach(),
-              cycle: g.cycle.detach(), edge: g.edge.detach(), self: g.selfReconstruction.detach(),
-            };
-            if (g.perceptual) terms.perceptual = g.perceptual.detach();
-            const shown = isPictureStep(cfg, iter) ? { s: s.images.clone(), sToT: tr.sToT.detach(), cycleS: g.cycleS.detach(), t: t.images.clone(), tToS: tr.tToS.detach() } : undefined;
+            const o = translatorStep(nets, { discriminators: optD, generators: optG }, { s: s.images, t: t.images, sourceLabels: s.labels }, weights, (which) =>
+              averageGradients(group, which === 'discriminators' ? dParams : gParams),
+            );
+            const { terms, tr } = o;
+            const shown = isPictureStep(cfg, iter) ? { s: s.images.clone(), sToT: tr.sToT.detach(), cycleS: o.cycleS.detach(), t: t.images.clone(), tToS: tr.tToS.detach() } : undefined;
             return { terms, shown };
           });
           disposeBatch(s);
@@ -234,6 +218,30 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       await Promise.all([source.close(), target.close()]);
     }
   });
+}
+
+interface AdamCounters {
+  step: number;
+  lr: number;
+  steps: number[];
+}
+
+function adamCounters(s: AdamState): AdamCounters {
+  return { step: s.step, lr: s.lr, steps: s.steps };
+}
+
+/** Adds an Adam state's moment tensors under `prefix.{avg,sq}.<i>`; returns them (the caller frees them). */
+function addAdam(into: Map<string, Tensor>, prefix: string, s: AdamState): Tensor[] {
+  const out: Tensor[] = [];
+  s.expAvg.forEach((t, i) => t && (into.set(`${prefix}.avg.${i}`, t), out.push(t)));
+  s.expAvgSq.forEach((t, i) => t && (into.set(`${prefix}.sq.${i}`, t), out.push(t)));
+  return out;
+}
+
+function readAdam(tensors: Map<string, Tensor>, prefix: string, c: AdamCounters | undefined, n: number, file: string): AdamState {
+  if (!c || c.steps.length !== n) throw new Error(`${file}: the translator state's ${prefix} optimiser does not fit these networks; start over with --overwrite`);
+  const pick = (kind: string) => Array.from({ length: n }, (_, i) => tensors.get(`${prefix}.${kind}.${i}`) ?? null);
+  return { step: c.step, lr: c.lr, steps: c.steps, expAvg: pick('avg'), expAvgSq: pick('sq') };
 }
 
 /** A fresh translator run never silently replaces another's translator or state in its folder. */

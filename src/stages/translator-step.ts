@@ -12,6 +12,7 @@ import type { Vgg19Features } from '../models/vgg/index.js';
 import { edgeLoss } from '../losses/edge.js';
 import { lsganDiscriminatorLoss, lsganGeneratorLoss } from '../losses/lsgan.js';
 import { vggLoss } from '../losses/perceptual.js';
+import type { Adam } from '../optim/adam.js';
 import type { Tensor } from '../tensor/index.js';
 
 export interface TranslatorNets {
@@ -107,4 +108,49 @@ export function generatorLosses(n: TranslatorNets, s: Tensor, t: Tensor, sourceL
   let loss = adversarial.mul(w.adversarial).add(cycle.mul(w.cycle)).add(edge.mul(w.edge)).add(selfReconstruction.mul(w.selfReconstruction));
   if (perceptual) loss = loss.add(perceptual.mul(w.perceptual));
   return { loss, adversarial, cycle, edge, perceptual, selfReconstruction, cycleS };
+}
+
+export interface TranslatorStepOutput {
+  /** Detached scalars for the log. */
+  terms: Record<string, Tensor>;
+  tr: Translations;
+  cycleS: Tensor;
+}
+
+/**
+ * One whole step: translate, the discriminators' loss and Adam step, then the generators'
+ * loss (their gradients in the discriminators dropped) and Adam step. `reduce` averages a
+ * parameter list's gradients over data-parallel ranks. Call inside tidy().
+ */
+export function translatorStep(
+  n: TranslatorNets,
+  opt: { discriminators: Adam; generators: Adam },
+  batch: { s: Tensor; t: Tensor; sourceLabels: Tensor },
+  w: TranslatorWeights,
+  reduce: (which: 'discriminators' | 'generators') => void = () => {},
+): TranslatorStepOutput {
+  const { s, t } = batch;
+  const tr = translate(n, s, t);
+  const d = discriminatorLosses(n, s, t, tr);
+  opt.discriminators.zeroGrad();
+  d.s2t.add(d.t2s).backward();
+  reduce('discriminators');
+  opt.discriminators.step();
+  const g = generatorLosses(n, s, t, batch.sourceLabels, tr, w);
+  opt.generators.zeroGrad();
+  g.loss.backward();
+  reduce('generators');
+  opt.generators.step();
+  opt.discriminators.zeroGrad();
+  const terms: Record<string, Tensor> = {
+    loss: g.loss.detach(),
+    d_s2t: d.s2t.detach(),
+    d_t2s: d.t2s.detach(),
+    adversarial: g.adversarial.detach(),
+    cycle: g.cycle.detach(),
+    edge: g.edge.detach(),
+    self: g.selfReconstruction.detach(),
+  };
+  if (g.perceptual) terms.perceptual = g.perceptual.detach();
+  return { terms, tr, cycleS: g.cycleS };
 }
