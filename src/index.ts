@@ -43,6 +43,7 @@ export { polyLr, emaAlpha } from './optim/schedule.js';
 export { ConfusionMatrix } from './metrics/confusion.js';
 export { segmentationScores, type SegmentationScores } from './metrics/scores.js';
 export { formatIouTable } from './metrics/table.js';
+export { subsetMiou, subsetScores } from './metrics/subset-miou.js';
 export { CentroidBank } from './centroids/bank.js';
 export { classMeanVectors } from './centroids/class-means.js';
 export { centroidWeights } from './centroids/weights.js';
@@ -74,4 +75,4 @@ export { createPredictor, Predictor, defaultScales, type Prediction, type Predic
 export { runPredict, OUTPUT_KINDS, type OutputKind, type PredictRunOptions, type PredictSummary } from './stages/predict.js';
 export { colourise, overlay, encodeRgb, encodePalettePng, encodeGreyPng } from './data/writers.js';
 export { readImage, decodeImage, readLabel, type RgbImage, type LabelMap } from './data/images.js';
-export { CITYSCAPES_19, LABEL_SETS, labelSet, defineLabelSet, type LabelSet } from './labels/index.js';
+export { CITYSCAPES_16, CITYSCAPES_19, LABEL_SETS, labelSet, defineLabelSet, sourceLabelTable, type LabelSet, type SourceDatasetName } from './labels/index.js';
