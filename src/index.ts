@@ -19,8 +19,13 @@ export * from './models/index.js';
 export { loadPretrainedBackbone } from './models/hrnet-ocr/pretrained.js';
 export {
   CityscapesDataset,
+  createAdaptationLoader,
   createSequentialLoader,
   createTwoScaleLoader,
+  openGta5,
+  openSourceDataset,
+  openSynthia,
+  SourceDataset,
   TwoScaleSampler,
   Rng,
   CLASS_NAMES,
@@ -30,8 +35,11 @@ export {
   generateDataset,
   writePseudoLabel,
   writeSampleGrid,
+  type AdaptationConfig,
   type Batch,
+  type ChannelOrder,
   type GenerateOptions,
+  type SampleSource,
 } from './data/index.js';
 export { augmentedView, DIGA_PHOTOMETRIC, type PhotometricConfig } from './augment/photometric.js';
 export { classMix } from './augment/classmix.js';
