@@ -17,5 +17,6 @@ export * from './source/index.js';
 export * from './transforms.js';
 export * from './writers.js';
 export { generateDataset, splitName, type GenerateOptions, type GenerateSummary } from './synthetic/generate.js';
+export { generateSourceDataset, sourceImageName, type GenerateSourceOptions, type GenerateSourceSummary } from './synthetic/generate-source.js';
 export { renderScene, type Scene, type SceneOptions } from './synthetic/scene.js';
-export { SHIFT_NAMES, type ShiftName } from './synthetic/style.js';
+export { SHIFT_NAMES, type LookName, type ShiftName } from './synthetic/style.js';
