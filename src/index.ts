@@ -19,8 +19,13 @@ export * from './models/index.js';
 export { loadPretrainedBackbone } from './models/hrnet-ocr/pretrained.js';
 export {
   CityscapesDataset,
+  createAdaptationLoader,
   createSequentialLoader,
   createTwoScaleLoader,
+  openGta5,
+  openSourceDataset,
+  openSynthia,
+  SourceDataset,
   TwoScaleSampler,
   Rng,
   CLASS_NAMES,
@@ -30,8 +35,11 @@ export {
   generateDataset,
   writePseudoLabel,
   writeSampleGrid,
+  type AdaptationConfig,
   type Batch,
+  type ChannelOrder,
   type GenerateOptions,
+  type SampleSource,
 } from './data/index.js';
 export { augmentedView, DIGA_PHOTOMETRIC, type PhotometricConfig } from './augment/photometric.js';
 export { classMix } from './augment/classmix.js';
@@ -43,6 +51,7 @@ export { polyLr, emaAlpha } from './optim/schedule.js';
 export { ConfusionMatrix } from './metrics/confusion.js';
 export { segmentationScores, type SegmentationScores } from './metrics/scores.js';
 export { formatIouTable } from './metrics/table.js';
+export { subsetMiou, subsetScores } from './metrics/subset-miou.js';
 export { CentroidBank } from './centroids/bank.js';
 export { classMeanVectors } from './centroids/class-means.js';
 export { centroidWeights } from './centroids/weights.js';
@@ -74,4 +83,4 @@ export { createPredictor, Predictor, defaultScales, type Prediction, type Predic
 export { runPredict, OUTPUT_KINDS, type OutputKind, type PredictRunOptions, type PredictSummary } from './stages/predict.js';
 export { colourise, overlay, encodeRgb, encodePalettePng, encodeGreyPng } from './data/writers.js';
 export { readImage, decodeImage, readLabel, type RgbImage, type LabelMap } from './data/images.js';
-export { CITYSCAPES_19, LABEL_SETS, labelSet, defineLabelSet, type LabelSet } from './labels/index.js';
+export { CITYSCAPES_16, CITYSCAPES_19, LABEL_SETS, labelSet, defineLabelSet, sourceLabelTable, type LabelSet, type SourceDatasetName } from './labels/index.js';

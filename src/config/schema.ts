@@ -34,7 +34,7 @@ export const runConfigSchema = z
     // --- run
     device: z.string(),
     model: z.string().describe('model preset (hrnet48, hrnet32, hrnet18, hrnet18-small, tiny; the deeplabv2 presets are built by the library, not yet trained by a stage)'),
-    labels: z.string().describe('the label set the datasets and the model use (cityscapes-19)'),
+    labels: z.string().describe('the label set the datasets and the model use (cityscapes-19, or cityscapes-16 for SYNTHIA)'),
     pretrained: z.string().nullable().describe('ImageNet-pretrained backbone file'),
     steps: positiveInt,
     selfTrainSteps: positiveInt.nullable().describe('self-training steps (null: as --steps)'),

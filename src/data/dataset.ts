@@ -2,11 +2,12 @@
  * A Cityscapes-layout dataset: list files resolved against `<root>/leftImg8bit/<split>/` and
  * `<root>/gtFine/<split>/`, optionally with a folder of pseudo-labels for the same images.
  */
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabelSet } from '../labels/label-set.js';
+import { assertFilesExist, type FileCheck } from './file-checks.js';
 import { readImage, readLabel, type LabelEncoding, type LabelMap, type RgbImage } from './images.js';
 import { readPairedLists } from './lists.js';
+import type { SampleSource } from './sample-source.js';
 
 export interface DatasetOptions {
   /** Dataset root holding `leftImg8bit/` and `gtFine/`. */
@@ -48,7 +49,7 @@ export function pseudoLabelPath(pseudoDir: string, imageName: string): string {
   return path.join(pseudoDir, path.basename(imageName));
 }
 
-export class CityscapesDataset {
+export class CityscapesDataset implements SampleSource {
   readonly entries: readonly DatasetEntry[];
 
   private constructor(
@@ -97,32 +98,13 @@ export class CityscapesDataset {
 
   /** Checks up front that every listed file exists; one error names each missing path and its line. */
   async validate(concurrency = 32): Promise<void> {
-    const checks: { file: string; what: string; line: number; list: string }[] = [];
+    const checks: FileCheck[] = [];
     for (const e of this.entries) {
       checks.push({ file: e.image, what: 'image', line: e.line, list: this.options.imageList });
       if (e.label) checks.push({ file: e.label, what: 'label', line: e.line, list: this.options.labelList ?? '' });
       if (e.pseudo) checks.push({ file: e.pseudo, what: 'pseudo-label', line: e.line, list: this.options.imageList });
     }
-    const missing: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < checks.length) {
-        const c = checks[next++];
-        try {
-          if (!(await stat(c.file)).isFile()) missing.push(`${c.what} ${c.file} is not a file (${c.list} line ${c.line})`);
-        } catch {
-          missing.push(`${c.what} ${c.file} does not exist (${c.list} line ${c.line})`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, checks.length)) }, worker));
-    if (missing.length > 0) {
-      const shown = missing.slice(0, 10).join('\n  ');
-      const more = missing.length > 10 ? `\n  ... and ${missing.length - 10} more` : '';
-      throw new Error(
-        `${missing.length} of ${checks.length} dataset files are missing under ${this.options.root}:\n  ${shown}${more}`,
-      );
-    }
+    await assertFilesExist(checks, this.options.root, concurrency);
   }
 
   /**

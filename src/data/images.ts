@@ -37,7 +37,8 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function readBytes(file: string, what: string): Promise<Buffer> {
+/** Reads a dataset file; a missing one gets an error that says to check the root and list. */
+export async function readBytes(file: string, what: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (err) {
@@ -132,7 +133,16 @@ export const readTrainIds = (file: string): Promise<LabelMap> => readLabel(file,
 
 /** Decodes label bytes; `name` only names the source in errors. */
 export async function decodeLabel(bytes: Buffer, name: string, encoding: LabelEncoding, labels: LabelSet = CITYSCAPES_19): Promise<LabelMap> {
-  const lut = lutFor(encoding, labels);
+  return decodeLabelWith(bytes, name, lutFor(encoding, labels));
+}
+
+/** Whether the bytes are a palette ("P" mode) PNG, whose pixel values are palette indices. */
+export function isPalettePng(bytes: Buffer): boolean {
+  return pngHeader(bytes)?.colourType === 3;
+}
+
+/** Decodes an 8-bit label PNG, mapping every stored value through `lut` (256 entries). */
+export async function decodeLabelWith(bytes: Buffer, name: string, lut: Uint8Array): Promise<LabelMap> {
   const header = pngHeader(bytes);
   try {
     if (header?.colourType === 3) return await decodePaletteLabel(bytes, header, lut, name);

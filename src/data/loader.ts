@@ -9,10 +9,11 @@
  * samples beats parallelism inside one image at these sizes).
  */
 import sharp from 'sharp';
-import type { CityscapesDataset, Sample } from './dataset.js';
+import type { Sample } from './dataset.js';
 import { Limiter, Prefetcher, type PrefetchStats } from './prefetch.js';
 import { Rng } from './random.js';
-import type { BatchPlan, TwoScaleSampler, TwoScaleState } from './sampler.js';
+import type { SampleSource } from './sample-source.js';
+import type { BatchPlan, SamplePlan, TwoScaleSampler, TwoScaleState } from './sampler.js';
 import { applyRecipe, resizeSample, type Recipe, type Size, type TwoScaleConfig } from './transforms.js';
 
 export interface Batch {
@@ -136,7 +137,8 @@ export class BatchLoader<P = unknown> implements AsyncIterableIterator<Batch> {
 }
 
 export interface TwoScaleLoaderOptions extends LoaderOptions {
-  dataset: CityscapesDataset;
+  /** Any dataset layout (Cityscapes, GTA5, SYNTHIA). */
+  dataset: SampleSource;
   sampler: TwoScaleSampler;
   config: TwoScaleConfig;
   /** Stop after this many batches (default: endless). */
@@ -163,9 +165,15 @@ export class TwoScaleLoader extends BatchLoader<TwoScalePlan> {
   }
 }
 
-/** Endless (or `steps`-long) two-scale batches from the sampler's plans. */
-export function createTwoScaleLoader(options: TwoScaleLoaderOptions): TwoScaleLoader {
-  const { dataset, sampler, config } = options;
+/** The loader of a sampler's plans, whatever turns a plan's raw sample into a batch sample. */
+export type PlannedLoaderOptions = Omit<TwoScaleLoaderOptions, 'config'>;
+
+/** Turns one planned sample into its transformed sample, drawing only from the plan's random state. */
+export type PlannedTransform = (plan: SamplePlan, raw: Sample) => Promise<Sample>;
+
+/** Endless (or `steps`-long) batches from the sampler's plans, each sample through `transform`. */
+export function createPlannedLoader(options: PlannedLoaderOptions, transform: PlannedTransform): TwoScaleLoader {
+  const { dataset, sampler } = options;
   configureSharp(options.sharpThreads ?? 1);
   const limiter = new Limiter(options.concurrency ?? 4);
   const initial = sampler.state();
@@ -184,7 +192,7 @@ export function createTwoScaleLoader(options: TwoScaleLoaderOptions): TwoScaleLo
           limiter.run(async () => {
             try {
               const raw = await dataset.read(s.index);
-              const sample = await applyRecipe(s.recipe, raw, config, Rng.fromState(s.rng));
+              const sample = await transform(s, raw);
               return { index: s.index, sample, recipe: s.recipe };
             } catch (err) {
               throw dataset.sampleError(s.index, err);
@@ -198,8 +206,14 @@ export function createTwoScaleLoader(options: TwoScaleLoaderOptions): TwoScaleLo
   return new TwoScaleLoader(prefetcher, initial);
 }
 
+/** Endless (or `steps`-long) two-scale batches from the sampler's plans. */
+export function createTwoScaleLoader(options: TwoScaleLoaderOptions): TwoScaleLoader {
+  const { config } = options;
+  return createPlannedLoader(options, (s, raw) => applyRecipe(s.recipe, raw, config, Rng.fromState(s.rng)));
+}
+
 export interface SequentialLoaderOptions extends LoaderOptions {
-  dataset: CityscapesDataset;
+  dataset: SampleSource;
   /** Samples per batch (default 1). */
   batchSize?: number;
   /** Resize every sample to this size (bicubic image, nearest maps); default: as stored. */
@@ -213,7 +227,7 @@ export function createSequentialLoader(options: SequentialLoaderOptions): BatchL
   const { dataset } = options;
   configureSharp(options.sharpThreads ?? 1);
   const limiter = new Limiter(options.concurrency ?? 4);
-  const order = options.indices ?? dataset.entries.map((e) => e.index);
+  const order = options.indices ?? Array.from({ length: dataset.size }, (_, i) => i);
   const batchSize = options.batchSize ?? 1;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
   let position = 0;

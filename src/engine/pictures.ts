@@ -1,16 +1,16 @@
 // Sample grids: device tensors to pictures, only on the steps that write one.
 import { join } from 'node:path';
-import { NORMALISATION } from '../data/normalise.js';
+import { NORMALISATION, type ChannelOrder } from '../data/normalise.js';
 import type { LabelMap, RgbImage } from '../data/images.js';
 import { writeSampleGrid, type GridRow } from '../data/writers.js';
 import type { RunConfig } from '../config/schema.js';
 import { F, noGrad, Tensor, tidy } from '../tensor/index.js';
 
-/** Sample b of a normalised N×3×H×W batch as an RGB picture. */
-export function pictureOf(images: Tensor, b: number): RgbImage {
+/** Sample b of a normalised N×3×H×W batch (channels in `order`) as an RGB picture. */
+export function pictureOf(images: Tensor, b: number, order: ChannelOrder = 'rgb'): RgbImage {
   return noGrad(() =>
     tidy(() => {
-      const rgb = NORMALISATION.toUint8Nhwc(images.narrow(0, b, 1));
+      const rgb = NORMALISATION.toUint8Nhwc(images.narrow(0, b, 1), order);
       const [, height, width] = rgb.shape;
       return { data: rgb.toBuffer(), width, height };
     }),

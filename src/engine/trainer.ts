@@ -356,7 +356,7 @@ export class Trainer {
       progress.stop();
       interrupt.dispose();
     }
-    if (last && !interrupted && this.#isMain) this.#s.say?.(formatIouTable(last, labelSet(cfg.labels).classNames));
+    if (last && !interrupted && this.#isMain) this.#s.say?.(formatIouTable(last, labelSet(cfg.labels)));
     log.write({
       kind: 'end', stage, iteration: this.#iteration, bestMiou: this.#best.miou, bestIteration: this.#best.iteration, interrupted,
       seconds: (performance.now() - started) / 1000, memory: peakMemory(cfg.device),

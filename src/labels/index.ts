@@ -1,8 +1,12 @@
 // The label sets diga knows, by the name a config gives.
 import { CITYSCAPES_19 } from './cityscapes.js';
+import { CITYSCAPES_16 } from './cityscapes-16.js';
 import type { LabelSet } from './label-set.js';
 
-export const LABEL_SETS: Readonly<Record<string, LabelSet>> = Object.freeze({ [CITYSCAPES_19.name]: CITYSCAPES_19 });
+export const LABEL_SETS: Readonly<Record<string, LabelSet>> = Object.freeze({
+  [CITYSCAPES_19.name]: CITYSCAPES_19,
+  [CITYSCAPES_16.name]: CITYSCAPES_16,
+});
 
 export function labelSetNames(): string[] {
   return Object.keys(LABEL_SETS);
@@ -16,4 +20,17 @@ export function labelSet(name: string): LabelSet {
 }
 
 export { CITYSCAPES_19 } from './cityscapes.js';
-export { applyLut, colourMapToTrainIds, defineLabelSet, IGNORE_COLOUR, IGNORE_ID, type LabelSet, type LabelSetSpec, type Rgb } from './label-set.js';
+export { CITYSCAPES_16 } from './cityscapes-16.js';
+export { sourceLabelTable, synthiaToTrainId, SOURCE_DATASET_NAMES, SYNTHIA_ID_CLASSES, type SourceDatasetName } from './source-maps.js';
+export {
+  applyLut,
+  colourMapToTrainIds,
+  defineLabelSet,
+  IGNORE_COLOUR,
+  IGNORE_ID,
+  type LabelSet,
+  type LabelSetSpec,
+  type Rgb,
+  type SubsetMetric,
+  type SubsetMetricSpec,
+} from './label-set.js';

@@ -16,6 +16,20 @@ export interface LabelSetSpec {
   trainIdToLabelId: readonly number[];
   /** The label id written for ignored pixels (Cityscapes: 0, "unlabeled"). */
   voidLabelId?: number;
+  /** Means over a subset of the classes, reported beside mIoU (SYNTHIA's 13-class mIoU). */
+  subsetMetrics?: readonly SubsetMetricSpec[];
+}
+
+export interface SubsetMetricSpec {
+  /** As printed: "mIoU-13". */
+  name: string;
+  /** The classes averaged over, by name. */
+  classNames: readonly string[];
+}
+
+export interface SubsetMetric extends Readonly<SubsetMetricSpec> {
+  /** The train ids of `classNames`, in the same order. */
+  readonly trainIds: readonly number[];
 }
 
 export interface LabelSet extends Readonly<LabelSetSpec> {
@@ -30,6 +44,8 @@ export interface LabelSet extends Readonly<LabelSetSpec> {
   readonly paletteTable: Uint8Array;
   /** The train id of a palette colour, 255 for any other colour. */
   colourToTrainId(r: number, g: number, b: number): number;
+  /** The subset metrics with their classes resolved (empty when the set names none). */
+  readonly subsetMetrics: readonly SubsetMetric[];
 }
 
 const packRgb = (r: number, g: number, b: number): number => (r << 16) | (g << 8) | b;
@@ -51,8 +67,10 @@ export function defineLabelSet(spec: LabelSetSpec): LabelSet {
   const paletteTable = new Uint8Array(256 * 3);
   for (let id = 0; id < 256; id++) paletteTable.set(id < classes ? spec.palette[id] : IGNORE_COLOUR, id * 3);
   const byColour = new Map(spec.palette.map(([r, g, b], id) => [packRgb(r, g, b), id]));
+  const subsetMetrics = (spec.subsetMetrics ?? []).map((m) => resolveSubset(spec, m));
   return Object.freeze({
     ...spec,
+    subsetMetrics,
     classes,
     labelIdToTrainId,
     trainIdClamp,
@@ -60,6 +78,16 @@ export function defineLabelSet(spec: LabelSetSpec): LabelSet {
     paletteTable,
     colourToTrainId: (r: number, g: number, b: number) => byColour.get(packRgb(r, g, b)) ?? IGNORE_ID,
   });
+}
+
+function resolveSubset(spec: LabelSetSpec, metric: SubsetMetricSpec): SubsetMetric {
+  const trainIds = metric.classNames.map((name) => {
+    const id = spec.classNames.indexOf(name);
+    if (id < 0) throw new Error(`label set ${spec.name}: subset metric ${metric.name} names "${name}", which is not one of its classes`);
+    return id;
+  });
+  if (new Set(trainIds).size !== trainIds.length) throw new Error(`label set ${spec.name}: subset metric ${metric.name} names a class twice`);
+  return Object.freeze({ name: metric.name, classNames: Object.freeze([...metric.classNames]), trainIds: Object.freeze(trainIds) });
 }
 
 /** Converts an RGB buffer (H*W*3) of palette colours to train ids (H*W); other colours → 255. */

@@ -33,6 +33,11 @@ export interface ModelFamily<C extends object = object> {
   readonly outputs: Readonly<FamilyOutputs>;
   /** Input pixels per output pixel along each axis. */
   readonly outputStride: number;
+  /**
+   * The channel order of the normalised input the network takes: the Caffe-converted DeepLabV2
+   * ResNet was trained on BGR. Pass it to uploadBatch and the picture code.
+   */
+  readonly inputOrder: 'rgb' | 'bgr';
   /** The number of classes the network predicts. */
   classes(config: C): number;
   /** Channels of the pixel features (the class centroids' width). */

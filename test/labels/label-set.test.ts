@@ -27,3 +27,12 @@ describe('label sets', () => {
     expect(() => labelSet('cityscapes-20')).toThrow('unknown label set "cityscapes-20"; known label sets: cityscapes-19');
   });
 });
+
+describe('subset metrics', () => {
+  it('resolves class names to train ids and refuses unknown or repeated names', () => {
+    const base = { name: 't', classNames: ['a', 'b', 'c'], palette: [[0, 0, 0], [1, 1, 1], [2, 2, 2]] as const, trainIdToLabelId: [1, 2, 3] };
+    expect(defineLabelSet({ ...base, subsetMetrics: [{ name: 'm', classNames: ['c', 'a'] }] }).subsetMetrics[0].trainIds).toEqual([2, 0]);
+    expect(() => defineLabelSet({ ...base, subsetMetrics: [{ name: 'm', classNames: ['d'] }] })).toThrow('subset metric m names "d"');
+    expect(() => defineLabelSet({ ...base, subsetMetrics: [{ name: 'm', classNames: ['a', 'a'] }] })).toThrow(/names a class twice/);
+  });
+});

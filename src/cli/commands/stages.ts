@@ -98,7 +98,7 @@ export function registerStages(program: Command): void {
     const cfg = runConfigFrom('evaluate', o);
     const r = await runEvaluate(cfg, { json: o.json, role: o.teacher ? 'teacher' : 'student' });
     out(`weights ${r.weights}, ${r.images} images`);
-    out(formatIouTable(r, labelSet(cfg.labels).classNames));
+    out(formatIouTable(r, labelSet(cfg.labels)));
     if (o.json) out(`wrote ${o.json}`);
   });
 

@@ -103,7 +103,8 @@ function checkOptions(o: GenerateOptions): void {
   if (!Number.isInteger(level) || level < 0 || level > 9) throw new Error(`compression level must be 0-9, got ${level}`);
 }
 
-function defaultWorkers(): number {
+/** One render thread per core, at most 4. */
+export function defaultWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
@@ -126,7 +127,8 @@ function frameName(city: string, index: number): string {
   return `${city}_${String(index).padStart(6, '0')}_000019`;
 }
 
-async function writeInPlace(file: string, bytes: Buffer): Promise<void> {
+/** Writes a file under a temporary name, then renames it into place. */
+export async function writeInPlace(file: string, bytes: Buffer): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await writeFile(temp, bytes);

@@ -5,14 +5,14 @@
 import { parentPort } from 'node:worker_threads';
 import { Rng, type RngState } from '../random.js';
 import { renderScene } from './scene.js';
-import type { ShiftName } from './style.js';
+import type { LookName } from './style.js';
 
 export interface RenderJob {
   id: number;
   rng: RngState;
   width: number;
   height: number;
-  shift: ShiftName;
+  shift: LookName;
 }
 
 export type RenderReply =

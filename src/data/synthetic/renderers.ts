@@ -9,13 +9,13 @@ import { Worker } from 'node:worker_threads';
 import { Rng, type RngState } from '../random.js';
 import type { RenderJob, RenderReply } from './render-worker.js';
 import { renderScene, type Scene } from './scene.js';
-import type { ShiftName } from './style.js';
+import type { LookName } from './style.js';
 
 export interface SceneRequest {
   rng: RngState;
   width: number;
   height: number;
-  shift: ShiftName;
+  shift: LookName;
 }
 
 export interface Renderer {

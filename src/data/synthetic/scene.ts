@@ -17,13 +17,13 @@ import { LABEL } from './shapes.js';
 import { drawGround } from './ground.js';
 import { lineSide } from './roadside.js';
 import { planStreet, type Street, type StreetSide } from './street.js';
-import { finish, sampleStyle, type ShiftName, type Style } from './style.js';
+import { finish, sampleStyle, type LookName, type Style } from './style.js';
 
 export interface SceneOptions {
   width: number;
   height: number;
-  /** Look of the scene: `none` is daylight. */
-  shift?: ShiftName;
+  /** Look of the scene: `none` is daylight, `flat` the look of generated source sets. */
+  shift?: LookName;
 }
 
 export interface Scene {

@@ -1,16 +1,22 @@
 /**
  * Looks of a rendered scene: the normal daylight look and the shifted looks (dusk, fog) used to
- * give the unlabelled part of a generated dataset a different appearance from the labelled part.
- * `finish` turns the canvas's float colours into 8-bit RGB with the look's grading and noise.
+ * give the unlabelled part of a generated dataset a different appearance from the labelled part,
+ * and the `flat` look of a generated *source* set (a game-engine stand-in: flat colours, no
+ * texture or sensor noise, a warm cast). `finish` turns the canvas's float colours into 8-bit
+ * RGB with the look's grading and noise.
  */
 import type { Rng } from '../random.js';
 import type { Canvas } from './canvas.js';
+import { flattenColours } from './flatten.js';
 
 export type ShiftName = 'none' | 'dusk' | 'fog';
 export const SHIFT_NAMES: readonly ShiftName[] = ['none', 'dusk', 'fog'];
 
+/** Every look a scene can have: the shifts, and the flat look of generated source sets. */
+export type LookName = ShiftName | 'flat';
+
 export interface Style {
-  name: 'day' | 'dusk' | 'fog';
+  name: 'day' | 'dusk' | 'fog' | 'flat';
   /** Scales non-emitting colours. */
   exposure: number;
   tint: readonly [number, number, number];
@@ -34,6 +40,8 @@ export interface Style {
   /** Sensor noise amplitude. */
   noise: number;
   vignette: number;
+  /** Fine texture smoothed away within each label region (the flat look). */
+  flat: boolean;
 }
 
 const jitter = (rng: Rng, c: readonly number[], amount: number): [number, number, number] => [
@@ -42,8 +50,32 @@ const jitter = (rng: Rng, c: readonly number[], amount: number): [number, number
   c[2] * (1 + rng.range(-amount, amount)),
 ];
 
+/** The flat look: saturated, warm, evenly lit, no clouds, no noise or vignette. */
+function flatStyle(rng: Rng): Style {
+  return {
+    name: 'flat',
+    exposure: rng.range(1, 1.1),
+    tint: jitter(rng, [1.1, 1, 0.84], 0.03),
+    saturation: rng.range(1.2, 1.3),
+    contrast: rng.range(1.05, 1.15),
+    visibility: Infinity,
+    fogColour: [0, 0, 0],
+    skyTop: jitter(rng, [0.2, 0.62, 0.98], 0.05),
+    skyHorizon: jitter(rng, [0.72, 0.9, 1], 0.03),
+    clouds: 0,
+    skyGlows: false,
+    litWindows: 0.02,
+    lightsOn: false,
+    sun: rng.range(0.8, 1),
+    noise: 0,
+    vignette: 0,
+    flat: true,
+  };
+}
+
 /** A look for one image: the named style with per-image variation. */
-export function sampleStyle(shift: ShiftName, rng: Rng): Style {
+export function sampleStyle(shift: LookName, rng: Rng): Style {
+  if (shift === 'flat') return flatStyle(rng);
   if (shift === 'dusk') {
     return {
       name: 'dusk',
@@ -62,6 +94,7 @@ export function sampleStyle(shift: ShiftName, rng: Rng): Style {
       sun: rng.range(0, 0.15),
       noise: rng.range(0.03, 0.05),
       vignette: rng.range(0.2, 0.35),
+      flat: false,
     };
   }
   if (shift === 'fog') {
@@ -83,6 +116,7 @@ export function sampleStyle(shift: ShiftName, rng: Rng): Style {
       sun: 0,
       noise: rng.range(0.015, 0.03),
       vignette: rng.range(0, 0.1),
+      flat: false,
     };
   }
   return {
@@ -102,12 +136,14 @@ export function sampleStyle(shift: ShiftName, rng: Rng): Style {
     sun: rng.range(0.2, 1),
     noise: rng.range(0.01, 0.03),
     vignette: rng.range(0, 0.2),
+    flat: false,
   };
 }
 
 /** Grades the canvas colours with the style and quantises to 8-bit RGB. */
 export function finish(canvas: Canvas, style: Style, seed: number): Buffer {
-  const { width, height, rgb, depth, glow } = canvas;
+  const { width, height, depth, glow } = canvas;
+  const rgb = style.flat ? flattenColours(canvas) : canvas.rgb;
   const out = Buffer.allocUnsafe(width * height * 3);
   const fog = Number.isFinite(style.visibility);
   const [tr, tg, tb] = style.tint;

@@ -12,6 +12,7 @@ export const DEEPLABV2: ModelFamily<DeepLabConfig> = {
   // The published forward returns (layer2, layer4, logits, features); all at 1/8.
   outputs: { main: 'logits', pixelFeatures: 'features', backbone: 'layer4', lowLevel: 'layer2' },
   outputStride: 8,
+  inputOrder: 'bgr',
   classes: (c) => c.classes,
   featureChannels: (c) => c.branchWidth,
   paramGroup: deepLabParamGroup,

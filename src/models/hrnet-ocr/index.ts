@@ -9,6 +9,7 @@ export const HRNET_OCR: ModelFamily<ModelConfig> = {
   nativeClass: 'Model',
   outputs: { main: 'main', pixelFeatures: 'pixelFeatures', backbone: 'backbone', aux: 'aux' },
   outputStride: 4,
+  inputOrder: 'rgb',
   classes: (c) => c.classes,
   featureChannels: (c) => c.pixelChannels,
   // The published semi-supervised optimiser has one group.

@@ -1,0 +1,16 @@
+// What the batch loaders read from: any dataset layout (Cityscapes, GTA5, SYNTHIA) that yields
+// the same samples by index.
+import type { Sample } from './dataset.js';
+
+export interface SampleSource {
+  /** Samples in the set; indices are 0..size-1. */
+  readonly size: number;
+  readonly hasLabels: boolean;
+  readonly hasPseudo: boolean;
+  /** Decodes one sample (label maps already in train ids). */
+  read(index: number): Promise<Sample>;
+  /** `err` from reading sample `index`, naming its file and list line. */
+  sampleError(index: number, err: unknown): Error;
+  /** Checks up front that every listed file exists. */
+  validate(): Promise<void>;
+}
