@@ -7,7 +7,7 @@
 // normalised back with the input normalisation instead of N.
 import type { Rng } from '../data/random.js';
 import { noGrad, stack, tidy, type Tensor } from '../tensor/index.js';
-import { NORMALISATION } from '../data/normalise.js';
+import { NORMALISATION, type ChannelOrder } from '../data/normalise.js';
 import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation, adjustSharpness, gaussianBlur, grayscale } from './color.js';
 
 export interface PhotometricConfig {
@@ -17,6 +17,8 @@ export interface PhotometricConfig {
   blur: { kernel: number; sigma: number; p: number };
   sharpness: { factor: number; p: number };
   space: 'normalised' | 'unit';
+  /** The channel order of the normalised batch (the adaptation network takes BGR); default RGB. */
+  order?: ChannelOrder;
 }
 
 export const DIGA_PHOTOMETRIC: PhotometricConfig = {
@@ -91,9 +93,9 @@ export function augmentedView(x: Tensor, rng: Rng, cfg: PhotometricConfig = DIGA
   return noGrad(() =>
     tidy(() => {
       const samples = x.unbind(0).map((xi) => {
-        const input = cfg.space === 'unit' ? NORMALISATION.toUnit(xi) : xi;
+        const input = cfg.space === 'unit' ? NORMALISATION.toUnit(xi, cfg.order) : xi;
         const p = applyPhotometric(input, drawPhotometric(rng, cfg), cfg);
-        const back = cfg.space === 'unit' ? NORMALISATION.fromUnit(p) : p.sub(0.5).div(0.5);
+        const back = cfg.space === 'unit' ? NORMALISATION.fromUnit(p, cfg.order) : p.sub(0.5).div(0.5);
         return back.mul(cfg.beta).add(xi.mul(1 - cfg.beta));
       });
       return stack(samples, 0);

@@ -6,10 +6,12 @@
 // command has its own table, maps its flags onto the stage-neutral config keys
 // and accepts nothing else. Flags override the config file, which overrides
 // the preset, which overrides the command's published defaults.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { resolveConfig, runPresetNames } from '../config/load.js';
+import { readConfigFile, resolveConfig, runPresetNames } from '../config/load.js';
+import { findWeights } from '../models/weights.js';
+import { modelOfWeights } from '../models/weights-model.js';
 import type { PartialRunConfig, RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
 import { launchWorkers, stripLaunchFlags } from '../distributed/launch.js';
@@ -64,6 +66,20 @@ interface Flag {
 const flag = (spec: string, key: keyof RunConfig, help: string, parse?: Parser, to?: Flag['to']): Flag => ({ flag: spec, key, help, parse, to });
 
 const DATA_ROOT = [flag('--city-data-path <dir>', 'cityDataPath', 'the Cityscapes root (leftImg8bit/, gtFine/)')];
+/**
+ * The adaptation scripts' source flags. Either path picks its adaptation preset when no
+ * --preset is given (runConfigFrom), as the published script it comes from is that setting.
+ */
+const SOURCE = [
+  flag('--gta5-data-path <dir>', 'sourceDataPath', 'domain adaptation from GTA5: its root (images/, labels/); picks --preset gta5'),
+  flag('--synthia-data-path <dir>', 'sourceDataPath', 'domain adaptation from SYNTHIA RAND-CITYSCAPES: its root (RGB/, GT/LABELS/); picks --preset synthia'),
+  flag('--data-list-path-gta5 <file>', 'dataListPathSource', 'GTA5 image names, one per line (default: every image in images/)'),
+  flag('--data-list-path-synthia <file>', 'dataListPathSource', 'SYNTHIA image names, one per line (default: every image in RGB/)'),
+];
+const ADAPTATION = [
+  flag('--translator-path <dir>', 'translatorPath', 'the folder holding the translator (enc_s, dec_s2t; default: the warm-up weight folder)'),
+  flag('--sgd-repeats <mode>', 'sgdRepeats', 'adaptation: backbone weights the published optimiser lists several times, stepped as PyTorch 1.7 did (published), as 1.13 does, or once', oneOf('published', 'torch-1.13', 'once')),
+];
 const LABELLED = [
   flag('--data-list-path-city-img-gt <file>', 'dataListPathCityImgGt', 'labelled images list'),
   flag('--data-list-path-city-lbl-gt <file>', 'dataListPathCityLblGt', 'their labels list'),
@@ -129,13 +145,30 @@ const TRAINING = [
   ...SIZES,
 ];
 
-export type StageCommand = 'warm-up' | 'pseudo-label' | 'centroids' | 'self-train' | 'evaluate' | 'pipeline' | 'demo';
+export type StageCommand = 'translate' | 'warm-up' | 'pseudo-label' | 'centroids' | 'self-train' | 'evaluate' | 'pipeline' | 'demo';
 
 /** Each command's flags, in the order --help lists them. */
 export const COMMAND_FLAGS: Record<StageCommand, Flag[]> = {
-  // train_DiGA_semiseg_warm_up.py
+  // train_domain_translator.py (domain adaptation, stage 0)
+  translate: [
+    ...SOURCE, ...DATA_ROOT, ...UNLABELLED,
+    flag('--weight-dir <dir>', 'weightDir', 'where enc_s and dec_s2t (and the translator state) are saved: the warm-up weight folder, as published'),
+    flag('--translator-path <dir>', 'translatorPath', 'save the translator here instead of --weight-dir'),
+    ...LOGS,
+    flag('--vgg-weights <file>', 'vggWeights', "torchvision's ImageNet vgg19 .pth, for the perceptual loss (without it that term is left out)"),
+    flag('--translator <preset>', 'translator', 'translator sizes: published | tiny', oneOf('published', 'tiny')),
+    flag('--steps <n>', 'translatorSteps', 'translator steps (published: 50 000)', int),
+    flag('--lr <x>', 'translatorLr', 'Adam learning rate (published: 1e-4, poly 0.9)', num),
+    flag('--save-every <n>', 'translatorSaveEvery', 'write enc_s and dec_s2t every N steps (and at the end)', int),
+    flag('--checkpoint-every <n>', 'checkpointEvery', 'save the full translator state every N steps', int),
+    flag('--stop-at <step>', 'stopAt', 'stop after this step with the state saved, to continue later with --resume (0: run to the end)', int),
+    flag('--log-every <n>', 'logEvery', 'log losses every N steps', int),
+    flag('--image-every <n>', 'imageEvery', 'write translated samples every N steps (0: never)', int),
+    SEED, SAVE_FORMAT, ...SIZES, ...MODEL, ...RUNTIME,
+  ],
+  // train_DiGA_semiseg_warm_up.py; train_DiGA_gta2city_warm_up.py with --gta5-data-path
   'warm-up': [
-    ...DATA_ROOT, ...LABELLED, ...UNLABELLED, ...VAL,
+    ...SOURCE, ...ADAPTATION, ...DATA_ROOT, ...LABELLED, ...UNLABELLED, ...VAL,
     flag('--weight-dir <dir>', 'weightDir', 'where the best student/teacher and the training state are saved'),
     ...LOGS, PRETRAINED, ...MODEL, ...TRAINING, ...RUNTIME,
   ],
@@ -148,13 +181,13 @@ export const COMMAND_FLAGS: Record<StageCommand, Flag[]> = {
   ],
   // calc_centroids.py
   centroids: [
-    ...DATA_ROOT, ...CENTROID_SET, ...READ_WEIGHTS,
+    ...SOURCE, ...DATA_ROOT, ...CENTROID_SET, ...READ_WEIGHTS,
     flag('--centroid-dir <dir>', 'centroidDir', 'the folder feat_centroids is written to (or the feat_centroids path itself)'),
     ...MODEL, ...SIZES, SEED, ...RUNTIME,
   ],
-  // train_DiGA_semiseg_self_training.py
+  // train_DiGA_semiseg_self_training.py; train_DiGA_gta2city_self_training.py with --gta5-data-path
   'self-train': [
-    ...DATA_ROOT, ...LABELLED, ...UNLABELLED, ...VAL,
+    ...SOURCE, ...ADAPTATION, ...DATA_ROOT, ...LABELLED, ...UNLABELLED, ...VAL,
     flag('--load-weight-dir <dir>', 'loadWeightDir', 'the warm-up (or previous round) weights to start from'),
     flag('--save-weight-dir <dir>', 'saveWeightDir', 'where the best student/teacher and the training state are saved'),
     CENTROIDS_IN, PSEUDO_IN, ...LOGS, ...MODEL, ...TRAINING, ...RUNTIME,
@@ -162,7 +195,7 @@ export const COMMAND_FLAGS: Record<StageCommand, Flag[]> = {
   // evaluate_val.py
   evaluate: [...DATA_ROOT, ...VAL, ...READ_WEIGHTS, ...MODEL, EVAL_LIMIT, EVAL_BATCH, ...RUNTIME],
   pipeline: [
-    ...DATA_ROOT, ...LABELLED, ...UNLABELLED, ...VAL, ...PIPELINE_CENTROID_SET,
+    ...SOURCE, ...ADAPTATION, ...DATA_ROOT, ...LABELLED, ...UNLABELLED, ...VAL, ...PIPELINE_CENTROID_SET,
     flag('--weight-dir <dir>', 'weightDir', 'where warm-up saves its weights'),
     flag('--save-weight-dir <dir>', 'saveWeightDir', 'where self-training saves (later rounds add -round2, ...)'),
     flag('--centroid-dir <dir>', 'centroidDir', 'class centroids (one folder per round inside)'),
@@ -180,8 +213,8 @@ const COMMAND_DEFAULTS: Partial<Record<StageCommand, PartialRunConfig>> = {
   pipeline: { logDir: 'work_dir/log_DiGA_semiseg_1_16', genImgDir: 'work_dir/generated_imgs_DiGA_semiseg_1_16' },
 };
 
-const TRAINS = new Set<StageCommand>(['warm-up', 'self-train', 'pipeline', 'demo']);
-const DISTRIBUTED = new Set<StageCommand>(['warm-up', 'pseudo-label', 'centroids', 'self-train', 'evaluate', 'pipeline']);
+const TRAINS = new Set<StageCommand>(['translate', 'warm-up', 'self-train', 'pipeline', 'demo']);
+const DISTRIBUTED = new Set<StageCommand>(['translate', 'warm-up', 'pseudo-label', 'centroids', 'self-train', 'evaluate', 'pipeline']);
 
 export interface RunOptionValues {
   config?: string;
@@ -206,8 +239,8 @@ export function addRunOptions(cmd: Command, command: StageCommand): Command {
     cmd.option('--activation-checkpointing', 'recompute backbone stages in backward (less memory, more compute)');
     if (command !== 'demo') cmd.option('--dump-logs [bool]', 'also write what the stage prints to <log-dir>/output.txt (the published flag)', bool);
   }
-  if (command === 'warm-up' || command === 'self-train') cmd.option('--resume', 'continue from the saved training state');
-  if (command === 'warm-up' || command === 'self-train' || command === 'pipeline') {
+  if (command === 'translate' || command === 'warm-up' || command === 'self-train') cmd.option('--resume', 'continue from the saved training state');
+  if (command === 'translate' || command === 'warm-up' || command === 'self-train' || command === 'pipeline') {
     cmd.option('--overwrite', "start over in a weight folder that holds a previous run's state or best weights (they are deleted)");
   }
   if (command === 'warm-up' || command === 'pipeline' || command === 'demo') {
@@ -256,13 +289,44 @@ export function runConfigFrom(command: StageCommand, values: RunOptionValues, de
   if (values.activationCheckpointing) overrides.activationCheckpointing = true;
   if (values.unlabelledBnPass === false) overrides.unlabelledBnPass = false;
   if (values.overwrite) overrides.overwrite = true;
-  const cfg = resolveConfig({
-    base: COMMAND_DEFAULTS[command],
-    preset: values.preset ?? defaults.preset ?? 'paper',
-    file: values.config,
-    overrides: overrides as PartialRunConfig,
-  });
+  const source = adaptationSource(values);
+  if (source) overrides.source = source;
+  const layers = (preset: string) => ({ base: COMMAND_DEFAULTS[command], preset, file: values.config, overrides: overrides as PartialRunConfig });
+  let cfg = resolveConfig(layers(values.preset ?? (source && !values.config ? source : undefined) ?? defaults.preset ?? 'paper'));
+  if (cfg.source === null && values.preset === undefined && READS_WEIGHTS.has(command)) {
+    const adapted = adaptationOfWeights(cfg, values, overrides);
+    if (adapted) cfg = resolveConfig(layers(adapted));
+  }
   return checkListFiles(command, cfg, setBy);
+}
+
+/** Commands whose published script names no dataset or network, only a weight folder. */
+const READS_WEIGHTS = new Set<StageCommand>(['pseudo-label', 'evaluate']);
+
+/**
+ * The adaptation preset of the weights a reading command was pointed at, when they hold the
+ * adaptation's DeepLabV2 (19 classes: gta5, 16: synthia) and the command line did not say:
+ * the published pseudo-label and evaluation scripts of both settings take the same flags.
+ * Sets the model to the weights' own preset unless a flag or the config file names one.
+ */
+function adaptationOfWeights(cfg: RunConfig, values: RunOptionValues, overrides: Record<string, unknown>): 'gta5' | 'synthia' | undefined {
+  const file = existsSync(cfg.loadWeightDir) ? findWeights(cfg.loadWeightDir, 'student') ?? (statSync(cfg.loadWeightDir).isFile() ? cfg.loadWeightDir : undefined) : undefined;
+  const found = file && modelOfWeights(file);
+  if (!found || found.family !== 'deeplabv2') return undefined;
+  const preset = found.classes === 16 ? 'synthia' : found.classes === 19 ? 'gta5' : undefined;
+  if (!preset) return undefined;
+  const fileModel = values.config ? readConfigFile(values.config).model : undefined;
+  if (overrides.model === undefined && fileModel === undefined && found.preset) overrides.model = found.preset;
+  if (isMainProcess()) process.stderr.write(`${file} holds a DeepLabV2 of ${found.classes} classes: using --preset ${preset} (domain adaptation)\n`);
+  return preset;
+}
+
+/** The source a command line names with --gta5-data-path or --synthia-data-path (both: an error). */
+function adaptationSource(values: RunOptionValues): 'gta5' | 'synthia' | undefined {
+  const gta5 = values.gta5DataPath !== undefined || values.dataListPathGta5 !== undefined;
+  const synthia = values.synthiaDataPath !== undefined || values.dataListPathSynthia !== undefined;
+  if (gta5 && synthia) throw new Error('give the GTA5 flags (--gta5-data-path, --data-list-path-gta5) or the SYNTHIA ones, not both');
+  return gta5 ? 'gta5' : synthia ? 'synthia' : undefined;
 }
 
 const PUBLISHED_LIST = /(?:^|[\\/])util[\\/]loader[\\/]cityscapes_list[\\/](.+)$/;
@@ -275,14 +339,19 @@ const PUBLISHED_LIST = /(?:^|[\\/])util[\\/]loader[\\/]cityscapes_list[\\/](.+)$
  */
 function checkListFiles(command: StageCommand, cfg: RunConfig, setBy: Map<keyof RunConfig, string>): RunConfig {
   const keys = new Set(COMMAND_FLAGS[command].map((f) => f.key).filter((k) => k.startsWith('dataListPath')));
-  if (command === 'warm-up' && !cfg.unlabelledBnPass) {
+  if (command === 'warm-up' && !cfg.unlabelledBnPass && !cfg.source) {
     keys.delete('dataListPathCityImg');
     keys.delete('dataListPathCityLbl');
   }
+  if (cfg.source) {
+    // Domain adaptation has no labelled Cityscapes images.
+    keys.delete('dataListPathCityImgGt');
+    keys.delete('dataListPathCityLblGt');
+  }
   const checked: Record<string, unknown> = { ...cfg };
   for (const key of keys) {
-    const path = cfg[key] as string;
-    if (existsSync(path)) continue;
+    const path = cfg[key] as string | null;
+    if (path === null || existsSync(path)) continue;
     const where = setBy.get(key) ?? `the list '${key}' (from the preset or config file)`;
     const tail = PUBLISHED_LIST.exec(path)?.[1];
     const shipped = tail && join(packageRoot, 'data', 'cityscapes-lists', tail);

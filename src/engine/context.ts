@@ -6,8 +6,10 @@ import { dirname } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
 import type { CityscapesDataset } from '../data/dataset.js';
 import type { ProcessGroup } from '../distributed/group.js';
+import type { ChannelOrder } from '../data/normalise.js';
+import { openSourceDataset, type SourceDataset } from '../data/source/index.js';
 import { labelSet, type LabelSet } from '../labels/index.js';
-import type { SegModel } from '../models/index.js';
+import { resolveModel, type SegModel } from '../models/index.js';
 import { openDataset, type DatasetRole } from './datasets.js';
 import { FolderLock } from './run/folder-lock.js';
 import { sameFolder } from './run/outputs.js';
@@ -48,6 +50,24 @@ export class StageContext {
 
   dataset(role: DatasetRole, options?: Parameters<typeof openDataset>[2]): Promise<CityscapesDataset> {
     return openDataset(this.cfg, role, options);
+  }
+
+  /** The channel order the run's network takes its normalised input in (DeepLabV2: BGR). */
+  get inputOrder(): ChannelOrder {
+    return resolveModel(this.cfg.model).family.inputOrder;
+  }
+
+  /**
+   * The labelled synthetic source of domain adaptation (GTA5 or SYNTHIA), its files checked.
+   * Without a list file every image of its folder is used, which the stage is told.
+   */
+  async sourceDataset(say?: (line: string) => void): Promise<SourceDataset> {
+    const { cfg } = this;
+    if (!cfg.source) throw new Error('this run has no adaptation source; give --gta5-data-path or --synthia-data-path (or --preset gta5 / synthia)');
+    const ds = await openSourceDataset(cfg.source, { root: cfg.sourceDataPath, list: cfg.dataListPathSource ?? undefined, labels: this.labels });
+    if (ds.note && this.isMain) say?.(ds.note);
+    await ds.validate();
+    return ds;
   }
 
   /** A network of the run's preset on its device; disposed when the stage closes (if not before). */

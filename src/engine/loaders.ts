@@ -1,8 +1,15 @@
-// The training stages' endless two-scale loaders, built from the run's config.
+// The training stages' endless two-scale loaders, built from the run's config:
+// the semi-supervised ones, and the source and target loaders of domain adaptation.
+import { ADAPTATION_RECIPES, type AdaptationStage, type PartRecipe } from '../config/adaptation.js';
 import type { RunConfig } from '../config/schema.js';
+import { createAdaptationLoader } from '../data/adaptation-loader.js';
 import type { CityscapesDataset } from '../data/dataset.js';
 import { createTwoScaleLoader, type TwoScaleLoader } from '../data/loader.js';
+import type { SampleSource } from '../data/sample-source.js';
 import { TwoScaleSampler, type TwoScaleState } from '../data/sampler.js';
+import { rankSeed } from '../distributed/shard.js';
+import type { StageContext } from './context.js';
+import type { LoaderStates } from './train-state.js';
 
 /** An endless two-scale loader over `dataset`, continuing from `state` on resume. */
 export function twoScaleLoader(
@@ -31,4 +38,52 @@ export async function nextBatch(loader: TwoScaleLoader, what: string) {
   const r = await loader.next();
   if (r.done) throw new Error(`the ${what} loader ended unexpectedly`);
   return r.value;
+}
+
+const size = ([height, width]: readonly [number, number]) => ({ height, width });
+
+/** An endless adaptation loader over `dataset` with one part recipe and the run's sizes. */
+function adaptationLoader(
+  cfg: RunConfig,
+  dataset: SampleSource,
+  recipe: PartRecipe,
+  o: { sizes: RunConfig['sourceSizes']; redraw: boolean; seed: number; state?: TwoScaleState },
+): TwoScaleLoader {
+  const sampler = o.state ? TwoScaleSampler.restore(o.state) : TwoScaleSampler.create({ size: dataset.size, seed: o.seed, low: recipe.low, high: recipe.high });
+  return createAdaptationLoader({
+    dataset,
+    sampler,
+    config: { crop: size(cfg.cropSize), low: size(o.sizes[0]), high: size(o.sizes[1]), transform: recipe.transform, redraw: o.redraw, rescaleRange: [cfg.rescaleMin, 1] },
+    depth: cfg.loaderDepth,
+    concurrency: cfg.loaderConcurrency,
+  });
+}
+
+export interface AdaptationLoaders {
+  source: TwoScaleLoader;
+  target: TwoScaleLoader;
+  /** Images one step reads over both. */
+  imagesPerStep: number;
+}
+
+/**
+ * The source (labelled, class-diversity redraw) and target (Cityscapes train, with its
+ * pseudo-labels in self-training) loaders of an adaptation stage, with the published batch
+ * shapes of `src/config/adaptation.ts`; `streams` continues them on resume.
+ */
+export async function adaptationLoaders(
+  ctx: StageContext,
+  stage: AdaptationStage,
+  streams: LoaderStates | undefined,
+  options: { pseudoDir?: string; say?: (line: string) => void } = {},
+): Promise<AdaptationLoaders> {
+  const { cfg, group } = ctx;
+  if (!cfg.source) throw new Error(`the ${stage} stage of domain adaptation needs a source (--gta5-data-path or --synthia-data-path)`);
+  const recipe = ADAPTATION_RECIPES[cfg.source][stage];
+  const sourceSet = await ctx.sourceDataset(options.say);
+  const targetSet = await ctx.dataset('unlabelled', options.pseudoDir === undefined ? {} : { pseudoDir: options.pseudoDir });
+  const source = adaptationLoader(cfg, sourceSet, recipe.source, { sizes: cfg.sourceSizes, redraw: cfg.sourceRedraw, seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
+  const target = adaptationLoader(cfg, targetSet, recipe.target, { sizes: cfg.targetSizes, redraw: false, seed: rankSeed(cfg.seed + 2, group), state: streams?.target });
+  const imagesPerStep = recipe.source.low + recipe.source.high + recipe.target.low + recipe.target.high;
+  return { source, target, imagesPerStep };
 }

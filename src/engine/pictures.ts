@@ -33,11 +33,11 @@ export interface GridColumn {
   maps: Tensor[];
 }
 
-/** Writes one grid row per sample and per column group: image | maps ... */
-export async function writeGrid(dir: string, name: string, columns: GridColumn[], samples: number): Promise<string> {
+/** Writes one grid row per sample and per column group: image | maps ... (images normalised in channel `order`). */
+export async function writeGrid(dir: string, name: string, columns: GridColumn[], samples: number, order: ChannelOrder = 'rgb'): Promise<string> {
   const rows: GridRow[] = [];
   for (let b = 0; b < samples; b++) {
-    for (const c of columns) rows.push({ image: pictureOf(c.image, b), maps: c.maps.map((m) => labelMapOf(m, b)) });
+    for (const c of columns) rows.push({ image: pictureOf(c.image, b, order), maps: c.maps.map((m) => labelMapOf(m, b)) });
   }
   const file = join(dir, `${name}.jpg`);
   await writeSampleGrid(file, rows, { cellWidth: 384 });

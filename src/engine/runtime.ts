@@ -39,9 +39,12 @@ export function rankDevice(cfg: RunConfig): RunConfig {
 /** A network of the run's preset on its device, with its memory options. */
 export function createModel(cfg: RunConfig): SegModel {
   const family = resolveModel(cfg.model).family;
-  // The stages here are the semi-supervised ones: RGB input, losses on the auxiliary head too.
-  if (family.outputs.aux === undefined) {
-    throw new Error(`--model ${cfg.model} is a ${family.name} network, which the semi-supervised stages cannot train (they need an auxiliary head); use an hrnet-ocr preset`);
+  // The semi-supervised losses use the auxiliary head too; DeepLabV2 has none and is for domain adaptation.
+  if (family.outputs.aux === undefined && cfg.source === null) {
+    throw new Error(
+      `--model ${cfg.model} is a ${family.name} network, which the semi-supervised stages cannot train (they need an auxiliary head); ` +
+        'use an hrnet-ocr preset, or train it for domain adaptation (--preset gta5 / synthia, or --gta5-data-path / --synthia-data-path)',
+    );
   }
   const model = new SegModel(cfg.model).to(cfg.device);
   if (cfg.activationCheckpointing) model.activationCheckpointing(true);

@@ -327,7 +327,7 @@ export class Trainer {
         if (out.pictures && isPictureStep(cfg, iter) && this.#isMain) {
           const columns = out.pictures();
           await this.#optional.write('sample grids', () =>
-            writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0])),
+            writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0]), student.family.inputOrder),
           );
           dispose(columns);
         }

@@ -44,7 +44,7 @@ export async function predictShare(
   let done = 0;
   try {
     for await (const batch of loader) {
-      const onDevice = uploadBatch(batch, cfg.device);
+      const onDevice = uploadBatch(batch, cfg.device, model.family.inputOrder);
       try {
         const pred = tidy(() => noGrad(() => multiScalePredict(model, onDevice.images, cfg.evalScales as Size2[], [batch.height, batch.width], run)));
         try {

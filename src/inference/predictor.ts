@@ -152,7 +152,7 @@ export class Predictor {
     if (images.some((i) => i.width !== width || i.height !== height)) throw new Error('a batch of images must share one size');
     return tidy(() => {
       const hwc = stack(images.map((i) => fromBuffer(i.data, 'uint8', [height, width, 3])));
-      const x = NORMALISATION.fromUint8Nhwc(hwc.to({ device: this.device }));
+      const x = NORMALISATION.fromUint8Nhwc(hwc.to({ device: this.device }), this.model?.family.inputOrder ?? 'rgb');
       const sizes = this.scales.map((s): Size2 => [Math.max(8, Math.round(height * s)), Math.max(8, Math.round(width * s))]);
       return { x, sizes, out: [height, width] as Size2 };
     });

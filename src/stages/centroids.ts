@@ -43,7 +43,7 @@ export async function runCentroids(config: RunConfig, options: { weightDir?: str
     const progress = new Progress({ title: 'centroids', total: steps, enabled: ctx.isMain });
     try {
       for (let step = 0; step < steps; step++) {
-        const b = uploadBatch(await nextBatch(loader, 'training'), cfg.device);
+        const b = uploadBatch(await nextBatch(loader, 'training'), cfg.device, model.family.inputOrder);
         noGrad(() =>
           tidy(() => {
             const out = forward(model, b.images, cfg, { grad: false });

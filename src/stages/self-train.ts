@@ -15,7 +15,9 @@ import { disposeBatch, uploadBatch } from '../data/device-batch.js';
 import { runStage, type StageHooks } from '../engine/context.js';
 import { evaluateModel } from '../inference/validation.js';
 import { rankSeed } from '../distributed/shard.js';
-import { nextBatch, twoScaleLoader } from '../engine/loaders.js';
+import { adaptationLoaders, nextBatch, twoScaleLoader } from '../engine/loaders.js';
+import type { TwoScaleLoader } from '../data/loader.js';
+import { FrozenSourceTranslator } from '../models/index.js';
 import { selfTrainLoss } from './step-losses.js';
 import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
@@ -49,11 +51,11 @@ function loadStartBank(file: string, cfg: RunConfig, classes: number, dim: numbe
 export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
   return runStage(config, async (ctx) => {
     const { cfg, group } = ctx;
-    const labelled = await ctx.dataset('labelled');
-    const unlabelled = await ctx.dataset('unlabelled', { pseudoDir: pseudoLabelDir(cfg) });
+    const adapting = cfg.source !== null;
     const val = await ctx.dataset('val', { decode: true });
     const student = ctx.model();
     const teacher = ctx.model();
+    const order = student.family.inputOrder;
     const record = cfg.resume ? readResumeRecord(cfg.saveWeightDir) : undefined;
     if (!record) {
       loadWeights(cfg.loadWeightDir, 'student', student, { modelName: cfg.model });
@@ -75,12 +77,27 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
     let start: Tensor | null = startBank ? keep(startBank.centroids.clone()) : record ? null : keep(bank.centroids.clone());
     startBank?.dispose();
     const streams = resumeLoaders(record, group);
-    const source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
-    const target = twoScaleLoader(cfg, unlabelled, {
-      seed: rankSeed(cfg.seed + 2, group),
-      highRecipe: 'high-rescale',
-      state: streams?.target,
-    });
+    let source: TwoScaleLoader;
+    let target: TwoScaleLoader;
+    let imagesPerStep: number;
+    let translator: FrozenSourceTranslator | undefined;
+    if (adapting) {
+      // Domain adaptation: the synthetic source, the target with its pseudo-labels, the frozen translator.
+      const a = await adaptationLoaders(ctx, 'self-train', streams, { pseudoDir: pseudoLabelDir(cfg), say: hooks.say });
+      ({ source, target, imagesPerStep } = a);
+      translator = FrozenSourceTranslator.load(cfg.translatorPath ?? cfg.loadWeightDir, cfg.translator, cfg.device);
+      hooks.say?.(`translator from ${translator.files.join(', ')}`);
+    } else {
+      const labelled = await ctx.dataset('labelled');
+      const unlabelled = await ctx.dataset('unlabelled', { pseudoDir: pseudoLabelDir(cfg) });
+      source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
+      target = twoScaleLoader(cfg, unlabelled, {
+        seed: rankSeed(cfg.seed + 2, group),
+        highRecipe: 'high-rescale',
+        state: streams?.target,
+      });
+      imagesPerStep = 2 * (cfg.lowPerStep + cfg.highPerStep);
+    }
     // Every rank applies every rank's class means, in rank order: the centroids stay identical.
     // Fixed shapes (every class of every sample, with a keep mask): no read-back, one gather each.
     const updateCentroids = (m: DenseClassMeans) =>
@@ -91,8 +108,8 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
             means.forEach((mr, r) => bank.movingAverageUpdateDense(mr, keep[r], cfg.centroidMomentum));
           })
         : bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum);
-    const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
-    const models = { student, teacher, cfg, photometric, bank };
+    const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.selfTrainAugBeta ?? cfg.augBeta, space: cfg.augSpace, order };
+    const models = { student, teacher, cfg, photometric, bank, translator };
     const trainer = new Trainer({
       stage: 'self-train',
       cfg,
@@ -115,13 +132,17 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
           start ??= keep(bank.centroids.clone());
         },
       },
-      imagesPerStep: 2 * (cfg.lowPerStep + cfg.highPerStep),
+      imagesPerStep,
+      // The published run keeps the translator beside its best weights, where a refined round finds it.
+      onBest: translator && ((dir) => {
+        if (!sameFolder(dir, cfg.translatorPath ?? cfg.loadWeightDir)) translator!.save(dir, cfg.saveFormat);
+      }),
       onEvaluated: hooks.onEvaluated ?? (() => refreshReport(cfg.logDir)),
       group,
       evaluate: () => evaluateModel(student, val, cfg, undefined, group),
       step: async (iter) => {
-        const s = uploadBatch(await nextBatch(source, 'labelled'), cfg.device);
-        const t = uploadBatch(await nextBatch(target, 'unlabelled'), cfg.device);
+        const s = uploadBatch(await nextBatch(source, adapting ? 'source' : 'labelled'), cfg.device, order);
+        const t = uploadBatch(await nextBatch(target, adapting ? 'target' : 'unlabelled'), cfg.device, order);
         const out = tidy(() => {
           const o = selfTrainLoss(models, s, t, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`self-train-${iter}`));
           // The step's centroid moving averages: target means, then source means.
@@ -159,6 +180,7 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
       return await trainer.runFrom(record !== undefined);
     } finally {
       await trainer.close();
+      translator?.dispose();
       bank.dispose();
       start?.dispose();
     }

@@ -98,7 +98,7 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       if (!record) refuseEarlierTranslator(dir, cfg.overwrite, hooks.say);
     }
     const streams = resumeLoaders(record, group);
-    const { source, target } = await adaptationLoaders(ctx, 'translate', streams);
+    const { source, target } = await adaptationLoaders(ctx, 'translate', streams, { say: hooks.say });
     const nets = buildNets(cfg, hooks.say);
     const dParams = [...nets.disS2T.parameters(), ...nets.disT2S.parameters()];
     const gParams = [...nets.encS.parameters(), ...nets.encT.parameters(), ...nets.decS2T.parameters(), ...nets.decT2S.parameters()];

@@ -1,5 +1,6 @@
-// The DiGA stage commands: warm-up, pseudo-label, centroids, self-train,
-// evaluate and pipeline. Each is a thin shell over src/stages.
+// The DiGA stage commands: translate (domain adaptation only), warm-up,
+// pseudo-label, centroids, self-train, evaluate and pipeline. Each is a thin
+// shell over src/stages.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -12,6 +13,7 @@ import { runEvaluate } from '../../stages/evaluate.js';
 import { runPipeline } from '../../stages/pipeline.js';
 import { runPseudoLabel } from '../../stages/pseudo-label.js';
 import { runSelfTrain } from '../../stages/self-train.js';
+import { runTranslate } from '../../stages/translate.js';
 import type { TrainResult } from '../../engine/trainer.js';
 import { runWarmUp } from '../../stages/warm-up.js';
 import { addRunOptions, isMainProcess, launchIfAsked, runConfigFrom, type RunOptionValues } from '../options.js';
@@ -50,6 +52,22 @@ function dumpLogs(o: RunOptionValues, cfg: RunConfig): void {
 }
 
 export function registerStages(program: Command): void {
+  addRunOptions(
+    program.command('translate').description('domain adaptation, stage 0: the source → target image translator (saves enc_s, dec_s2t into the warm-up folder)'),
+    'translate',
+  ).action(async (o: RunOptionValues) => {
+    if (await launchIfAsked(o)) return;
+    const cfg = runConfigFrom('translate', o);
+    dumpLogs(o, cfg);
+    const r = await runTranslate(cfg, { say: out });
+    if (r.interrupted) {
+      out(`translator stopped at step ${r.iterations}; state in ${r.dir} (continue with --resume)`);
+      if (cfg.stopAt !== r.iterations) process.exitCode = 130;
+      return;
+    }
+    out(`translator done: ${r.iterations} steps; ${r.files.join(', ')}`);
+  });
+
   addRunOptions(program.command('warm-up').description('stage 1: supervised learning + symmetric distillation on the labelled set'), 'warm-up').action(
     async (o: RunOptionValues) => {
       if (await launchIfAsked(o)) return;

@@ -1,0 +1,45 @@
+// Which network a weights file holds, read from the file alone: the model config our
+// safetensors record, or for a published .pth the shape of its state dict. Commands that
+// only read weights (pseudo-label, evaluate) use it to tell the adaptation setting's
+// DeepLabV2 from the semi-supervised HRNet when the command line does not say.
+import { readStateDict } from '../checkpoint/index.js';
+import { recordedModel } from './weights.js';
+import { MODEL_FAMILIES, resolveModel } from './registry.js';
+
+export interface WeightsModel {
+  family: string;
+  classes: number;
+  /** The preset whose config the file holds, when one does. */
+  preset?: string;
+}
+
+const sameConfig = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export function modelOfWeights(file: string): WeightsModel | undefined {
+  const recorded = recordedModel(file);
+  if (recorded) {
+    try {
+      const { family, config } = resolveModel(recorded);
+      const preset = Object.entries(family.presets).find(([, c]) => sameConfig(c, config))?.[0];
+      return { family: family.name, classes: family.classes(config as never), preset };
+    } catch {
+      return undefined;
+    }
+  }
+  let dict;
+  try {
+    dict = readStateDict(file);
+  } catch {
+    return undefined;
+  }
+  const keys = [...dict.keys()].map((k) => (k.startsWith('module.') ? k.slice('module.'.length) : k));
+  const head = dict.get('final.head.1.weight') ?? dict.get('module.final.head.1.weight');
+  if (head && keys.includes('layer0.0.weight')) {
+    const classes = head.shape[0];
+    const deeplab = MODEL_FAMILIES.find((f) => f.name === 'deeplabv2')!;
+    // A published checkpoint is the full-size network.
+    const preset = classes === 19 ? 'deeplabv2' : classes === 16 ? 'deeplabv2-c16' : undefined;
+    return { family: deeplab.name, classes, preset };
+  }
+  return undefined;
+}
