@@ -29,7 +29,13 @@ const suites: Record<string, (device: string) => Promise<unknown> | unknown> = {
 
 const QUICK: Record<string, (device: string) => Promise<unknown> | unknown> = {
   step: (device) => [benchWarmupStep('tiny', 64, 128, 2, device)],
-  train: (device) => benchTrainSteps(device, [{ stage: 'warm-up', model: 'tiny', height: 64, width: 128, batch: 3 }, { stage: 'self-train', model: 'tiny', height: 64, width: 128, batch: 3 }]),
+  train: (device) =>
+    benchTrainSteps(device, [
+      { stage: 'warm-up', model: 'tiny', height: 64, width: 128, batch: 3 },
+      { stage: 'self-train', model: 'tiny', height: 64, width: 128, batch: 3 },
+      { stage: 'warm-up', source: 'gta5', translator: 'tiny', model: 'deeplabv2-tiny', height: 64, width: 96, batch: 2 },
+      { stage: 'self-train', source: 'gta5', translator: 'tiny', model: 'deeplabv2-tiny', height: 64, width: 96, batch: 2 },
+    ]),
   evaluation: (device) => benchEvaluations(device, [{ model: 'tiny', height: 128, width: 256, scales: [[128, 256], [64, 128]], images: 2 }]),
   predict: (device) => benchPredict(device, [{ model: 'tiny', height: 64, width: 128, images: 2 }], 5),
 };

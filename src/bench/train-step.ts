@@ -10,7 +10,9 @@ import type { RunConfig } from '../config/schema.js';
 import { Rng } from '../data/random.js';
 import { EmaTeacher } from '../optim/ema.js';
 import { GradScaler } from '../optim/grad-scaler.js';
-import { SGD } from '../optim/sgd.js';
+import { createOptimizer } from '../engine/trainer.js';
+import { ImageDecoder, ImageEncoder, TRANSLATOR_PRESETS } from '../models/index.js';
+import type { FrozenTranslator } from '../stages/step-terms.js';
 import { disposeBatch, type DeviceBatch } from '../data/device-batch.js';
 import { createModel, prepareRuntime, rankDevice } from '../engine/runtime.js';
 import { selfTrainLoss, warmupLoss } from '../stages/step-losses.js';
@@ -19,6 +21,10 @@ import { countFlops, cuda, full, keep, manualSeed, memory, noGrad, randint, rand
 
 export interface TrainStepCase {
   stage: 'warm-up' | 'self-train';
+  /** Domain adaptation's step (DeepLabV2, the translator's mixture, its preset's losses); null: semi-supervised. */
+  source?: 'gta5' | 'synthia' | null;
+  /** The frozen translator's sizes in an adaptation step. */
+  translator?: 'published' | 'small' | 'tiny';
   model: string;
   height: number;
   width: number;
@@ -56,9 +62,10 @@ function syntheticBatch(n: number, h: number, w: number, device: string, pseudo:
 }
 
 export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): TrainStepResult {
-  const settled: Required<TrainStepCase> = { amp: 'auto', channelsLast: false, activationCheckpointing: false, ...c };
+  const settled: Required<TrainStepCase> = { amp: 'auto', channelsLast: false, activationCheckpointing: false, source: null, translator: 'published', ...c };
   const cfg = rankDevice(
     resolveConfig({
+      preset: settled.source ?? undefined,
       overrides: { model: c.model, device, amp: settled.amp, channelsLast: settled.channelsLast, activationCheckpointing: settled.activationCheckpointing },
     }),
   );
@@ -66,16 +73,17 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
   manualSeed(0);
   const student = createModel(cfg).train();
   const teacher = createModel(cfg).train();
-  const opt = new SGD(student.parameters(), { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
+  const opt = createOptimizer(student, cfg);
   const ema = new EmaTeacher(teacher.parameters(), student.parameters(), { maxAlpha: cfg.emaMax });
   const scaler = cfg.amp === 'fp16' ? new GradScaler() : null;
-  const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace };
+  const photometric = { ...DIGA_PHOTOMETRIC, beta: cfg.augBeta, space: cfg.augSpace, order: student.family.inputOrder };
+  const translator = settled.source ? randomTranslator(settled.translator, device) : undefined;
   const k = student.classes;
   const bank = new CentroidBank(k, student.featureChannels, device, { maxCount: cfg.centroidCountCap });
   tidy(() => bank.loadStateDict({ centroids: randn([k, student.featureChannels], { device }), count: full([k], 100, { device }) }));
   const s = syntheticBatch(c.batch, c.height, c.width, device, false, k);
   const t = syntheticBatch(c.batch, c.height, c.width, device, true, k);
-  const models = { student, teacher, cfg, photometric, bank };
+  const models = { student, teacher, cfg, photometric, bank, translator };
   const updateCentroids = (m: DenseClassMeans) => bank.movingAverageUpdateDense(m.means, m.keep, cfg.centroidMomentum);
   const sync = () => {
     if (device.startsWith('cuda')) cuda.synchronize(device);
@@ -138,14 +146,34 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
   opt.dispose();
   student.dispose();
   teacher.dispose();
+  translator?.dispose();
   return result;
+}
+
+/** A translator of the given sizes with its fresh random weights: the step costs the same as a trained one's. */
+function randomTranslator(preset: 'published' | 'small' | 'tiny', device: string): FrozenTranslator & { dispose(): void } {
+  const p = TRANSLATOR_PRESETS[preset];
+  const enc = new ImageEncoder(p.encoder).to(device).eval();
+  const dec = new ImageDecoder(p.decoder).to(device).eval();
+  return {
+    translate: (x) => noGrad(() => tidy(() => dec.forward(enc.forward(x)))),
+    dispose: () => {
+      enc.dispose();
+      dec.dispose();
+    },
+  };
 }
 
 /** CPU-sized cases by default; the paper's configuration (W48, 3 + 3 at 512×1024) on CUDA. */
 export function defaultTrainStepCases(device: string): TrainStepCase[] {
   if (device.startsWith('cuda')) {
     const paper = { model: 'hrnet48', height: 512, width: 1024, batch: 3 };
+    // The adaptation's published step: DeepLabV2 ResNet-101, 3 source + 3 target crops of 512×896.
+    const adaptation = { source: 'gta5' as const, model: 'deeplabv2', height: 512, width: 896, batch: 3 };
     return [
+      { stage: 'warm-up', ...adaptation, amp: 'off' },
+      { stage: 'warm-up', ...adaptation, amp: 'bf16' },
+      { stage: 'self-train', ...adaptation, amp: 'bf16' },
       { stage: 'warm-up', ...paper, amp: 'off' },
       { stage: 'warm-up', ...paper, amp: 'bf16' },
       { stage: 'warm-up', ...paper, amp: 'bf16', channelsLast: true },
@@ -159,12 +187,16 @@ export function defaultTrainStepCases(device: string): TrainStepCase[] {
     { stage: 'self-train', model: 'hrnet18-small', height: 128, width: 256, batch: 3 },
     { stage: 'warm-up', model: 'hrnet18', height: 256, width: 512, batch: 1, amp: 'off' },
     { stage: 'warm-up', model: 'hrnet18', height: 256, width: 512, batch: 1, amp: 'bf16' },
+    // Domain adaptation: the demo's networks, and the published ones on small crops.
+    { stage: 'warm-up', source: 'gta5', translator: 'small', model: 'deeplabv2-small', height: 128, width: 224, batch: 3 },
+    { stage: 'self-train', source: 'gta5', translator: 'small', model: 'deeplabv2-small', height: 128, width: 224, batch: 3 },
+    { stage: 'warm-up', source: 'gta5', model: 'deeplabv2', height: 256, width: 448, batch: 1, amp: 'off' },
   ];
 }
 
 export function benchTrainSteps(device = 'cpu', cases = defaultTrainStepCases(device)): TrainStepResult[] {
   return cases.map((c) => {
-    process.stderr.write(`[bench] train step ${c.stage} ${c.model} ${c.batch}×${c.height}×${c.width} amp ${c.amp ?? 'auto'}\n`);
+    process.stderr.write(`[bench] train step ${c.source ? `${c.source} ` : ''}${c.stage} ${c.model} ${c.batch}×${c.height}×${c.width} amp ${c.amp ?? 'auto'}\n`);
     return benchTrainStep(c, device);
   });
 }

@@ -118,7 +118,7 @@ const LOGS = [
 const CENTROIDS_IN = flag('--centroid-dir <path>', 'centroidDir', 'the feat_centroids file, or the folder holding it');
 const PSEUDO_IN = flag('--pseudo-dir <dir>', 'pseudoDir', 'pseudo-label folder, relative to --city-data-path (or absolute)');
 const PRETRAINED = flag('--pretrained <file>', 'pretrained', 'ImageNet-pretrained HRNet backbone (.pth)');
-const MODEL = [flag('--model <preset>', 'model', 'hrnet48 | hrnet32 | hrnet18 | hrnet18-small | tiny')];
+const MODEL = [flag('--model <preset>', 'model', 'hrnet48 | hrnet32 | hrnet18 | hrnet18-small | tiny; adaptation: deeplabv2 | deeplabv2-c16 | deeplabv2-small | deeplabv2-tiny')];
 const RUNTIME = [
   flag('--device <device>', 'device', 'cpu, cuda or cuda:N'),
   flag('--threads <n>', 'threads', 'CPU threads (0: all cores)', int),
@@ -156,7 +156,7 @@ export const COMMAND_FLAGS: Record<StageCommand, Flag[]> = {
     flag('--translator-path <dir>', 'translatorPath', 'save the translator here instead of --weight-dir'),
     ...LOGS,
     flag('--vgg-weights <file>', 'vggWeights', "torchvision's ImageNet vgg19 .pth, for the perceptual loss (without it that term is left out)"),
-    flag('--translator <preset>', 'translator', 'translator sizes: published | tiny', oneOf('published', 'tiny')),
+    flag('--translator <preset>', 'translator', 'translator sizes: published | small | tiny', oneOf('published', 'small', 'tiny')),
     flag('--steps <n>', 'translatorSteps', 'translator steps (published: 50 000)', int),
     flag('--lr <x>', 'translatorLr', 'Adam learning rate (published: 1e-4, poly 0.9)', num),
     flag('--save-every <n>', 'translatorSaveEvery', 'write enc_s and dec_s2t every N steps (and at the end)', int),

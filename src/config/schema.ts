@@ -33,7 +33,7 @@ export const runConfigSchema = z
 
     // --- run
     device: z.string(),
-    model: z.string().describe('model preset (hrnet48, hrnet32, hrnet18, hrnet18-small, tiny; the deeplabv2 presets are built by the library, not yet trained by a stage)'),
+    model: z.string().describe('model preset (semi-supervised: hrnet48, hrnet32, hrnet18, hrnet18-small, tiny; domain adaptation: deeplabv2, deeplabv2-c16, deeplabv2-small, deeplabv2-tiny)'),
     labels: z.string().describe('the label set the datasets and the model use (cityscapes-19, or cityscapes-16 for SYNTHIA)'),
     pretrained: z.string().nullable().describe('ImageNet-pretrained backbone file'),
     steps: positiveInt,
@@ -103,11 +103,13 @@ export const runConfigSchema = z
     warmUpJitterP: z.number().min(0).max(1).describe("warm-up: probability of the photometric augmentation's colour jitter (self-training keeps 0.5)"),
     warmUpGrayscaleP: z.number().min(0).max(1).describe("warm-up: probability of the photometric augmentation's grayscale step (self-training keeps 0.3)"),
     warmUpLrSchedule: z.enum(['poly', 'ramp']).describe('warm-up learning rate: poly, base·(1 − i/N)^power; ramp, base·i/N (what the published SYNTHIA warm-up computes); self-training is always poly'),
+    sourceOnly: z.boolean().describe('adaptation warm-up trained on the source alone (no translator, no distillation, no target pass): the source-only baseline'),
+    sourceOnlyBaseline: z.boolean().describe('`pipeline`: also train the source-only network first and report its target mIoU'),
     sgdRepeats: z
       .enum(['published', 'torch-1.13', 'once'])
       .describe("parameters the published optimiser lists several times: stepped once per listing as PyTorch 1.7 did, as 1.13 does, or once"),
     // --- the image translator (stage 0 of domain adaptation)
-    translator: z.enum(['published', 'tiny']).describe('translator network sizes'),
+    translator: z.enum(['published', 'small', 'tiny']).describe('translator network sizes'),
     translatorSteps: positiveInt,
     translatorLr: z.number().positive(),
     translatorBetas: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]),

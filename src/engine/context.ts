@@ -26,6 +26,7 @@ export interface StageHooks {
 
 export class StageContext {
   readonly #models: SegModel[] = [];
+  readonly #owned: { dispose(): void }[] = [];
   readonly #locks: FolderLock[] = [];
 
   private constructor(
@@ -80,6 +81,12 @@ export class StageContext {
     return model;
   }
 
+  /** Frees `thing` when the stage closes (a frozen translator, say); returns it. */
+  own<T extends { dispose(): void }>(thing: T): T {
+    this.#owned.push(thing);
+    return thing;
+  }
+
   /** Takes `dir` for this run until the stage closes (rank 0 only: the ranks share its lock); once per folder. */
   lock(dir: string): void {
     if (!this.isMain || this.#locks.some((l) => sameFolder(dirname(l.file), dir))) return;
@@ -89,6 +96,7 @@ export class StageContext {
   close(): void {
     for (const lock of this.#locks.splice(0)) lock.release();
     for (const model of this.#models.splice(0)) model.dispose();
+    for (const thing of this.#owned.splice(0)) thing.dispose();
     this.group?.close();
   }
 }

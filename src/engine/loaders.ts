@@ -59,6 +59,19 @@ function adaptationLoader(
   });
 }
 
+/** The datasets of an adaptation stage: the labelled source, and the target (with pseudo-labels in self-training). */
+export interface AdaptationSets {
+  source: SampleSource;
+  target: SampleSource;
+}
+
+/** Opens and checks the source and target sets (before any weights are read, so a missing file is named first). */
+export async function openAdaptationSets(ctx: StageContext, options: { pseudoDir?: string; say?: (line: string) => void } = {}): Promise<AdaptationSets> {
+  const source = await ctx.sourceDataset(options.say);
+  const target = await ctx.dataset('unlabelled', options.pseudoDir === undefined ? {} : { pseudoDir: options.pseudoDir });
+  return { source, target };
+}
+
 export interface AdaptationLoaders {
   source: TwoScaleLoader;
   target: TwoScaleLoader;
@@ -71,19 +84,19 @@ export interface AdaptationLoaders {
  * pseudo-labels in self-training) loaders of an adaptation stage, with the published batch
  * shapes of `src/config/adaptation.ts`; `streams` continues them on resume.
  */
-export async function adaptationLoaders(
-  ctx: StageContext,
-  stage: AdaptationStage,
-  streams: LoaderStates | undefined,
-  options: { pseudoDir?: string; say?: (line: string) => void } = {},
-): Promise<AdaptationLoaders> {
+export function adaptationLoaders(ctx: StageContext, stage: AdaptationStage, streams: LoaderStates | undefined, sets: AdaptationSets): AdaptationLoaders {
+  const source = adaptationPartLoader(ctx, stage, 'source', sets.source, streams?.source);
+  const target = adaptationPartLoader(ctx, stage, 'target', sets.target, streams?.target);
+  const recipe = ADAPTATION_RECIPES[ctx.cfg.source!][stage];
+  return { source, target, imagesPerStep: recipe.source.low + recipe.source.high + recipe.target.low + recipe.target.high };
+}
+
+/** The loader of one side of an adaptation stage (a source-only run reads the source alone). */
+export function adaptationPartLoader(ctx: StageContext, stage: AdaptationStage, side: 'source' | 'target', set: SampleSource, state?: TwoScaleState): TwoScaleLoader {
   const { cfg, group } = ctx;
   if (!cfg.source) throw new Error(`the ${stage} stage of domain adaptation needs a source (--gta5-data-path or --synthia-data-path)`);
-  const recipe = ADAPTATION_RECIPES[cfg.source][stage];
-  const sourceSet = await ctx.sourceDataset(options.say);
-  const targetSet = await ctx.dataset('unlabelled', options.pseudoDir === undefined ? {} : { pseudoDir: options.pseudoDir });
-  const source = adaptationLoader(cfg, sourceSet, recipe.source, { sizes: cfg.sourceSizes, redraw: cfg.sourceRedraw, seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
-  const target = adaptationLoader(cfg, targetSet, recipe.target, { sizes: cfg.targetSizes, redraw: false, seed: rankSeed(cfg.seed + 2, group), state: streams?.target });
-  const imagesPerStep = recipe.source.low + recipe.source.high + recipe.target.low + recipe.target.high;
-  return { source, target, imagesPerStep };
+  const recipe = ADAPTATION_RECIPES[cfg.source][stage][side];
+  return side === 'source'
+    ? adaptationLoader(cfg, set, recipe, { sizes: cfg.sourceSizes, redraw: cfg.sourceRedraw, seed: rankSeed(cfg.seed + 1, group), state })
+    : adaptationLoader(cfg, set, recipe, { sizes: cfg.targetSizes, redraw: false, seed: rankSeed(cfg.seed + 2, group), state });
 }

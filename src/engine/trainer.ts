@@ -113,7 +113,7 @@ export interface TrainResult {
  * buffer order; DeepLabV2's backbone and 10× head are two groups, with the published listing
  * counts stepped as `sgdRepeats` says.
  */
-function createOptimizer(student: SegModel, cfg: RunConfig): SGD {
+export function createOptimizer(student: SegModel, cfg: RunConfig): SGD {
   const options = { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay, repeats: cfg.sgdRepeats };
   const groups = student.parameterGroups();
   const names = groups.flatMap((g) => [...g.params.keys()]);

@@ -1,6 +1,8 @@
 // All five stages in order, with the refined rounds: warm-up → pseudo-labels
 // → centroids → self-training → (pseudo-labels from the self-trained student
-// → self-training again) × refineRounds → evaluation.
+// → self-training again) × refineRounds → evaluation. In domain adaptation the
+// image translator is trained first (and, on request, a source-only baseline
+// before it), and the refined rounds keep the warm-up's centroids, as published.
 import { join } from 'node:path';
 import { pseudoLabelDir } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
@@ -17,9 +19,12 @@ import { labelSet } from '../labels/index.js';
 import { distEnv } from '../distributed/env.js';
 import { runDirOf } from '../report/run-logs.js';
 import { refreshReport, REPORT_FILE } from '../report/write-report.js';
+import { runTranslate } from './translate.js';
 import { runWarmUp } from './warm-up.js';
 
 export interface PipelineResult {
+  /** Domain adaptation with sourceOnlyBaseline: the source-only network's best target val mIoU. */
+  sourceOnlyMiou: number | null;
   warmUpMiou: number | null;
   selfTrainMiou: Array<number | null>;
   finalMiou: number | null;
@@ -36,7 +41,9 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
   const pct = (m: number | null) => (m === null ? 'n/a' : `${(m * 100).toFixed(2)}`);
   const saveDirOf = (round: number) => (round === 0 ? cfg.saveWeightDir : `${cfg.saveWeightDir}-round${round + 1}`);
   // Refused up front rather than after hours of warm-up: folders holding earlier runs.
-  const held = [cfg.weightDir, ...Array.from({ length: cfg.refineRounds + 1 }, (_, r) => saveDirOf(r))].filter((d) => runFilesIn(d).length > 0);
+  const baselineDir = `${cfg.weightDir}-source-only`;
+  const baseline = cfg.source !== null && cfg.sourceOnlyBaseline;
+  const held = [cfg.weightDir, ...(baseline ? [baselineDir] : []), ...Array.from({ length: cfg.refineRounds + 1 }, (_, r) => saveDirOf(r))].filter((d) => runFilesIn(d).length > 0);
   if (held.length > 0 && !cfg.overwrite) {
     throw new Error(`the pipeline would replace earlier runs in ${held.join(', ')}; give --overwrite to replace them, or other folders (--weight-dir, --save-weight-dir)`);
   }
@@ -51,14 +58,37 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
   };
   // The training stages refresh the report at each evaluation (their rounds log under logs/roundN).
   const stageHooks: StageHooks = { ...hooks, onEvaluated: hooks.onEvaluated ?? (() => refreshReport(cfg.logDir)) };
-  say(`== warm-up (${cfg.steps} steps, model ${cfg.model}, device ${cfg.device})`);
   let took = since();
+  let sourceOnlyMiou: number | null = null;
+  if (baseline) {
+    say(`== source-only baseline (${cfg.steps} steps on the ${cfg.source} source alone, model ${cfg.model})`);
+    const b = await runWarmUp(
+      { ...cfg, sourceOnly: true, weightDir: baselineDir, logDir: join(cfg.logDir, 'source-only'), genImgDir: join(cfg.genImgDir, 'source-only') },
+      stageHooks,
+    );
+    if (b.interrupted) throw new Error(`interrupted during the source-only baseline; resume with \`diga warm-up --source-only --weight-dir ${baselineDir} --resume\``);
+    sourceOnlyMiou = b.bestMiou;
+    log.write({ kind: 'stage', stage: 'source-only', seconds: took(), bestMiou: b.bestMiou, bestIteration: b.bestIteration });
+    say(`source-only: best target val mIoU ${pct(b.bestMiou)} at step ${b.bestIteration}`);
+  }
+  if (cfg.source !== null) {
+    say(`== image translator (${cfg.translatorSteps} steps, ${cfg.source} → target)`);
+    took = since();
+    const t = await runTranslate(cfg, stageHooks);
+    if (t.interrupted) throw new Error('interrupted while training the translator; resume with `diga translate --resume`');
+    log.write({ kind: 'stage', stage: 'translate', seconds: took(), steps: t.iterations });
+    say(`translator: ${t.iterations} steps → ${t.files.join(', ')}`);
+  }
+  say(`== warm-up (${cfg.steps} steps, model ${cfg.model}, device ${cfg.device})`);
+  took = since();
   const warm = await runWarmUp(cfg, stageHooks);
   if (warm.interrupted) throw new Error('interrupted during warm-up; resume with `diga warm-up --resume`');
   log.write({ kind: 'stage', stage: 'warm-up', seconds: took(), bestMiou: warm.bestMiou, bestIteration: warm.bestIteration });
   say(`warm-up: best val mIoU ${pct(warm.bestMiou)} at step ${warm.bestIteration}`);
   const classes = labelSet(cfg.labels).classes;
-  log.write({ kind: 'labelled-histogram', histogram: await (await openDataset(cfg, 'labelled', { validate: false })).labelHistogram(classes) });
+  if (cfg.source === null) {
+    log.write({ kind: 'labelled-histogram', histogram: await (await openDataset(cfg, 'labelled', { validate: false })).labelHistogram(classes) });
+  }
 
   const selfTrainMiou: Array<number | null> = [];
   const pseudoLabelMiou: Array<number | null> = [];
@@ -81,15 +111,22 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
       miou: pl.quality?.miou ?? null, iou: pl.quality?.iou ?? null, histogram: pl.histogram,
     });
     say(`pseudo-labels: ${pl.images} images${pl.quality ? `, mIoU against their ground truth ${pct(pl.quality.miou)}` : ''}`);
-    say(`== centroids from ${weights}`);
-    took = since();
-    const c = await runCentroids({ ...roundCfg, centroidDir: join(cfg.centroidDir, `round${round + 1}`) });
-    log.write({ kind: 'stage', stage: 'centroids', round: r, seconds: took(), classesSeen: c.classesSeen, steps: c.steps });
-    say(`centroids: ${c.classesSeen} classes seen in ${c.steps} steps → ${c.file}`);
+    // Domain adaptation's refined rounds reuse the warm-up centroids (the published README's commands).
+    const centroidRound = cfg.source !== null ? 1 : round + 1;
+    const centroidDir = join(cfg.centroidDir, `round${centroidRound}`);
+    if (centroidRound === round + 1) {
+      say(`== centroids from ${weights}`);
+      took = since();
+      const c = await runCentroids({ ...roundCfg, centroidDir });
+      log.write({ kind: 'stage', stage: 'centroids', round: r, seconds: took(), classesSeen: c.classesSeen, steps: c.steps });
+      say(`centroids: ${c.classesSeen} classes seen in ${c.steps} steps → ${c.file}`);
+    } else {
+      say(`== centroids: the warm-up's, from ${centroidDir}`);
+    }
     const steps = cfg.selfTrainSteps ?? cfg.steps;
     say(`== self-training round ${round + 1} (${steps} steps)`);
     took = since();
-    const st = await runSelfTrain({ ...roundCfg, steps, evalEvery: Math.min(cfg.evalEvery, steps), centroidDir: join(cfg.centroidDir, `round${round + 1}`) }, stageHooks);
+    const st = await runSelfTrain({ ...roundCfg, steps, evalEvery: Math.min(cfg.evalEvery, steps), centroidDir }, stageHooks);
     if (st.interrupted) throw new Error(`interrupted during self-training round ${round + 1}; resume with \`diga self-train --resume\``);
     log.write({ kind: 'stage', stage: 'self-train', round: r, seconds: took(), bestMiou: st.bestMiou, bestIteration: st.bestIteration });
     selfTrainMiou.push(st.bestMiou);
@@ -112,6 +149,7 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
     }
   }
   return {
+    sourceOnlyMiou,
     warmUpMiou: warm.bestMiou,
     selfTrainMiou,
     finalMiou: ev.miou,

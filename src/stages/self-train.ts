@@ -15,8 +15,9 @@ import { disposeBatch, uploadBatch } from '../data/device-batch.js';
 import { runStage, type StageHooks } from '../engine/context.js';
 import { evaluateModel } from '../inference/validation.js';
 import { rankSeed } from '../distributed/shard.js';
-import { adaptationLoaders, nextBatch, twoScaleLoader } from '../engine/loaders.js';
+import { adaptationLoaders, nextBatch, openAdaptationSets, twoScaleLoader } from '../engine/loaders.js';
 import type { TwoScaleLoader } from '../data/loader.js';
+import type { CityscapesDataset } from '../data/dataset.js';
 import { FrozenSourceTranslator } from '../models/index.js';
 import { selfTrainLoss } from './step-losses.js';
 import { isPictureStep, predictionAt } from '../engine/pictures.js';
@@ -57,6 +58,15 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
     const teacher = ctx.model();
     const order = student.family.inputOrder;
     const record = cfg.resume ? readResumeRecord(cfg.saveWeightDir) : undefined;
+    // The data first: a missing image or pseudo-label is named before any weights are read.
+    let translator: FrozenSourceTranslator | undefined;
+    const sets = adapting
+      ? await openAdaptationSets(ctx, { pseudoDir: pseudoLabelDir(cfg), say: hooks.say })
+      : { source: await ctx.dataset('labelled'), target: await ctx.dataset('unlabelled', { pseudoDir: pseudoLabelDir(cfg) }) };
+    if (adapting) {
+      translator = ctx.own(FrozenSourceTranslator.load(cfg.translatorPath ?? cfg.loadWeightDir, cfg.translator, cfg.device));
+      hooks.say?.(`translator from ${translator.files.join(', ')}`);
+    }
     if (!record) {
       loadWeights(cfg.loadWeightDir, 'student', student, { modelName: cfg.model });
       // The teacher keeps its own BatchNorm statistics; its parameters are copied from the student.
@@ -76,30 +86,23 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
     const startBank = startFile ? loadStartBank(startFile, cfg, student.classes, student.featureChannels) : null;
     let start: Tensor | null = startBank ? keep(startBank.centroids.clone()) : record ? null : keep(bank.centroids.clone());
     startBank?.dispose();
+    // Every rank applies every rank's class means, in rank order: the centroids stay identical.
+    // Fixed shapes (every class of every sample, with a keep mask): no read-back, one gather each.
     const streams = resumeLoaders(record, group);
     let source: TwoScaleLoader;
     let target: TwoScaleLoader;
     let imagesPerStep: number;
-    let translator: FrozenSourceTranslator | undefined;
     if (adapting) {
-      // Domain adaptation: the synthetic source, the target with its pseudo-labels, the frozen translator.
-      const a = await adaptationLoaders(ctx, 'self-train', streams, { pseudoDir: pseudoLabelDir(cfg), say: hooks.say });
-      ({ source, target, imagesPerStep } = a);
-      translator = FrozenSourceTranslator.load(cfg.translatorPath ?? cfg.loadWeightDir, cfg.translator, cfg.device);
-      hooks.say?.(`translator from ${translator.files.join(', ')}`);
+      ({ source, target, imagesPerStep } = adaptationLoaders(ctx, 'self-train', streams, sets));
     } else {
-      const labelled = await ctx.dataset('labelled');
-      const unlabelled = await ctx.dataset('unlabelled', { pseudoDir: pseudoLabelDir(cfg) });
-      source = twoScaleLoader(cfg, labelled, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
-      target = twoScaleLoader(cfg, unlabelled, {
+      source = twoScaleLoader(cfg, sets.source as CityscapesDataset, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
+      target = twoScaleLoader(cfg, sets.target as CityscapesDataset, {
         seed: rankSeed(cfg.seed + 2, group),
         highRecipe: 'high-rescale',
         state: streams?.target,
       });
       imagesPerStep = 2 * (cfg.lowPerStep + cfg.highPerStep);
     }
-    // Every rank applies every rank's class means, in rank order: the centroids stay identical.
-    // Fixed shapes (every class of every sample, with a keep mask): no read-back, one gather each.
     const updateCentroids = (m: DenseClassMeans) =>
       group
         ? tidy(() => {
@@ -180,7 +183,6 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
       return await trainer.runFrom(record !== undefined);
     } finally {
       await trainer.close();
-      translator?.dispose();
       bank.dispose();
       start?.dispose();
     }

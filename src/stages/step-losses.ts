@@ -31,6 +31,8 @@ export interface StepModels {
   photometric: PhotometricConfig;
   /** Domain adaptation: the frozen translator behind the cross-domain mixture. */
   translator?: FrozenTranslator;
+  /** The source-only baseline: the supervised loss on the clean batch, nothing else. */
+  sourceOnly?: boolean;
 }
 
 export interface WarmupStepOutput {
@@ -56,6 +58,12 @@ export interface WarmupStepOutput {
 export function warmupLoss(m: StepModels, b: DeviceBatch, rng: Rng, u?: DeviceBatch): WarmupStepOutput {
   const { cfg } = m;
   const n = b.n;
+  if (m.sourceOnly) {
+    const s = forward(m.student, b.images, cfg);
+    const seg = segmentationTerm(cfg, s, b.labels);
+    const zero = seg.detach().mul(0);
+    return { loss: seg, terms: { loss: seg.detach(), seg: seg.detach(), distil: zero }, aug: b.images.clone(), logits: s.main.detach() };
+  }
   const size: [number, number] = [b.labels.shape[1], b.labels.shape[2]];
   const v = secondView(b.images, b.labels, rng, m.photometric, m.student.classes, m.translator);
   const x = cat([b.images, v.view]);

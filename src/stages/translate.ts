@@ -9,7 +9,7 @@ import type { RunConfig } from '../config/schema.js';
 import { disposeBatch, uploadBatch } from '../data/device-batch.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import { runStage, type StageHooks } from '../engine/context.js';
-import { adaptationLoaders, nextBatch } from '../engine/loaders.js';
+import { adaptationLoaders, nextBatch, openAdaptationSets } from '../engine/loaders.js';
 import { isPictureStep, writeGrid } from '../engine/pictures.js';
 import { InterruptFlag } from '../engine/run/interrupt.js';
 import { removeStaleTemps } from '../engine/run/outputs.js';
@@ -98,7 +98,7 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       if (!record) refuseEarlierTranslator(dir, cfg.overwrite, hooks.say);
     }
     const streams = resumeLoaders(record, group);
-    const { source, target } = await adaptationLoaders(ctx, 'translate', streams, { say: hooks.say });
+    const { source, target } = adaptationLoaders(ctx, 'translate', streams, await openAdaptationSets(ctx, { say: hooks.say }));
     const nets = buildNets(cfg, hooks.say);
     const dParams = [...nets.disS2T.parameters(), ...nets.disT2S.parameters()];
     const gParams = [...nets.encS.parameters(), ...nets.encT.parameters(), ...nets.decS2T.parameters(), ...nets.decT2S.parameters()];

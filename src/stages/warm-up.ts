@@ -15,7 +15,8 @@ import { disposeBatch, uploadBatch } from '../data/device-batch.js';
 import { runStage, type StageHooks } from '../engine/context.js';
 import { evaluateModel } from '../inference/validation.js';
 import { rankSeed } from '../distributed/shard.js';
-import { adaptationLoaders, nextBatch, twoScaleLoader } from '../engine/loaders.js';
+import { adaptationLoaders, adaptationPartLoader, nextBatch, openAdaptationSets, twoScaleLoader } from '../engine/loaders.js';
+import { ADAPTATION_RECIPES } from '../config/adaptation.js';
 import { warmupLoss } from './step-losses.js';
 import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
@@ -39,11 +40,18 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
     let translator: FrozenSourceTranslator | undefined;
     if (adapting) {
       // Domain adaptation: the source is the labelled set, every target image the unlabelled one.
-      const a = await adaptationLoaders(ctx, 'warm-up', streams && { source: streams.source, target: streams.target }, { say: hooks.say });
-      loaders = { labelled: a.source, unlabelled: a.target };
-      imagesPerStep = a.imagesPerStep;
-      translator = FrozenSourceTranslator.load(cfg.translatorPath ?? cfg.weightDir, cfg.translator, cfg.device);
-      hooks.say?.(`translator from ${translator.files.join(', ')}`);
+      if (cfg.sourceOnly) {
+        // The baseline: supervised on the source alone.
+        loaders = { labelled: adaptationPartLoader(ctx, 'warm-up', 'source', await ctx.sourceDataset(hooks.say), streams?.source) };
+        imagesPerStep = ADAPTATION_RECIPES[cfg.source!]['warm-up'].source.low + ADAPTATION_RECIPES[cfg.source!]['warm-up'].source.high;
+      } else {
+        const sets = await openAdaptationSets(ctx, { say: hooks.say });
+        translator = ctx.own(FrozenSourceTranslator.load(cfg.translatorPath ?? cfg.weightDir, cfg.translator, cfg.device));
+        hooks.say?.(`translator from ${translator.files.join(', ')}`);
+        const a = adaptationLoaders(ctx, 'warm-up', streams && { source: streams.source, target: streams.target }, sets);
+        loaders = { labelled: a.source, unlabelled: a.target };
+        imagesPerStep = a.imagesPerStep;
+      }
     } else {
       if (record && cfg.unlabelledBnPass !== (streams?.unlabelled !== undefined)) {
         throw new Error(
@@ -73,9 +81,11 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
       jitter: { ...DIGA_PHOTOMETRIC.jitter, p: cfg.warmUpJitterP },
       grayscaleP: cfg.warmUpGrayscaleP,
     };
-    const models = { student, teacher, cfg, photometric, translator };
+    const models = { student, teacher, cfg, photometric, translator, sourceOnly: adapting && cfg.sourceOnly };
     // The state names the streams as the setting does: labelled/unlabelled, or source/target.
-    const named: Record<string, TwoScaleLoader> = adapting ? { source: loader, target: unlabelledLoader! } : unlabelledLoader ? { labelled: loader, unlabelled: unlabelledLoader } : { labelled: loader };
+    const named: Record<string, TwoScaleLoader> = adapting
+      ? unlabelledLoader ? { source: loader, target: unlabelledLoader } : { source: loader }
+      : unlabelledLoader ? { labelled: loader, unlabelled: unlabelledLoader } : { labelled: loader };
     const trainer = new Trainer({
       stage: 'warm-up',
       cfg,
@@ -133,7 +143,6 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
       return await trainer.runFrom(record !== undefined);
     } finally {
       await trainer.close();
-      translator?.dispose();
     }
   });
 }

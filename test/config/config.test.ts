@@ -46,7 +46,7 @@ describe('run configuration', () => {
     // The parser's pointer to the fault is kept: the line and a caret under it.
     expect(() => readConfigFile(bad)).toThrow(/steps: \[1, 2\n\s*\^/);
     expect(() => readConfigFile(join(dir, 'missing.yaml'))).toThrow(/cannot read config file .*missing\.yaml: no such file/);
-    expect(() => resolveConfig({ preset: 'nope' })).toThrow(/unknown preset 'nope' \(available: paper, gta5, synthia, demo\)/);
+    expect(() => resolveConfig({ preset: 'nope' })).toThrow(/unknown preset 'nope' \(available: paper, gta5, synthia, demo-uda, demo\)/);
   });
 
   test('CLI flags map to config keys; --cuda-device-id maps to --device cuda:N', () => {

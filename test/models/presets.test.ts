@@ -53,7 +53,7 @@ describe('model families', () => {
     expect(byName.family.classes(byName.config)).toBe(19);
     expect(byName.family.featureChannels(byName.config)).toBe(64);
     expect(() => resolveModel('deeplab')).toThrow(
-      'unknown model preset "deeplab"; known presets: hrnet48, hrnet32, hrnet18, hrnet18-small, tiny (hrnet-ocr); deeplabv2, deeplabv2-c16, deeplabv2-tiny (deeplabv2)',
+      'unknown model preset "deeplab"; known presets: hrnet48, hrnet32, hrnet18, hrnet18-small, tiny (hrnet-ocr); deeplabv2, deeplabv2-c16, deeplabv2-small, deeplabv2-tiny, deeplabv2-tiny-c16 (deeplabv2)',
     );
     const deeplab = resolveModel('deeplabv2-c16');
     expect([deeplab.family.name, deeplab.family.classes(deeplab.config), deeplab.family.featureChannels(deeplab.config)]).toEqual(['deeplabv2', 16, 256]);

@@ -64,6 +64,21 @@ export const DEEPLABV2_PRESETS = {
   deeplabv2: published(19),
   /** SYNTHIA -> Cityscapes: 16 classes, 65 062 800 parameters. */
   'deeplabv2-c16': published(16),
+  /**
+   * A CPU-sized network for the adaptation demo: a quarter of the widths, one or two blocks per
+   * layer, head dilations scaled to small crops.
+   */
+  'deeplabv2-small': {
+    blocks: [1, 1, 2, 1],
+    stemWidth: 16,
+    widths: [16, 32, 64, 128],
+    branchWidth: 64,
+    groupNormGroups: 8,
+    seHidden: 20,
+    dilations: [2, 4, 6, 8],
+    classes: 19,
+    dropout: 0.1,
+  },
   /** The reference fixtures' tiny network (seg_tiny_config.json): 145 609 parameters. */
   'deeplabv2-tiny': {
     blocks: [2, 2, 2, 2],
@@ -74,6 +89,18 @@ export const DEEPLABV2_PRESETS = {
     seHidden: 5,
     dilations: [6, 12, 18, 24],
     classes: 19,
+    dropout: 0.1,
+  },
+  /** The tiny network with SYNTHIA's 16 classes, for tests of that setting. */
+  'deeplabv2-tiny-c16': {
+    blocks: [2, 2, 2, 2],
+    stemWidth: 4,
+    widths: [4, 8, 16, 32],
+    branchWidth: 16,
+    groupNormGroups: 2,
+    seHidden: 5,
+    dilations: [6, 12, 18, 24],
+    classes: 16,
     dropout: 0.1,
   },
 } as const satisfies Record<string, DeepLabConfig>;

@@ -55,6 +55,12 @@ export const TRANSLATOR_PRESETS = {
     decoder: { dim: 256, resample: 2, resBlocks: 4, imageChannels: 3 },
     discriminator: { dim: 64, layers: 4, scales: 3, imageChannels: 3 },
   },
+  /** A CPU-sized translator for the adaptation demo: a quarter of the published widths. */
+  small: {
+    encoder: { dim: 16, resample: 2, resBlocks: 4, imageChannels: 3 },
+    decoder: { dim: 64, resample: 2, resBlocks: 4, imageChannels: 3 },
+    discriminator: { dim: 16, layers: 4, scales: 3, imageChannels: 3 },
+  },
   /** The reference fixtures' tiny widths (translator_tiny.safetensors). */
   tiny: {
     encoder: { dim: 4, resample: 2, resBlocks: 4, imageChannels: 3 },
