@@ -117,7 +117,7 @@ const LOGS = [
 ];
 const CENTROIDS_IN = flag('--centroid-dir <path>', 'centroidDir', 'the feat_centroids file, or the folder holding it');
 const PSEUDO_IN = flag('--pseudo-dir <dir>', 'pseudoDir', 'pseudo-label folder, relative to --city-data-path (or absolute)');
-const PRETRAINED = flag('--pretrained <file>', 'pretrained', 'ImageNet-pretrained HRNet backbone (.pth)');
+const PRETRAINED = flag('--pretrained <file>', 'pretrained', 'pretrained backbone (.pth): the ImageNet HRNet, or for domain adaptation the DeepLab ResNet-101 init (DeepLab_resnet_pretrained_init-f81d91e8.pth)');
 const MODEL = [flag('--model <preset>', 'model', 'hrnet48 | hrnet32 | hrnet18 | hrnet18-small | tiny; adaptation: deeplabv2 | deeplabv2-c16 | deeplabv2-small | deeplabv2-tiny')];
 const RUNTIME = [
   flag('--device <device>', 'device', 'cpu, cuda or cuda:N'),

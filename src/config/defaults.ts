@@ -179,13 +179,13 @@ export const RUN_PRESETS: Record<string, PartialRunConfig> = {
   },
   /**
    * The built-in adaptation demo: a flat-looking generated source in the GTA5 layout, the demo's
-   * street scenes as the target, CPU-sized networks, and the source-only baseline for comparison.
+   * street scenes at dusk as the target, CPU-sized networks, and the source-only baseline for comparison.
    */
   'demo-uda': {
     ...ADAPTATION_TARGET,
-    ...demoLists('data/synthetic'),
-    dataListPathCityImg: join('data/synthetic', 'lists', 'train.txt'),
-    dataListPathCityLbl: join('data/synthetic', 'lists', 'train_label.txt'),
+    ...demoLists('data/synthetic-dusk'),
+    dataListPathCityImg: join('data/synthetic-dusk', 'lists', 'train.txt'),
+    dataListPathCityLbl: join('data/synthetic-dusk', 'lists', 'train_label.txt'),
     source: 'gta5',
     sourceDataPath: 'data/synthetic-source',
     dataListPathSource: join('data/synthetic-source', 'train.txt'),
@@ -200,8 +200,8 @@ export const RUN_PRESETS: Record<string, PartialRunConfig> = {
     translator: 'small',
     steps: 300,
     selfTrainSteps: 150,
-    translatorSteps: 200,
-    translatorSaveEvery: 100,
+    translatorSteps: 120,
+    translatorSaveEvery: 60,
     translatorLr: 1e-3,
     evalEvery: 100,
     checkpointEvery: 100,

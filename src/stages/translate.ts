@@ -100,6 +100,7 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
     const streams = resumeLoaders(record, group);
     const { source, target } = adaptationLoaders(ctx, 'translate', streams, await openAdaptationSets(ctx, { say: hooks.say }));
     const nets = buildNets(cfg, hooks.say);
+    if (cfg.amp !== 'off' && ctx.isMain) hooks.say?.(`the translator trains in float32; --amp ${cfg.amp} applies to the segmentation stages`);
     const dParams = [...nets.disS2T.parameters(), ...nets.disT2S.parameters()];
     const gParams = [...nets.encS.parameters(), ...nets.encT.parameters(), ...nets.decS2T.parameters(), ...nets.decT2S.parameters()];
     const adam = { lr: cfg.translatorLr, betas: cfg.translatorBetas };

@@ -19,6 +19,12 @@ import { formatInfo, infoReport } from './info.js';
  */
 export const DEMO_DATA = { train: 160, val: 32, height: 256, width: 512, seed: 0, labelledFraction: 0.125 } as const;
 
+/**
+ * The adaptation demo's target: the demo's scenes, every one at dusk (one training image keeps
+ * the day look: the generator always labels one); its source: as many scenes in the flat look.
+ */
+export const DEMO_UDA_TARGET = { ...DEMO_DATA, labelledFraction: 1 / 160, shift: 'dusk', shiftVal: true } as const;
+
 /** The adaptation demo's source: as many images as the target, the flat look, another seed. */
 export const DEMO_SOURCE = { count: 160, height: 256, width: 512, seed: 1 } as const;
 
@@ -27,19 +33,20 @@ export function registerDemo(program: Command): void {
     program
       .command('demo')
       .description('generate the built-in street-scene dataset (if absent) and run the whole pipeline on it')
-      .option('--data <dir>', 'where the generated dataset lives', 'data/synthetic')
+      .option('--data <dir>', 'where the generated dataset lives (default: data/synthetic; with --uda the dusk target, data/synthetic-dusk)')
       .option('--uda', 'the domain-adaptation pipeline instead: a flat-looking generated source (GTA5 layout) adapted to the street scenes')
       .option('--source-data <dir>', 'with --uda: where the generated source set lives', 'data/synthetic-source'),
     'demo',
-  ).action(async (o: RunOptionValues & { data: string; uda?: boolean; sourceData: string }) => {
+  ).action(async (o: RunOptionValues & { data?: string; uda?: boolean; sourceData: string }) => {
+    const data = o.data ?? (o.uda ? 'data/synthetic-dusk' : 'data/synthetic');
     const out = (s: string) => process.stdout.write(`${s}\n`);
     out(formatInfo(infoReport()));
     out('');
-    if (!existsSync(join(o.data, 'synthetic.json'))) {
-      out(`generating the demo dataset in ${o.data} ...`);
-      out(formatSummary(await generateDataset({ out: o.data, ...DEMO_DATA })));
+    if (!existsSync(join(data, 'synthetic.json'))) {
+      out(`generating the demo ${o.uda ? 'target' : 'dataset'} in ${data} ...`);
+      out(formatSummary(await generateDataset({ out: data, ...(o.uda ? DEMO_UDA_TARGET : DEMO_DATA) })));
     } else {
-      out(`using the generated dataset in ${o.data}`);
+      out(`using the generated dataset in ${data}`);
     }
     if (o.uda) {
       if (!existsSync(join(o.sourceData, 'synthetic-source.json'))) {
@@ -51,12 +58,12 @@ export function registerDemo(program: Command): void {
       }
     }
     const cfg = runConfigFrom('demo', o, { preset: o.uda ? 'demo-uda' : 'demo' });
-    Object.assign(cfg, demoLists(o.data));
+    Object.assign(cfg, demoLists(data));
     if (o.uda) {
       // Every training image is the unlabelled target; the source is the generated GTA5-layout set.
       Object.assign(cfg, {
-        dataListPathCityImg: join(o.data, 'lists', 'train.txt'),
-        dataListPathCityLbl: join(o.data, 'lists', 'train_label.txt'),
+        dataListPathCityImg: join(data, 'lists', 'train.txt'),
+        dataListPathCityLbl: join(data, 'lists', 'train_label.txt'),
         sourceDataPath: o.sourceData,
         dataListPathSource: join(o.sourceData, 'train.txt'),
       });
