@@ -6,8 +6,21 @@
 namespace diga::model::deeplab {
 namespace {
 
-torch::nn::GroupNorm GroupNorm(int64_t groups, int64_t channels) {
-  return torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, channels).eps(1e-5).affine(true));
+// CPU autocast (libtorch 1.13 and 2.x alike) does not run group_norm in float32 as CUDA autocast
+// does, so a bfloat16 activation would meet float32 affine parameters and the kernel refuse it.
+// The input is cast to the parameters' type first: a no-op outside autocast, and on CUDA, where
+// autocast has already done it.
+class GroupNormF32Impl : public torch::nn::GroupNormImpl {
+ public:
+  using torch::nn::GroupNormImpl::GroupNormImpl;
+  torch::Tensor forward(const torch::Tensor& x) {
+    return torch::nn::GroupNormImpl::forward(x.scalar_type() == weight.scalar_type() ? x : x.to(weight.scalar_type()));
+  }
+};
+TORCH_MODULE(GroupNormF32);
+
+GroupNormF32 GroupNorm(int64_t groups, int64_t channels) {
+  return GroupNormF32(torch::nn::GroupNormOptions(groups, channels).eps(1e-5).affine(true));
 }
 
 Chain Branch(const DeepLabConfig& c, int64_t kernel, int64_t dilation) {
