@@ -279,7 +279,8 @@ export class Trainer {
     teacher.train(); // the published code runs the teacher in training mode under no-grad
     if (this.#s.group && !this.#reducing) {
       // Gradients are averaged during backward (the first step learns the graph, see ProcessGroup.attachGradients).
-      this.#s.group.attachGradients(student.parameters());
+      // The parameters SGD steps: frozen ones (DeepLabV2's BatchNorm affine) get no gradient to reduce.
+      this.#s.group.attachGradients([...this.optimizer.params]);
       this.#reducing = true;
     }
     try {

@@ -18,7 +18,7 @@ import { RunLog } from '../engine/run/run-log.js';
 import { NonEssential } from '../engine/run/warn-once.js';
 import { peakMemory } from '../engine/run/describe.js';
 import { addGroup, group as groupOf, loadTrainState, readTrainStateRecord, resumeLoaders, saveTrainState, type TrainStateRecord } from '../engine/train-state.js';
-import { stopRequested } from '../engine/agreement.js';
+import { checkReplicas, stopRequested } from '../engine/agreement.js';
 import { Discriminator, ImageDecoder, ImageEncoder, NativeNet, TRANSLATOR_FILES, TRANSLATOR_PRESETS, Vgg19Features } from '../models/index.js';
 import { saveNetWeights } from '../models/weights.js';
 import { Adam, type AdamState } from '../optim/adam.js';
@@ -116,6 +116,8 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       // Every rank takes part in gathering the data streams; rank 0 writes.
       const own = { source: source.samplerState(), target: target.samplerState() };
       const everyRank = group ? group.allgatherJson(own) : [own];
+      // The six networks must be identical on every rank (a failing check throws on every rank).
+      if (group) checkReplicas(group, [...dParams, ...gParams]);
       if (!ctx.isMain) return;
       const tensors = new Map<string, Tensor>();
       netList(nets).forEach((net, i) => addGroup(tensors, NET_NAMES[i], net.stateDict()));

@@ -10,6 +10,7 @@ import { buildReport } from '../../src/report/build-report.js';
 import { demoLists } from '../../src/config/defaults.js';
 import { runFolders } from '../helpers.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
+import { generateSourceDataset } from '../../src/data/synthetic/generate-source.js';
 import { ProcessGroup } from '../../src/distributed/group.js';
 import { SegModel } from '../../src/models/index.js';
 import { manualSeed, randn } from '../../src/tensor/index.js';
@@ -158,6 +159,34 @@ describe.skipIf(!haveBuild)('data-parallel training (2 processes, Gloo)', () => 
     const [a, b] = [one, two].map((f) => JSON.parse(readFileSync(f, 'utf8')));
     expect(b.miou).toBe(a.miou);
     expect(b.iou).toEqual(a.iou);
+  });
+
+  test('domain adaptation through the launcher: the translator and the warm-up keep every replica identical', async () => {
+    const work = join(dir, 'uda');
+    const source = join(dir, 'source');
+    if (!existsSync(source)) await generateSourceDataset({ out: source, count: 8, height: 96, width: 192, seed: 4, workers: 0 });
+    const target = join(dir, 'uda-target');
+    if (!existsSync(target)) await generateDataset({ out: target, train: 8, val: 2, height: 96, width: 192, seed: 5, workers: 0 });
+    mkdirSync(work, { recursive: true });
+    const file = join(work, 'run.json');
+    const lists = join(target, 'lists');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cityDataPath: target, dataListPathCityImg: join(lists, 'train.txt'), dataListPathCityLbl: join(lists, 'train_label.txt'),
+        dataListPathValImg: join(lists, 'val.txt'), dataListPathValLbl: join(lists, 'val_label.txt'),
+        model: 'deeplabv2-tiny', translator: 'tiny', cropSize: [64, 96], sourceSizes: [[64, 128], [96, 192]], targetSizes: [[64, 128], [96, 192]],
+        evalScales: [[96, 192]], steps: 2, translatorSteps: 2, evalEvery: 2, checkpointEvery: 2, imageEvery: 0, logEvery: 1, ...runFolders(work),
+      }),
+    );
+    const common = ['--gta5-data-path', source, '--config', file];
+    await diga('translate', ...common, '--nproc-per-node', '2', '--master-port', String(++port));
+    await diga('warm-up', ...common, '--nproc-per-node', '2', '--master-port', String(++port));
+    const log = readFileSync(join(work, 'logs', 'warm-up.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.find((r) => r.kind === 'start').ranks).toBe(2);
+    expect(log.filter((r) => r.kind === 'replicas').every((r) => r.identical)).toBe(true);
+    expect(log.some((r) => r.kind === 'replicas')).toBe(true);
+    expect(existsSync(join(work, 'warm-up', 'enc_s.safetensors'))).toBe(true);
   });
 
   test('a distributed warm-up stopped with --stop-at and resumed ends bit-identical to an uninterrupted one', async () => {
