@@ -8,6 +8,7 @@ import { NORMALISATION } from '../data/normalise.js';
 import { labelSet, type LabelSet } from '../labels/index.js';
 import { SegModel } from '../models/index.js';
 import { loadWeightsFrom, recordedModel, weightFile, type WeightRole } from '../models/weights.js';
+import { modelOfWeights } from '../models/weights-model.js';
 import { checkDevice, F, fromBuffer, info, noGrad, stack, tidy, type Tensor } from '../tensor/index.js';
 import { cpuBf16 } from './cpu-bf16.js';
 import { inferenceForward, resolveAmp, type AmpMode } from './forward.js';
@@ -109,12 +110,14 @@ export class Predictor {
       throw new RangeError(`scales must be factors in (0, 8], got ${scales.join(', ')}`);
     }
     if (o.backend === 'onnx') return Predictor.#openOnnx(o, scales);
-    const labels = labelSet(o.labels ?? 'cityscapes-19');
     const role: WeightRole = o.teacher ? 'teacher' : 'student';
     const file = weightFile(o.weights, role);
-    const config = o.model ?? recordedModel(file) ?? 'hrnet48';
+    // Our weights record their network; a published .pth is told by its state dict (DeepLabV2), else HRNet-W48.
+    const config = o.model ?? recordedModel(file) ?? modelOfWeights(file)?.preset ?? 'hrnet48';
     const model = new SegModel(config as string).to(device);
     try {
+      // SYNTHIA's networks predict its 16 classes.
+      const labels = labelSet(o.labels ?? (model.classes === 16 ? 'cityscapes-16' : 'cityscapes-19'));
       if (model.classes !== labels.classes) {
         throw new Error(`the model predicts ${model.classes} classes, but the label set ${labels.name} has ${labels.classes}`);
       }

@@ -89,3 +89,29 @@ describe('createPredictor', () => {
     await expect(createPredictor({ weights: dir, model: 'hrnet18-small' })).rejects.toThrow('does not fit the model --model hrnet18-small');
   });
 });
+
+describe('createPredictor with adaptation weights', () => {
+  it('a 16-class DeepLabV2 gets the SYNTHIA label set and BGR input; the published .pth is told by its state dict', async () => {
+    manualSeed(6);
+    const net = new SegModel('deeplabv2-tiny-c16');
+    const ours = join(dir, 'synthia');
+    saveWeights(ours, 'student', net);
+    const p = await createPredictor({ weights: ours, amp: 'off' });
+    expect(p.labels.name).toBe('cityscapes-16');
+    const r = await p.predict(image);
+    // The same arithmetic by hand, with the image in BGR order.
+    const expected = tidy(() => {
+      net.eval();
+      const x = NORMALISATION.fromUint8Nhwc(fromBuffer(data, 'uint8', [1, height, width, 3]), 'bgr');
+      return [...(noGrad(() => multiScaleLogits(net, x, [[48, 96], [24, 48]], [48, 96])).argmax(1).to('uint8').toTypedArray() as Uint8Array)];
+    });
+    expect(r.trainIds.reduce((n, v, i) => n + (v === expected[i] ? 1 : 0), 0) / expected.length).toBeGreaterThan(0.999);
+    p.dispose();
+    // A .pth without our metadata: the full-size preset its head's shape names.
+    const { modelOfWeights } = await import('../../src/models/weights-model.js');
+    const pth = join(dir, 'published');
+    saveWeights(pth, 'student', net, {}, 'pth');
+    expect(modelOfWeights(join(pth, 'student.pth'))).toEqual({ family: 'deeplabv2', classes: 16, preset: 'deeplabv2-c16' });
+    net.dispose();
+  });
+});
