@@ -160,6 +160,21 @@ describe('domain adaptation, stage by stage', () => {
     }
   });
 
+  test('an interrupted adaptation warm-up resumes to the state of an unbroken run, bit for bit', async () => {
+    const whole = config('warm-whole', 'gta5');
+    const part = config('warm-part', 'gta5');
+    for (const c of [whole, part]) await runTranslate(c);
+    await runWarmUp(whole);
+    const first = await runWarmUp({ ...part, stopAt: 2 });
+    expect(first).toMatchObject({ iterations: 2, interrupted: true });
+    await runWarmUp({ ...part, resume: true });
+    const a = readStateDict(join(whole.weightDir, 'state.safetensors'));
+    const b = readStateDict(join(part.weightDir, 'state.safetensors'));
+    const compared = [...a.keys()].filter((k) => k.startsWith('student.') || k.startsWith('teacher.') || k.startsWith('optim.'));
+    expect(compared.length).toBeGreaterThan(100);
+    for (const k of compared) expect(Buffer.compare(Buffer.from(a.get(k)!.data), Buffer.from(b.get(k)!.data)), k).toBe(0);
+  });
+
   test('bad input is named: a missing source folder, a missing translator', async () => {
     await expect(runWarmUp(config('bad', 'gta5', { sourceDataPath: join(root, 'nowhere') }))).rejects.toThrow(/nowhere/);
     await expect(runWarmUp(config('no-translator', 'gta5'))).rejects.toThrow(/no enc_s weights in .*no-translator.*diga translate/);
