@@ -1,6 +1,6 @@
 // The translator's edge loss (docs/method.md, the translator stage): the translated image must
 // keep the source image where the label map has edges, so objects keep their outlines.
-import { F, type Tensor, tensor, tidy } from '../tensor/index.js';
+import { autocast, F, type Tensor, tensor, tidy } from '../tensor/index.js';
 
 /** Where |Laplacian of the label map| exceeds this, a pixel is an edge. */
 const EDGE_THRESHOLD = 0.1;
@@ -31,7 +31,9 @@ export function labelEdgeMask(labels: Tensor, channels = 3): Tensor {
   const ls = labels.shape;
   if (ls.length !== 3) throw new TypeError(`labelEdgeMask: labels must be (B, H, W), got shape [${ls.join(', ')}]`);
   return tidy(() => {
-    const lap = laplacian5(labels.float().unsqueeze(1));
+    // In float32 even under autocast: ids up to 255 in bfloat16 would put edges in flat regions.
+    const deviceType = labels.device.startsWith('cuda') ? 'cuda' : 'cpu';
+    const lap = autocast({ deviceType, enabled: false }, () => laplacian5(labels.float().unsqueeze(1)));
     return lap.abs().gt(EDGE_THRESHOLD).float().expand(ls[0], channels, ls[1], ls[2]).contiguous();
   });
 }

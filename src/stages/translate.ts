@@ -23,7 +23,7 @@ import { Discriminator, ImageDecoder, ImageEncoder, NativeNet, TRANSLATOR_FILES,
 import { saveNetWeights } from '../models/weights.js';
 import { Adam, type AdamState } from '../optim/adam.js';
 import { polyLr } from '../optim/schedule.js';
-import { dispose, getRngState, setRngState, tidy, type Tensor } from '../tensor/index.js';
+import { autocast, dispose, getRngState, setRngState, tidy, type Tensor } from '../tensor/index.js';
 import { PUBLISHED_TRANSLATOR_WEIGHTS, translatorStep, type TranslatorNets } from './translator-step.js';
 
 /** The translator's poly power (the published schedule; not the segmentation's lrPower). */
@@ -100,7 +100,10 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
     const streams = resumeLoaders(record, group);
     const { source, target } = adaptationLoaders(ctx, 'translate', streams, await openAdaptationSets(ctx, { say: hooks.say }));
     const nets = buildNets(cfg, hooks.say);
-    if (cfg.amp !== 'off' && ctx.isMain) hooks.say?.(`the translator trains in float32; --amp ${cfg.amp} applies to the segmentation stages`);
+    // bf16 autocast needs no loss scaling; fp16 would need a scaler for each of the two optimisers.
+    if (cfg.amp === 'fp16' && ctx.isMain) hooks.say?.('the translator trains in float32 under --amp fp16 (use --amp bf16 for mixed precision here)');
+    const deviceType = cfg.device.startsWith('cuda') ? 'cuda' : 'cpu';
+    const amp = cfg.amp === 'bf16' ? <T>(forward: () => T): T => autocast({ deviceType, dtype: 'bfloat16' }, forward) : undefined;
     const dParams = [...nets.disS2T.parameters(), ...nets.disT2S.parameters()];
     const gParams = [...nets.encS.parameters(), ...nets.encT.parameters(), ...nets.decS2T.parameters(), ...nets.decT2S.parameters()];
     const adam = { lr: cfg.translatorLr, betas: cfg.translatorBetas };
@@ -172,9 +175,9 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
           const out = tidy(() => {
             const o = translatorStep(nets, { discriminators: optD, generators: optG }, { s: s.images, t: t.images, sourceLabels: s.labels }, weights, (which) =>
               averageGradients(group, which === 'discriminators' ? dParams : gParams),
-            );
+            amp);
             const { terms, tr } = o;
-            const shown = isPictureStep(cfg, iter) ? { s: s.images.clone(), sToT: tr.sToT.detach(), cycleS: o.cycleS.detach(), t: t.images.clone(), tToS: tr.tToS.detach() } : undefined;
+            const shown = isPictureStep(cfg, iter) ? { s: s.images.clone(), sToT: tr.sToT.detach().float(), cycleS: o.cycleS.detach().float(), t: t.images.clone(), tToS: tr.tToS.detach().float() } : undefined;
             return { terms, shown };
           });
           disposeBatch(s);

@@ -120,7 +120,8 @@ export interface TranslatorStepOutput {
 /**
  * One whole step: translate, the discriminators' loss and Adam step, then the generators'
  * loss (their gradients in the discriminators dropped) and Adam step. `reduce` averages a
- * parameter list's gradients over data-parallel ranks. Call inside tidy().
+ * parameter list's gradients over data-parallel ranks; `amp` runs the forwards (under bf16
+ * autocast with --amp bf16). Call inside tidy().
  */
 export function translatorStep(
   n: TranslatorNets,
@@ -128,29 +129,31 @@ export function translatorStep(
   batch: { s: Tensor; t: Tensor; sourceLabels: Tensor },
   w: TranslatorWeights,
   reduce: (which: 'discriminators' | 'generators') => void = () => {},
+  amp: <T>(forward: () => T) => T = (forward) => forward(),
 ): TranslatorStepOutput {
   const { s, t } = batch;
-  const tr = translate(n, s, t);
-  const d = discriminatorLosses(n, s, t, tr);
+  // Forwards and losses under `amp` (bf16 autocast, or as they are); the backwards outside it.
+  const tr = amp(() => translate(n, s, t));
+  const d = amp(() => discriminatorLosses(n, s, t, tr));
   opt.discriminators.zeroGrad();
-  d.s2t.add(d.t2s).backward();
+  d.s2t.add(d.t2s).float().backward();
   reduce('discriminators');
   opt.discriminators.step();
-  const g = generatorLosses(n, s, t, batch.sourceLabels, tr, w);
+  const g = amp(() => generatorLosses(n, s, t, batch.sourceLabels, tr, w));
   opt.generators.zeroGrad();
-  g.loss.backward();
+  g.loss.float().backward();
   reduce('generators');
   opt.generators.step();
   opt.discriminators.zeroGrad();
   const terms: Record<string, Tensor> = {
-    loss: g.loss.detach(),
-    d_s2t: d.s2t.detach(),
-    d_t2s: d.t2s.detach(),
-    adversarial: g.adversarial.detach(),
-    cycle: g.cycle.detach(),
-    edge: g.edge.detach(),
-    self: g.selfReconstruction.detach(),
+    loss: g.loss.detach().float(),
+    d_s2t: d.s2t.detach().float(),
+    d_t2s: d.t2s.detach().float(),
+    adversarial: g.adversarial.detach().float(),
+    cycle: g.cycle.detach().float(),
+    edge: g.edge.detach().float(),
+    self: g.selfReconstruction.detach().float(),
   };
-  if (g.perceptual) terms.perceptual = g.perceptual.detach();
+  if (g.perceptual) terms.perceptual = g.perceptual.detach().float();
   return { terms, tr, cycleS: g.cycleS };
 }

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { Discriminator, ImageDecoder, ImageEncoder, TRANSLATOR_PRESETS, Vgg19Features } from '../../src/models/index.js';
 import { Adam } from '../../src/optim/adam.js';
-import { F, full, manualSeed, noGrad, randn, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
+import { autocast, F, full, manualSeed, noGrad, randn, tensor, tidy, type Tensor } from '../../src/tensor/index.js';
 import { discriminatorLosses, generatorLosses, translate, translatorStep, type TranslatorNets } from '../../src/stages/translator-step.js';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
@@ -126,5 +126,31 @@ describe('the translator step', () => {
     discriminators.dispose();
     generators.dispose();
     for (const t of [...before.d, ...before.g]) t.dispose();
+  });
+
+  test('under bf16 autocast (--amp bf16) the step runs, its terms close to float32, its gradients float32', () => {
+    const dParams = [...nets.disS2T.parameters(), ...nets.disT2S.parameters()];
+    const gParams = [nets.encS, nets.encT, nets.decS2T, nets.decT2S].flatMap((n) => n.parameters());
+    const terms = (amp?: <T>(f: () => T) => T) => {
+      // lr 0: the step leaves the weights as they are, so both runs see the same networks.
+      const discriminators = new Adam(dParams, { lr: 0 });
+      const generators = new Adam(gParams, { lr: 0 });
+      const out = tidy(() => {
+        const { s, t, y } = inputs();
+        const o = translatorStep(nets, { discriminators, generators }, { s, t, sourceLabels: y }, W, undefined, amp);
+        expect(gParams.every((p) => p.grad === null || p.grad.dtype === 'float32')).toBe(true);
+        expect(gParams[0].grad).not.toBeNull();
+        return Object.fromEntries(Object.entries(o.terms).map(([k, v]) => [k, { value: v.item(), dtype: v.dtype }]));
+      });
+      discriminators.dispose();
+      generators.dispose();
+      return out;
+    };
+    const f32 = terms();
+    const bf16 = terms((f) => autocast({ deviceType: 'cpu', dtype: 'bfloat16' }, f));
+    for (const k of Object.keys(f32)) {
+      expect(bf16[k].dtype, k).toBe('float32');
+      expect(rel(bf16[k].value, f32[k].value), k).toBeLessThan(0.05);
+    }
   });
 });
