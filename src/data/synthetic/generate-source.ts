@@ -9,13 +9,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { writeFileAtomic } from '../../checkpoint/atomic.js';
-import { CLASS_NAMES, LABEL_ID_TO_TRAIN_ID, NUM_CLASSES } from '../../labels/cityscapes.js';
+import { CLASS_NAMES } from '../../labels/cityscapes.js';
 import { formatList } from '../lists.js';
 import { Rng } from '../random.js';
-import { defaultWorkers, writeInPlace } from './generate.js';
-import { inlineRenderer, workerRenderer } from './renderers.js';
+import { renderScenes } from './render-pool.js';
 
 export interface GenerateSourceOptions {
   out: string;
@@ -78,49 +76,12 @@ export async function generateSourceDataset(options: GenerateSourceOptions): Pro
   const stream = Rng.fromSeed(options.seed).fork('source');
   const names = Array.from({ length: options.count }, (_, i) => sourceImageName(i, options.count));
 
-  sharp.concurrency(1);
-  const renderer = options.workers === 0 ? inlineRenderer() : workerRenderer(options.workers ?? defaultWorkers());
-  const classPixels = new Array<number>(NUM_CLASSES).fill(0);
-  let ignoredPixels = 0;
-  let done = 0;
-  let failure: unknown;
-  const inFlight = new Set<Promise<void>>();
-  const limit = options.concurrency ?? Math.max(4, 2 * renderer.threads);
-  try {
-    for (const [i, name] of names.entries()) {
-      while (inFlight.size >= limit) await Promise.race(inFlight);
-      if (failure !== undefined) break;
-      const task = renderer
-        .render({ rng: stream.fork(i).state(), width: options.width, height: options.height, shift: 'flat' })
-        .then(async (scene) => {
-          for (const id of scene.labelIds) {
-            const t = LABEL_ID_TO_TRAIN_ID[id];
-            if (t === 255) ignoredPixels++;
-            else classPixels[t]++;
-          }
-          const raw = { width: scene.width, height: scene.height };
-          const [imagePng, labelPng] = await Promise.all([
-            sharp(scene.image, { raw: { ...raw, channels: 3 } }).png({ compressionLevel: 3 }).toBuffer(),
-            sharp(scene.labelIds, { raw: { ...raw, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer(),
-          ]);
-          await Promise.all([writeInPlace(path.join(images, name), imagePng), writeInPlace(path.join(labels, name), labelPng)]);
-        })
-        .then(
-          () => options.onProgress?.(++done, names.length),
-          (err: unknown) => {
-            failure ??= err;
-          },
-        );
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
-      // Rendering inline blocks this thread: let finished encodes be written between scenes.
-      if (renderer.threads === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    await Promise.all(inFlight);
-  } finally {
-    await renderer.close();
-  }
-  if (failure !== undefined) throw failure;
+  const jobs = names.map((name, i) => ({
+    request: { rng: stream.fork(i).state(), width: options.width, height: options.height, shift: 'flat' } as const,
+    image: path.join(images, name),
+    label: path.join(labels, name),
+  }));
+  const { classPixels, ignoredPixels } = await renderScenes(jobs, { workers: options.workers, concurrency: options.concurrency, compressionLevel: 3, onProgress: options.onProgress });
 
   const list = path.join(out, 'train.txt');
   writeFileAtomic(list, [Buffer.from(formatList(names))]);

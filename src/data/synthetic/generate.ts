@@ -10,16 +10,13 @@
  * lists exist is complete.
  */
 import { mkdirSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { writeFileAtomic } from '../../checkpoint/atomic.js';
-import { CLASS_NAMES, LABEL_ID_TO_TRAIN_ID, NUM_CLASSES } from '../../labels/cityscapes.js';
+import { CLASS_NAMES } from '../../labels/cityscapes.js';
 import { formatList, type ListPair } from '../lists.js';
 import { Rng } from '../random.js';
-import { inlineRenderer, workerRenderer } from './renderers.js';
-import type { Scene } from './scene.js';
+import { renderScenes } from './render-pool.js';
 import { SHIFT_NAMES, type ShiftName } from './style.js';
 
 export interface GenerateOptions {
@@ -103,11 +100,6 @@ function checkOptions(o: GenerateOptions): void {
   if (!Number.isInteger(level) || level < 0 || level > 9) throw new Error(`compression level must be 0-9, got ${level}`);
 }
 
-/** One render thread per core, at most 4. */
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
-}
-
 /** `1-8` for 1/8; otherwise the percentage, e.g. `p30`. */
 export function splitName(fraction: number): string {
   const inverse = 1 / fraction;
@@ -125,18 +117,6 @@ interface Item {
 
 function frameName(city: string, index: number): string {
   return `${city}_${String(index).padStart(6, '0')}_000019`;
-}
-
-/** Writes a file under a temporary name, then renames it into place. */
-export async function writeInPlace(file: string, bytes: Buffer): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw new Error(`cannot write ${file}: ${(err as Error).message}`);
-  }
 }
 
 /** Generates the dataset; resolves with a summary once every file and list is written. */
@@ -169,62 +149,13 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     }
   }
 
-  sharp.concurrency(1);
-  const renderer = options.workers === 0 ? inlineRenderer() : workerRenderer(options.workers ?? defaultWorkers());
-  const classPixels = new Array<number>(NUM_CLASSES).fill(0);
-  let ignoredPixels = 0;
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
-  let done = 0;
   const streams = { train: root.fork('train'), val: root.fork('val') };
-  const save = async (item: Item, scene: Scene) => {
-    for (let i = 0; i < scene.labelIds.length; i++) {
-      const t = LABEL_ID_TO_TRAIN_ID[scene.labelIds[i]];
-      if (t === 255) ignoredPixels++;
-      else classPixels[t]++;
-    }
-    const image = path.join(out, 'leftImg8bit', item.split, item.city, `${item.stem}_leftImg8bit.png`);
-    const label = path.join(out, 'gtFine', item.split, item.city, `${item.stem}_gtFine_labelIds.png`);
-    const raw = { width: scene.width, height: scene.height };
-    const [imagePng, labelPng] = await Promise.all([
-      sharp(scene.image, { raw: { ...raw, channels: 3 } }).png({ compressionLevel: level }).toBuffer(),
-      sharp(scene.labelIds, { raw: { ...raw, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer(),
-    ]);
-    await Promise.all([writeInPlace(image, imagePng), writeInPlace(label, labelPng)]);
-  };
-  const limit = options.concurrency ?? Math.max(4, 2 * renderer.threads);
-  try {
-    for (const item of items) {
-      while (inFlight.size >= limit) await Promise.race(inFlight);
-      if (failure !== undefined) break;
-      const request = {
-        rng: streams[item.split].fork(item.index).state(),
-        width: options.width,
-        height: options.height,
-        shift: item.shifted ? shift : 'none',
-      } as const;
-      const task = renderer
-        .render(request)
-        .then((scene) => save(item, scene))
-        .then(
-          () => {
-            done++;
-            options.onProgress?.(done, items.length);
-          },
-          (err: unknown) => {
-            failure ??= err;
-          },
-        );
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
-      // Rendering inline blocks this thread: let finished encodes be written between scenes.
-      if (renderer.threads === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    await Promise.all(inFlight);
-  } finally {
-    await renderer.close();
-  }
-  if (failure !== undefined) throw failure;
+  const jobs = items.map((item) => ({
+    request: { rng: streams[item.split].fork(item.index).state(), width: options.width, height: options.height, shift: item.shifted ? shift : 'none' } as const,
+    image: path.join(out, 'leftImg8bit', item.split, item.city, `${item.stem}_leftImg8bit.png`),
+    label: path.join(out, 'gtFine', item.split, item.city, `${item.stem}_gtFine_labelIds.png`),
+  }));
+  const { classPixels, ignoredPixels } = await renderScenes(jobs, { workers: options.workers, concurrency: options.concurrency, compressionLevel: level, onProgress: options.onProgress });
 
   const summary = writeLists(out, items, labelledSet, fraction);
   const seconds = (performance.now() - started) / 1000;
