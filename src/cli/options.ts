@@ -6,11 +6,11 @@
 // command has its own table, maps its flags onto the stage-neutral config keys
 // and accepts nothing else. Flags override the config file, which overrides
 // the preset, which overrides the command's published defaults.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { readConfigFile, resolveConfig, runPresetNames } from '../config/load.js';
-import { findWeights } from '../models/weights.js';
+import { weightFile } from '../models/weights.js';
 import { modelOfWeights } from '../models/weights-model.js';
 import type { PartialRunConfig, RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
@@ -310,8 +310,13 @@ const READS_WEIGHTS = new Set<StageCommand>(['pseudo-label', 'evaluate']);
  * Sets the model to the weights' own preset unless a flag or the config file names one.
  */
 function adaptationOfWeights(cfg: RunConfig, values: RunOptionValues, overrides: Record<string, unknown>): 'gta5' | 'synthia' | undefined {
-  const file = existsSync(cfg.loadWeightDir) ? findWeights(cfg.loadWeightDir, 'student') ?? (statSync(cfg.loadWeightDir).isFile() ? cfg.loadWeightDir : undefined) : undefined;
-  const found = file && modelOfWeights(file);
+  let file: string;
+  try {
+    file = weightFile(cfg.loadWeightDir, 'student');
+  } catch {
+    return undefined; // the stage itself says what is missing
+  }
+  const found = modelOfWeights(file);
   if (!found || found.family !== 'deeplabv2') return undefined;
   const preset = found.classes === 16 ? 'synthia' : found.classes === 19 ? 'gta5' : undefined;
   if (!preset) return undefined;

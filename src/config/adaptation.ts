@@ -21,6 +21,9 @@ export interface StageRecipe {
   target: PartRecipe;
 }
 
+/** Images one step reads from a part. */
+export const partImages = (p: PartRecipe): number => p.low + p.high;
+
 const part = (low: number, high: number, transform: PartRecipe['transform']): PartRecipe => ({ low, high, transform });
 
 export const ADAPTATION_RECIPES: Readonly<Record<AdaptationSource, Readonly<Record<AdaptationStage, StageRecipe>>>> = {

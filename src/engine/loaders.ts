@@ -1,9 +1,8 @@
 // The training stages' endless two-scale loaders, built from the run's config:
 // the semi-supervised ones, and the source and target loaders of domain adaptation.
-import { ADAPTATION_RECIPES, type AdaptationStage, type PartRecipe } from '../config/adaptation.js';
+import { ADAPTATION_RECIPES, partImages, type AdaptationStage, type PartRecipe } from '../config/adaptation.js';
 import type { RunConfig } from '../config/schema.js';
 import { createAdaptationLoader } from '../data/adaptation-loader.js';
-import type { CityscapesDataset } from '../data/dataset.js';
 import { createTwoScaleLoader, type TwoScaleLoader } from '../data/loader.js';
 import type { SampleSource } from '../data/sample-source.js';
 import { TwoScaleSampler, type TwoScaleState } from '../data/sampler.js';
@@ -14,12 +13,12 @@ import type { LoaderStates } from './train-state.js';
 /** An endless two-scale loader over `dataset`, continuing from `state` on resume. */
 export function twoScaleLoader(
   cfg: RunConfig,
-  dataset: CityscapesDataset,
+  dataset: SampleSource,
   options: { seed: number; highRecipe?: 'high' | 'high-rescale'; state?: TwoScaleState },
 ): TwoScaleLoader {
   const sampler = options.state
     ? TwoScaleSampler.restore(options.state)
-    : TwoScaleSampler.create({ size: dataset.entries.length, seed: options.seed, low: cfg.lowPerStep, high: cfg.highPerStep, highRecipe: options.highRecipe });
+    : TwoScaleSampler.create({ size: dataset.size, seed: options.seed, low: cfg.lowPerStep, high: cfg.highPerStep, highRecipe: options.highRecipe });
   return createTwoScaleLoader({
     dataset,
     sampler,
@@ -88,7 +87,7 @@ export function adaptationLoaders(ctx: StageContext, stage: AdaptationStage, str
   const source = adaptationPartLoader(ctx, stage, 'source', sets.source, streams?.source);
   const target = adaptationPartLoader(ctx, stage, 'target', sets.target, streams?.target);
   const recipe = ADAPTATION_RECIPES[ctx.cfg.source!][stage];
-  return { source, target, imagesPerStep: recipe.source.low + recipe.source.high + recipe.target.low + recipe.target.high };
+  return { source, target, imagesPerStep: partImages(recipe.source) + partImages(recipe.target) };
 }
 
 /** The loader of one side of an adaptation stage (a source-only run reads the source alone). */

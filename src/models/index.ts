@@ -35,6 +35,7 @@ export {
   type TranslatorConfig,
   type TranslatorPreset,
   FrozenSourceTranslator,
+  saveSourceTranslator,
   TRANSLATOR_FILES,
 } from './translator/index.js';
 export { Vgg19Features, VGG19_IMAGENET, VGG19_TAPS, vgg19ConfigSchema, type Vgg19Config, type VggLoadReport } from './vgg/index.js';

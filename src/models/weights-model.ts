@@ -4,7 +4,8 @@
 // DeepLabV2 from the semi-supervised HRNet when the command line does not say.
 import { readStateDict } from '../checkpoint/index.js';
 import { recordedModel } from './weights.js';
-import { MODEL_FAMILIES, resolveModel } from './registry.js';
+import { DEEPLABV2 } from './deeplabv2/index.js';
+import { resolveModel } from './registry.js';
 
 export interface WeightsModel {
   family: string;
@@ -32,14 +33,12 @@ export function modelOfWeights(file: string): WeightsModel | undefined {
   } catch {
     return undefined;
   }
-  const keys = [...dict.keys()].map((k) => (k.startsWith('module.') ? k.slice('module.'.length) : k));
-  const head = dict.get('final.head.1.weight') ?? dict.get('module.final.head.1.weight');
-  if (head && keys.includes('layer0.0.weight')) {
-    const classes = head.shape[0];
-    const deeplab = MODEL_FAMILIES.find((f) => f.name === 'deeplabv2')!;
-    // A published checkpoint is the full-size network.
-    const preset = classes === 19 ? 'deeplabv2' : classes === 16 ? 'deeplabv2-c16' : undefined;
-    return { family: deeplab.name, classes, preset };
-  }
-  return undefined;
+  // DataParallel checkpoints carry a `module.` prefix on every key.
+  const entry = (key: string) => dict.get(key) ?? dict.get(`module.${key}`);
+  const head = entry('final.head.1.weight');
+  if (!head || !entry('layer0.0.weight')) return undefined;
+  const classes = head.shape[0];
+  // A published checkpoint is the full-size network.
+  const preset = classes === 19 ? 'deeplabv2' : classes === 16 ? 'deeplabv2-c16' : undefined;
+  return { family: DEEPLABV2.name, classes, preset };
 }

@@ -1,5 +1,6 @@
 // Adam, step for step what torch.optim.Adam computes (no amsgrad), over whole parameter lists at
 // once (foreach operators): the image translator's optimiser.
+import { zeroGrads } from './zero-grad.js';
 import { foreach, keep, noGrad, op, Tensor, tidy, zerosLike } from '../tensor/index.js';
 import type { TensorHandle } from '../native/types.js';
 
@@ -119,16 +120,7 @@ export class Adam {
 
   /** Clears the gradients: to null (the default), or to zeros in place. */
   zeroGrad(setToNone = true): void {
-    if (setToNone) {
-      for (const p of this.params) p.grad = null;
-      return;
-    }
-    noGrad(() =>
-      tidy(() => {
-        const gs = this.params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
-        if (gs.length > 0) foreach.zero_(gs);
-      }),
-    );
+    zeroGrads(this.params, setToNone);
   }
 
   /** A copy of the state; the caller owns (and disposes) its tensors. */

@@ -1,6 +1,7 @@
 // Stochastic gradient descent with momentum and weight decay, step for step what
 // torch.optim.SGD computes, over whole parameter lists at once (foreach operators), with
 // parameter groups at their own lr multipliers and parameters listed more than once.
+import { zeroGrads } from './zero-grad.js';
 import { foreach, keep, noGrad, op, Tensor, tidy } from '../tensor/index.js';
 import type { TensorHandle } from '../native/types.js';
 
@@ -213,16 +214,7 @@ export class SGD {
 
   /** Clears the gradients: to null (the default, as PyTorch 2), or to zeros in place. */
   zeroGrad(setToNone = true): void {
-    if (setToNone) {
-      for (const p of this.params) p.grad = null;
-      return;
-    }
-    noGrad(() =>
-      tidy(() => {
-        const gs = this.params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
-        if (gs.length > 0) foreach.zero_(gs);
-      }),
-    );
+    zeroGrads(this.params, setToNone);
   }
 
   /** A copy of the state; the caller owns (and disposes) its tensors. */

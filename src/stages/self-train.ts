@@ -17,7 +17,6 @@ import { evaluateModel } from '../inference/validation.js';
 import { rankSeed } from '../distributed/shard.js';
 import { adaptationLoaders, nextBatch, openAdaptationSets, twoScaleLoader } from '../engine/loaders.js';
 import type { TwoScaleLoader } from '../data/loader.js';
-import type { CityscapesDataset } from '../data/dataset.js';
 import { FrozenSourceTranslator } from '../models/index.js';
 import { selfTrainLoss } from './step-losses.js';
 import { isPictureStep, predictionAt } from '../engine/pictures.js';
@@ -95,8 +94,8 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
     if (adapting) {
       ({ source, target, imagesPerStep } = adaptationLoaders(ctx, 'self-train', streams, sets));
     } else {
-      source = twoScaleLoader(cfg, sets.source as CityscapesDataset, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
-      target = twoScaleLoader(cfg, sets.target as CityscapesDataset, {
+      source = twoScaleLoader(cfg, sets.source, { seed: rankSeed(cfg.seed + 1, group), state: streams?.source });
+      target = twoScaleLoader(cfg, sets.target, {
         seed: rankSeed(cfg.seed + 2, group),
         highRecipe: 'high-rescale',
         state: streams?.target,

@@ -19,8 +19,7 @@ import { NonEssential } from '../engine/run/warn-once.js';
 import { peakMemory } from '../engine/run/describe.js';
 import { addGroup, group as groupOf, loadTrainState, readTrainStateRecord, resumeLoaders, saveTrainState, type TrainStateRecord } from '../engine/train-state.js';
 import { checkReplicas, stopRequested } from '../engine/agreement.js';
-import { Discriminator, ImageDecoder, ImageEncoder, NativeNet, TRANSLATOR_FILES, TRANSLATOR_PRESETS, Vgg19Features } from '../models/index.js';
-import { saveNetWeights } from '../models/weights.js';
+import { Discriminator, ImageDecoder, ImageEncoder, NativeNet, saveSourceTranslator, TRANSLATOR_FILES, TRANSLATOR_PRESETS, Vgg19Features } from '../models/index.js';
 import { Adam, type AdamState } from '../optim/adam.js';
 import { polyLr } from '../optim/schedule.js';
 import { autocast, dispose, getRngState, setRngState, tidy, type Tensor } from '../tensor/index.js';
@@ -138,7 +137,7 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       });
       dispose([...moments, tensors.get('rng.cpu')]);
       const meta = { stage: 'translate', iteration: String(iteration) };
-      files = [...saveNetWeights(dir, TRANSLATOR_FILES.encoder, nets.encS, meta, cfg.saveFormat), ...saveNetWeights(dir, TRANSLATOR_FILES.decoder, nets.decS2T, meta, cfg.saveFormat)];
+      files = saveSourceTranslator(dir, nets.encS, nets.decS2T, cfg.saveFormat, meta);
     };
 
     try {

@@ -16,7 +16,7 @@ import { runStage, type StageHooks } from '../engine/context.js';
 import { evaluateModel } from '../inference/validation.js';
 import { rankSeed } from '../distributed/shard.js';
 import { adaptationLoaders, adaptationPartLoader, nextBatch, openAdaptationSets, twoScaleLoader } from '../engine/loaders.js';
-import { ADAPTATION_RECIPES } from '../config/adaptation.js';
+import { ADAPTATION_RECIPES, partImages } from '../config/adaptation.js';
 import { warmupLoss } from './step-losses.js';
 import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
@@ -43,12 +43,12 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
       if (cfg.sourceOnly) {
         // The baseline: supervised on the source alone.
         loaders = { labelled: adaptationPartLoader(ctx, 'warm-up', 'source', await ctx.sourceDataset(hooks.say), streams?.source) };
-        imagesPerStep = ADAPTATION_RECIPES[cfg.source!]['warm-up'].source.low + ADAPTATION_RECIPES[cfg.source!]['warm-up'].source.high;
+        imagesPerStep = partImages(ADAPTATION_RECIPES[cfg.source!]['warm-up'].source);
       } else {
         const sets = await openAdaptationSets(ctx, { say: hooks.say });
         translator = ctx.own(FrozenSourceTranslator.load(cfg.translatorPath ?? cfg.weightDir, cfg.translator, cfg.device));
         hooks.say?.(`translator from ${translator.files.join(', ')}`);
-        const a = adaptationLoaders(ctx, 'warm-up', streams && { source: streams.source, target: streams.target }, sets);
+        const a = adaptationLoaders(ctx, 'warm-up', streams, sets);
         loaders = { labelled: a.source, unlabelled: a.target };
         imagesPerStep = a.imagesPerStep;
       }
@@ -68,7 +68,7 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
             state: streams?.unlabelled,
           })
         : undefined;
-      loaders = unlabelledLoader ? { labelled: loader, unlabelled: unlabelledLoader } : { labelled: loader };
+      loaders = { labelled: loader, unlabelled: unlabelledLoader };
       imagesPerStep = (cfg.lowPerStep + cfg.highPerStep) * (unlabelledLoader ? 2 : 1);
     }
     const loader = loaders.labelled;
@@ -83,9 +83,8 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
     };
     const models = { student, teacher, cfg, photometric, translator, sourceOnly: adapting && cfg.sourceOnly };
     // The state names the streams as the setting does: labelled/unlabelled, or source/target.
-    const named: Record<string, TwoScaleLoader> = adapting
-      ? unlabelledLoader ? { source: loader, target: unlabelledLoader } : { source: loader }
-      : unlabelledLoader ? { labelled: loader, unlabelled: unlabelledLoader } : { labelled: loader };
+    const [mainName, otherName] = adapting ? ['source', 'target'] : ['labelled', 'unlabelled'];
+    const named: Record<string, TwoScaleLoader> = { [mainName]: loader, ...(unlabelledLoader && { [otherName]: unlabelledLoader }) };
     const trainer = new Trainer({
       stage: 'warm-up',
       cfg,
@@ -105,8 +104,8 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
       group,
       evaluate: () => evaluateModel(student, val, cfg, undefined, group),
       step: async (iter) => {
-        const b = uploadBatch(await nextBatch(loader, adapting ? 'source' : 'labelled'), cfg.device, order);
-        const u = unlabelledLoader && uploadBatch(await nextBatch(unlabelledLoader, adapting ? 'target' : 'unlabelled'), cfg.device, order);
+        const b = uploadBatch(await nextBatch(loader, mainName), cfg.device, order);
+        const u = unlabelledLoader && uploadBatch(await nextBatch(unlabelledLoader, otherName), cfg.device, order);
         const out = tidy(() => {
           // Augmentation decisions depend on (seed, step) only, so a resumed run draws the same.
           const o = warmupLoss(models, b, Rng.fromSeed(rankSeed(cfg.seed, group)).fork(`warm-up-aug-${iter}`), u);

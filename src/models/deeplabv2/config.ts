@@ -59,6 +59,19 @@ function published(classes: number): DeepLabConfig {
   };
 }
 
+/** The reference fixtures' tiny network. */
+const TINY: DeepLabConfig = {
+  blocks: [2, 2, 2, 2],
+  stemWidth: 4,
+  widths: [4, 8, 16, 32],
+  branchWidth: 16,
+  groupNormGroups: 2,
+  seHidden: 5,
+  dilations: [6, 12, 18, 24],
+  classes: 19,
+  dropout: 0.1,
+};
+
 export const DEEPLABV2_PRESETS = {
   /** GTA5 -> Cityscapes: 19 classes, 65 063 568 parameters (64 958 224 trained; BatchNorm affine frozen). */
   deeplabv2: published(19),
@@ -80,29 +93,9 @@ export const DEEPLABV2_PRESETS = {
     dropout: 0.1,
   },
   /** The reference fixtures' tiny network (seg_tiny_config.json): 145 609 parameters. */
-  'deeplabv2-tiny': {
-    blocks: [2, 2, 2, 2],
-    stemWidth: 4,
-    widths: [4, 8, 16, 32],
-    branchWidth: 16,
-    groupNormGroups: 2,
-    seHidden: 5,
-    dilations: [6, 12, 18, 24],
-    classes: 19,
-    dropout: 0.1,
-  },
+  'deeplabv2-tiny': TINY,
   /** The tiny network with SYNTHIA's 16 classes, for tests of that setting. */
-  'deeplabv2-tiny-c16': {
-    blocks: [2, 2, 2, 2],
-    stemWidth: 4,
-    widths: [4, 8, 16, 32],
-    branchWidth: 16,
-    groupNormGroups: 2,
-    seHidden: 5,
-    dilations: [6, 12, 18, 24],
-    classes: 16,
-    dropout: 0.1,
-  },
+  'deeplabv2-tiny-c16': { ...TINY, classes: 16 },
 } as const satisfies Record<string, DeepLabConfig>;
 
 /** Channels of layer4's output, the head's input. */

@@ -9,6 +9,11 @@ import { ImageDecoder, ImageEncoder } from './nets.js';
 /** The file names (without extension) the published translator stage writes. */
 export const TRANSLATOR_FILES = { encoder: 'enc_s', decoder: 'dec_s2t' } as const;
 
+/** Writes E_s and G_s2t as enc_s and dec_s2t in `dir`; returns the files written. */
+export function saveSourceTranslator(dir: string, encoder: ImageEncoder, decoder: ImageDecoder, format: SaveFormat, metadata: Record<string, string> = {}): string[] {
+  return [...saveNetWeights(dir, TRANSLATOR_FILES.encoder, encoder, metadata, format), ...saveNetWeights(dir, TRANSLATOR_FILES.decoder, decoder, metadata, format)];
+}
+
 export class FrozenSourceTranslator {
   private constructor(
     readonly encoder: ImageEncoder,
@@ -42,7 +47,7 @@ export class FrozenSourceTranslator {
 
   /** Writes enc_s and dec_s2t to `dir` (the stages keep them beside the best weights, as published). */
   save(dir: string, format: SaveFormat = 'safetensors', metadata: Record<string, string> = {}): string[] {
-    return [...saveNetWeights(dir, TRANSLATOR_FILES.encoder, this.encoder, metadata, format), ...saveNetWeights(dir, TRANSLATOR_FILES.decoder, this.decoder, metadata, format)];
+    return saveSourceTranslator(dir, this.encoder, this.decoder, format, metadata);
   }
 
   dispose(): void {

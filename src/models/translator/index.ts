@@ -9,4 +9,4 @@ export {
   type TranslatorConfig,
   type TranslatorPreset,
 } from './config.js';
-export { FrozenSourceTranslator, TRANSLATOR_FILES } from './frozen.js';
+export { FrozenSourceTranslator, saveSourceTranslator, TRANSLATOR_FILES } from './frozen.js';
