@@ -85,6 +85,7 @@ export { evaluateModel, type EvaluationResult } from './inference/validation.js'
 export { exportOnnx, writeOnnx, ONNX_OPSETS, ONNX_OUTPUTS, type OnnxExportOptions, type OnnxOutput, type WriteOnnxOptions } from './export/onnx/index.js';
 export { uploadBatch, disposeBatch, type DeviceBatch } from './data/device-batch.js';
 export { demoLists } from './config/defaults.js';
+export { inferenceConvs, setWinograd, type InferenceConvs } from './inference/convolutions.js';
 export { createPredictor, Predictor, defaultScales, type Prediction, type PredictorOptions, type PredictInput } from './inference/predictor.js';
 export { runPredict, OUTPUT_KINDS, type OutputKind, type PredictRunOptions, type PredictSummary } from './stages/predict.js';
 export { colourise, overlay, encodeRgb, encodePalettePng, encodeGreyPng } from './data/writers.js';

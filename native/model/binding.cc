@@ -5,7 +5,9 @@
 
 #include <string>
 
+#include "model/cpu_conv.h"
 #include "model/net_wrap.h"
+#include "model/onednn_conv.h"
 #include "model/seg_model.h"
 #include "tensor/convert.h"
 #include "tensor/handle.h"
@@ -171,6 +173,38 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
 
 }  // namespace
 
-void InitModel(Napi::Env env, Napi::Object exports) { ModelWrap::Init(env, exports); }
+namespace {
+
+// inferenceConvs(): how this build runs folded inference convolutions, and how many ran by each path.
+Napi::Value InferenceConvs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto facts = model::onednn::Info();
+  const auto runs = model::CpuConvRuns();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("onednn", facts.linked);
+  o.Set("onednnVersion", facts.linked ? Napi::Value(Napi::String::New(env, facts.version)) : env.Null());
+  o.Set("winograd", facts.linked && facts.winograd);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("winograd", static_cast<double>(runs.winograd));
+  r.Set("direct", static_cast<double>(runs.direct));
+  r.Set("prepacked", static_cast<double>(runs.prepacked));
+  r.Set("plain", static_cast<double>(runs.plain));
+  o.Set("runs", r);
+  return o;
+}
+
+Napi::Value SetWinograd(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsBoolean()) ThrowTypeError(info.Env(), "setWinograd(on): on must be a boolean");
+  model::onednn::SetWinograd(info[0].As<Napi::Boolean>().Value());
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void InitModel(Napi::Env env, Napi::Object exports) {
+  ModelWrap::Init(env, exports);
+  Export<InferenceConvs>(exports, "inferenceConvs");
+  Export<SetWinograd>(exports, "setWinograd");
+}
 
 }  // namespace diga

@@ -1,11 +1,5 @@
 #include "model/fold.h"
 
-#include <ATen/autocast_mode.h>
-#include <ATen/core/dispatch/Dispatcher.h>
-#include <torch/version.h>
-
-#include <optional>
-#include <string>
 #include <vector>
 
 namespace diga::model {
@@ -23,34 +17,11 @@ struct ConvPadding : torch::nn::Conv2dImpl {
   }
 };
 
-// oneDNN's prepacked convolution ops, when this libtorch registers them.
-struct PrepackOps {
-  c10::optional<c10::OperatorHandle> prepack, run;
-  static const PrepackOps& Get() {
-    static const PrepackOps ops = [] {
-      PrepackOps o;
-      auto& d = c10::Dispatcher::singleton();
-      o.prepack = d.findSchema({"mkldnn_prepacked::conv2d_prepack", ""});
-      o.run = d.findSchema({"mkldnn_prepacked::conv2d_run", ""});
-      return o;
-    }();
-    return ops;
-  }
-  bool available() const { return prepack.has_value() && run.has_value(); }
-};
-
-bool CpuAutocast() {
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-  return at::autocast::is_autocast_enabled(at::kCPU);
-#else
-  return at::autocast::is_cpu_enabled();
-#endif
-}
-
-bool Prepackable(const torch::Tensor& x, const torch::Tensor& weight) {
-  // Autocast would cast around the op; the prepacked op is float32 only.
-  return x.device().is_cpu() && x.scalar_type() == at::kFloat && weight.scalar_type() == at::kFloat &&
-         !CpuAutocast() && x.dim() == 4 && PrepackOps::Get().available();
+onednn::ConvGeometry GeometryOf(const torch::nn::Conv2dImpl& conv) {
+  const auto& o = conv.options;
+  const auto stride = *o.stride(), dilation = *o.dilation();
+  return {std::vector<int64_t>(stride.begin(), stride.end()), ConvPadding::Of(conv),
+          std::vector<int64_t>(dilation.begin(), dilation.end()), o.groups()};
 }
 
 bool Foldable(const torch::nn::BatchNorm2dImpl& bn) {
@@ -80,45 +51,16 @@ torch::Tensor FoldedConvBn::operator()(torch::nn::Conv2dImpl& conv,
     return relu ? y.relu_() : y;
   }
   Refresh(conv, bn);
-  if (Prepackable(x, weight_)) return Prepacked(conv, x, relu);
+  if (CpuConv::Takes(x, weight_)) return Fast(conv, relu)(x);
   const auto& o = conv.options;
   auto y = at::conv2d(x, weight_, bias_, *o.stride(), ConvPadding::Of(conv), *o.dilation(), o.groups());
   return relu ? y.relu_() : y;
 }
 
-namespace {
-
-// oneDNN's prepacked form of conv(·, weight, bias), with ReLU fused when `relu`.
-c10::IValue Pack(const torch::nn::Conv2dImpl& conv, const torch::Tensor& weight,
-                 const c10::optional<torch::Tensor>& bias, const torch::Tensor& x, bool relu) {
-  const auto& o = conv.options;
-  const auto stride = *o.stride(), dilation = *o.dilation();
-  // The input size only tunes oneDNN's choice of weight layout; other sizes run too.
-  torch::jit::Stack stack{weight,
-                          bias,
-                          std::vector<int64_t>(stride.begin(), stride.end()),
-                          ConvPadding::Of(conv),
-                          std::vector<int64_t>(dilation.begin(), dilation.end()),
-                          o.groups(),
-                          x.sizes().vec(),
-                          std::string(relu ? "relu" : "none")};
-  PrepackOps::Get().prepack->callBoxed(&stack);
-  return std::move(stack.at(0));
-}
-
-torch::Tensor Run(const c10::IValue& packed, const torch::Tensor& x) {
-  torch::jit::Stack stack{x, packed};
-  PrepackOps::Get().run->callBoxed(&stack);
-  return stack.at(0).toTensor();
-}
-
-}  // namespace
-
-torch::Tensor FoldedConvBn::Prepacked(torch::nn::Conv2dImpl& conv, const torch::Tensor& x,
-                                      bool relu) {
-  c10::IValue& packed = packed_[relu ? 1 : 0];
-  if (packed.isNone()) packed = Pack(conv, weight_, bias_, x, relu);
-  return Run(packed, x);
+CpuConv& FoldedConvBn::Fast(torch::nn::Conv2dImpl& conv, bool relu) {
+  auto& fast = fast_[relu ? 1 : 0];
+  if (!fast) fast = std::make_unique<CpuConv>(weight_, bias_, GeometryOf(conv), relu);
+  return *fast;
 }
 
 torch::Tensor FoldedConvBn::OnConcat(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn,
@@ -128,17 +70,18 @@ torch::Tensor FoldedConvBn::OnConcat(torch::nn::Conv2dImpl& conv, torch::nn::Bat
     return relu ? y.relu_() : y;
   }
   Refresh(conv, bn);
-  if (!Prepackable(a, weight_) || !Prepackable(b, weight_)) return (*this)(conv, bn, torch::cat({a, b}, 1), relu);
+  if (!CpuConv::Takes(a, weight_) || !CpuConv::Takes(b, weight_)) return (*this)(conv, bn, torch::cat({a, b}, 1), relu);
   // A convolution is linear in its input channels: split the weights instead of
   // writing (and reading back) the concatenation.
-  if (split_[0].isNone()) {
+  if (!split_[0]) {
     const int64_t ca = a.size(1);
-    split_[0] = Pack(conv, weight_.narrow(1, 0, ca).contiguous(weight_.suggest_memory_format()), bias_, a, false);
-    split_[1] = Pack(conv, weight_.narrow(1, ca, weight_.size(1) - ca).contiguous(weight_.suggest_memory_format()),
-                     c10::nullopt, b, false);
+    const auto format = weight_.suggest_memory_format();
+    split_[0] = std::make_unique<CpuConv>(weight_.narrow(1, 0, ca).contiguous(format), bias_, GeometryOf(conv), false);
+    split_[1] = std::make_unique<CpuConv>(weight_.narrow(1, ca, weight_.size(1) - ca).contiguous(format),
+                                          c10::nullopt, GeometryOf(conv), false);
   }
-  auto y = Run(split_[0], a);
-  return relu ? AddReluInPlace(y, Run(split_[1], b)) : y.add_(Run(split_[1], b));
+  auto y = (*split_[0])(a);
+  return relu ? AddReluInPlace(y, (*split_[1])(b)) : y.add_((*split_[1])(b));
 }
 
 void FoldedConvBn::Refresh(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn) {
@@ -154,7 +97,7 @@ void FoldedConvBn::Refresh(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dIm
     versions_[i] = version;
   }
   if (fresh) return;
-  packed_ = {};
+  fast_ = {};
   split_ = {};
   // Fold in float32 at least, whatever the weights' dtype, then store in theirs.
   const auto compute = conv.weight.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;

@@ -6,9 +6,8 @@
 // and rebuilt when any source tensor changes (new storage or an in-place write),
 // so loading weights or moving the model needs no extra call.
 //
-// On the CPU in float32 the folded conv also runs as oneDNN's prepacked
-// convolution (mkldnn_prepacked::conv2d_run) where libtorch has it: weights
-// reordered once, and a following ReLU fused into the same pass.
+// On the CPU in float32 the folded conv runs as a CpuConv (cpu_conv.h): oneDNN
+// with the weights reordered once and a following ReLU fused into the same pass.
 //
 // Folding only runs inside a InferenceScope (opened by SegModel's forward when folding
 // is switched on) and only when it cannot change what autograd or training sees:
@@ -20,6 +19,9 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+
+#include "model/cpu_conv.h"
 
 namespace diga::model {
 
@@ -51,16 +53,16 @@ class FoldedConvBn {
 
  private:
   void Refresh(torch::nn::Conv2dImpl& conv, torch::nn::BatchNorm2dImpl& bn);
-  torch::Tensor Prepacked(torch::nn::Conv2dImpl& conv, const torch::Tensor& x, bool relu);
+  CpuConv& Fast(torch::nn::Conv2dImpl& conv, bool relu);
 
   torch::Tensor weight_, bias_;
   // Identity of the six source tensors: storage address and version counter.
   std::array<const void*, 6> sources_{};
   std::array<uint32_t, 6> versions_{};
-  // oneDNN contexts of the folded weights, without and with the ReLU.
-  std::array<c10::IValue, 2> packed_;
-  // OnConcat's two halves of the folded weights, prepacked.
-  std::array<c10::IValue, 2> split_;
+  // The folded convolution, without and with the ReLU.
+  std::array<std::unique_ptr<CpuConv>, 2> fast_;
+  // OnConcat's two halves of the folded weights.
+  std::array<std::unique_ptr<CpuConv>, 2> split_;
 };
 
 }  // namespace diga::model

@@ -51,6 +51,17 @@ export interface NativeInfo {
   devices: NativeDeviceInfo[];
 }
 
+/** How folded inference convolutions run on the CPU (native/model/cpu_conv.h). */
+export interface InferenceConvs {
+  /** This build calls oneDNN directly (it links the libdnnl libtorch links, with its headers). */
+  onednn: boolean;
+  onednnVersion: string | null;
+  /** Winograd is used for the 3x3 convolutions it suits (DIGA_WINOGRAD=off or setWinograd(false) turn it off). */
+  winograd: boolean;
+  /** Convolutions run by each path since the process started. */
+  runs: { winograd: number; direct: number; prepacked: number; plain: number };
+}
+
 export interface CpuCacheStats {
   /** False with DIGA_CPU_CACHE=off: libtorch's own allocator is used. */
   enabled: boolean;
@@ -108,6 +119,8 @@ export interface NativeBinding {
   flopCounterStop(): FlopCount;
   /** Present when the addon was built with the network (native/model). */
   Model?: new (config: Record<string, unknown>) => unknown;
+  inferenceConvs?(): InferenceConvs;
+  setWinograd?(on: boolean): void;
 }
 
 /** Multiply-add FLOPs (2 per MAC) of convolutions and matrix products. */

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ProcessGroup } from '../../distributed/group.js';
 import { cpuBf16 } from '../../inference/cpu-bf16.js';
+import { inferenceConvs } from '../../inference/convolutions.js';
 import { cpuCache, info } from '../../tensor/runtime.js';
 import { packageVersion } from '../../version.js';
 
@@ -24,6 +25,8 @@ export interface InfoReport {
   cpuCache: { enabled: boolean; limitBytes: number };
   /** Native bfloat16 on this CPU (what `predict --amp auto` uses on the CPU). */
   cpuBf16: { native: boolean; via: string };
+  /** How `predict`'s float32 convolutions run on the CPU: oneDNN called directly (and Winograd), or libtorch's oneDNN ops. */
+  cpuConvolutions: { onednn: boolean; onednnVersion: string | null; winograd: boolean };
 }
 
 export function infoReport(): InfoReport {
@@ -44,11 +47,17 @@ export function infoReport(): InfoReport {
     devices: i.devices,
     cpuBf16: cpuBf16(),
     cpuCache: (({ enabled, limitBytes }) => ({ enabled, limitBytes }))(cpuCache.stats()),
+    cpuConvolutions: (({ onednn, onednnVersion, winograd }) => ({ onednn, onednnVersion, winograd }))(inferenceConvs()),
   };
 }
 
 function gib(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+function convolutionsLine(c: InfoReport['cpuConvolutions']): string {
+  if (!c.onednn) return "predict's float32 convolutions use libtorch's oneDNN ops (no Winograd: this build does not link libdnnl itself; Debian: libdnnl-dev, then rebuild)";
+  return `predict's float32 convolutions call oneDNN ${c.onednnVersion} directly, ${c.winograd ? 'Winograd for wide 3x3 ones (DIGA_WINOGRAD=off: direct only)' : 'direct only (DIGA_WINOGRAD=off)'}`;
 }
 
 export function formatInfo(r: InfoReport): string {
@@ -61,6 +70,7 @@ export function formatInfo(r: InfoReport): string {
     `CUDA         ${r.cudaAvailable ? 'available' : 'not available'}${r.cudaAvailable && r.cudnnVersion ? `, cuDNN ${r.cudnnVersion}` : ''}`,
     `CPU bf16     ${r.cpuBf16.native ? `native (${r.cpuBf16.via}): predict uses bf16 autocast by default` : `${r.cpuBf16.via}: predict stays in float32`}`,
     `CPU cache    ${r.cpuCache.enabled ? `on: freed tensors of 1 MiB and up are reused, up to ${gib(r.cpuCache.limitBytes)} kept (DIGA_CPU_CACHE_MB; DIGA_CPU_CACHE=off)` : 'off (DIGA_CPU_CACHE=off): libtorch allocates'}`,
+    `CPU convs    ${convolutionsLine(r.cpuConvolutions)}`,
     'devices',
     ...r.devices.map((d) => `  ${d.device.padEnd(8)} ${d.name ?? 'host CPU'}${d.totalMemory ? `, ${gib(d.totalMemory)}` : ''}${d.capability ? `, compute ${d.capability}` : ''}`),
   ];
