@@ -72,7 +72,7 @@ struct Plan {
   std::vector<int64_t> output;
   dnnl::convolution_forward conv;
   memory weights;
-  memory::desc src, dst, user_src, user_dst;
+  memory::desc src, dst, user_src, user_dst, scratchpad;
   dnnl::reorder to_src, from_dst;
 };
 }  // namespace
@@ -130,6 +130,9 @@ bool MakePlan(Conv& c, const std::vector<int64_t>& in, bool winograd, Plan& plan
   if (c.relu) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
   dnnl::primitive_attr attr;
   attr.set_post_ops(ops);
+  // Scratch memory from libtorch's allocator (the caching one), not malloc:
+  // Winograd's transformed tiles are large, and fresh pages are zeroed on each touch.
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   try {
     const auto alg = winograd ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct;
     // Winograd picks its own blocked layout; direct runs on channels-last as it is.
@@ -141,6 +144,7 @@ bool MakePlan(Conv& c, const std::vector<int64_t>& in, bool winograd, Plan& plan
     plan.conv = dnnl::convolution_forward(pd);
     plan.src = pd.src_desc();
     plan.dst = pd.dst_desc();
+    plan.scratchpad = pd.scratchpad_desc();
     plan.weights = ReorderedWeights(c, pd.weights_desc());
   } catch (const dnnl::error&) {
     return false;
@@ -215,6 +219,11 @@ torch::Tensor Run(Conv& c, const torch::Tensor& x, bool* winograd) {
     dst = memory(plan->dst, Engine(), dst_buffer.data_ptr());
   }
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, plan->weights}, {DNNL_ARG_DST, dst}};
+  torch::Tensor scratch_buffer;
+  if (plan->scratchpad.get_size() > 0) {
+    scratch_buffer = Scratch(plan->scratchpad);
+    args.emplace(DNNL_ARG_SCRATCHPAD, memory(plan->scratchpad, Engine(), scratch_buffer.data_ptr()));
+  }
   if (c.bias.defined()) args.emplace(DNNL_ARG_BIAS, memory(memory::desc({c.weight.size(0)}, kF32, Tag::a), Engine(), c.bias.data_ptr()));
   plan->conv.execute(s, args);
   if (plan->from_dst) plan->from_dst.execute(s, dst, user_dst);
