@@ -84,23 +84,36 @@ struct Conv {
   std::mutex mutex;           // a module may be shared by threads
   std::vector<Plan> plans;    // most recently used last
   // Weights already reordered, by layout: plans of other sizes usually share them.
-  std::vector<std::pair<memory::desc, memory>> weights;
+  // Their storage is a libtorch tensor, so the caching allocator takes it back.
+  struct Reordered {
+    memory::desc desc;
+    torch::Tensor storage;
+    memory mem;
+  };
+  std::vector<Reordered> weights;
 };
 
 void ConvDeleter::operator()(Conv* conv) const { delete conv; }
 
 namespace {
 
+// A float32 CPU scratch buffer of `desc`'s size, from libtorch's allocator (so
+// the caching allocator serves it).
+torch::Tensor Scratch(const memory::desc& desc) {
+  return torch::empty({static_cast<int64_t>((desc.get_size() + 3) / 4)}, torch::kFloat);
+}
+
 memory ReorderedWeights(Conv& c, const memory::desc& want) {
-  for (const auto& [desc, mem] : c.weights) {
-    if (desc == want) return mem;
+  for (const auto& w : c.weights) {
+    if (w.desc == want) return w.mem;
   }
   memory::desc plain(Dims(c.weight.sizes().vec()), kF32, Tag::oihw);
   memory user(plain, Engine(), c.weight.data_ptr());
-  memory mem(want, Engine());
+  torch::Tensor storage = Scratch(want);
+  memory mem(want, Engine(), storage.data_ptr());
   dnnl::reorder(user, mem).execute(Stream(), user, mem);
   Stream().wait();
-  c.weights.emplace_back(want, mem);
+  c.weights.push_back({want, storage, mem});
   return mem;
 }
 
@@ -172,12 +185,6 @@ Plan* FindPlan(Conv& c, const std::vector<int64_t>& in) {
   return &c.plans.back();
 }
 
-// A float32 CPU scratch buffer of `desc`'s size, from libtorch's allocator (so
-// the caching allocator serves it).
-torch::Tensor Scratch(const memory::desc& desc) {
-  return torch::empty({static_cast<int64_t>((desc.get_size() + 3) / 4)}, torch::kFloat);
-}
-
 }  // namespace
 
 ConvPtr Create(const torch::Tensor& weight, const c10::optional<torch::Tensor>& bias,
@@ -198,12 +205,12 @@ torch::Tensor Run(Conv& c, const torch::Tensor& x, bool* winograd) {
       !x.is_contiguous(at::MemoryFormat::ChannelsLast)) {
     return {};
   }
-  std::lock_guard<std::mutex> lock(c.mutex);
-  Plan* plan = FindPlan(c, x.sizes().vec());
-  if (!plan) return {};
   // oneDNN runs on libtorch's OpenMP threads; a thread that has run no libtorch
   // op yet has not been given libtorch's thread count.
   at::internal::lazy_init_num_threads();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  Plan* plan = FindPlan(c, x.sizes().vec());
+  if (!plan) return {};
   auto y = torch::empty(plan->output, x.options().memory_format(at::MemoryFormat::ChannelsLast));
   auto& s = Stream();
   memory user_src(plan->user_src, Engine(), x.data_ptr()), user_dst(plan->user_dst, Engine(), y.data_ptr());

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDataset } from '../data/synthetic/generate.js';
 import { writeOnnx } from '../export/onnx/index.js';
+import { inferenceConvs } from '../inference/convolutions.js';
 import { cpuBf16 } from '../inference/cpu-bf16.js';
 import { OnnxRunner } from '../inference/onnx-runner.js';
 import { forward } from '../inference/forward.js';
@@ -107,7 +108,8 @@ export async function benchPredict(device = 'cpu', cases: PredictCase[] = CASES,
       oursPredictFp32OverOnnxruntime: typeof ort.fp32S === 'number' ? ort.fp32S / ours.channelsLastFp32S : null,
     });
   }
-  return { cpuBf16: bf16, cases: rows, stream: await benchPredictStream(streamImages) };
+  // How the folded rows' convolutions ran (oneDNN direct / Winograd, or libtorch's ops), with run counts.
+  return { cpuBf16: bf16, convolutions: inferenceConvs(), cases: rows, stream: await benchPredictStream(streamImages) };
 }
 
 /** `runPredict` over `count` generated images: images/s and the RSS after 20 and after all of them. */
