@@ -91,7 +91,9 @@ fi
 say "copying the working tree"
 mkdir -p "$root/root/diga"
 (cd "$repo" && git ls-files -co --exclude-standard -z) | rsync -a --from0 --files-from=- "$repo/" "$root/root/diga/"
-rm -rf "$root/root/diga/build" "$root/root/diga/dist"
+rm -rf "$root/root/diga/build" "$root/root/diga/dist" "$root/root/diga/.git"
+# A repository of its own (the GPU kit's packing test lists tracked files with git).
+in_root bash -c 'cd /root/diga && git init -q && git add -A && git -c user.name=compat -c user.email=compat@localhost commit -qm "working tree"'
 
 say "building the addon and running the tests against libtorch $(in_root dpkg-query -W -f='${Version}' "${pkgs[0]}")"
 in_root env LD_LIBRARY_PATH="$ld_path" bash -c 'cd /root/diga && npm ci --ignore-scripts --no-audit --no-fund >/dev/null && npx cmake-js compile --out build --parallel "$(nproc)" 2>&1 | grep -E "^-- diga|error|Built target" && npx tsc -p tsconfig.build.json && node bin/diga.js info && npx vitest run'

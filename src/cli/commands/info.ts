@@ -56,7 +56,7 @@ function gib(bytes: number): string {
 }
 
 function convolutionsLine(c: InfoReport['cpuConvolutions']): string {
-  if (!c.onednn) return "predict's float32 convolutions use libtorch's oneDNN ops (no Winograd: this build does not link libdnnl itself; Debian: libdnnl-dev, then rebuild)";
+  if (!c.onednn) return "predict's float32 convolutions use libtorch's oneDNN ops (no Winograd: that needs a libtorch on the shared oneDNN 2.x and its headers, as Debian 12's libtorch-dev with libdnnl-dev, at build time)";
   return `predict's float32 convolutions call oneDNN ${c.onednnVersion} directly, ${c.winograd ? 'Winograd for wide 3x3 ones (DIGA_WINOGRAD=off: direct only)' : 'direct only (DIGA_WINOGRAD=off)'}`;
 }
 
