@@ -4,19 +4,19 @@
 // (./data/Cityscapes, ./util/loader/cityscapes_list) on generated data. Each stage must read
 // and write exactly the folders its flags name.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readPthTensor } from '../../src/checkpoint/index.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
 import { readTrainStateRecord } from '../../src/engine/train-state.js';
+import { publishedFolder } from './published-folder.js';
 
 const run = promisify(execFile);
 const bin = resolve('bin/diga.js');
 const haveBuild = existsSync('dist/index.js');
-const root = mkdtempSync(join(tmpdir(), 'diga-published-'));
+const { root, diga, ls } = publishedFolder('diga-published-');
 const lists = './util/loader/cityscapes_list/split_train';
 
 /** The small-run config every command gets: tiny network, tiny images, a few steps, the generated lists as defaults. */
@@ -27,19 +27,6 @@ const SMALL = {
   dataListPathTrainImg: './util/loader/cityscapes_list/train.txt', dataListPathTrainLbl: './util/loader/cityscapes_list/train_label.txt',
   dataListPathValImg: './util/loader/cityscapes_list/val.txt', dataListPathValLbl: './util/loader/cityscapes_list/val_label.txt',
 };
-
-async function diga(line: string): Promise<{ code: number; out: string; err: string }> {
-  const args = line.trim().split(/\s+/);
-  try {
-    const r = await run(process.execPath, [bin, ...args, '--config', 'small.json'], { cwd: root, timeout: 300_000 });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout, err: err.stderr };
-  }
-}
-
-const ls = (dir: string) => readdirSync(join(root, dir)).sort();
 
 beforeAll(async () => {
   if (!haveBuild) return;

@@ -4,21 +4,17 @@
 // out like the published repository (./data/GTA5, ./data/Cityscapes) on generated
 // data. Each stage must read and write exactly the folders its flags name; the
 // commands that name only a weight folder tell the setting from the weights.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readPthTensor } from '../../src/checkpoint/index.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
 import { generateSourceDataset } from '../../src/data/synthetic/generate-source.js';
 import { readTrainStateRecord } from '../../src/engine/train-state.js';
+import { publishedFolder } from './published-folder.js';
 
-const run = promisify(execFile);
-const bin = resolve('bin/diga.js');
 const haveBuild = existsSync('dist/index.js');
-const root = mkdtempSync(join(tmpdir(), 'diga-published-uda-'));
+const { root, diga, ls } = publishedFolder('diga-published-uda-');
 const lists = './util/loader/cityscapes_list';
 
 const SMALL = {
@@ -29,19 +25,6 @@ const SMALL = {
   dataListPathTrainImg: `${lists}/train.txt`, dataListPathTrainLbl: `${lists}/train_label.txt`,
   dataListPathValImg: `${lists}/val.txt`, dataListPathValLbl: `${lists}/val_label.txt`,
 };
-
-async function diga(line: string): Promise<{ code: number; out: string; err: string }> {
-  const args = line.trim().split(/\s+/);
-  try {
-    const r = await run(process.execPath, [bin, ...args, '--config', 'small.json'], { cwd: root, timeout: 300_000 });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout, err: err.stderr };
-  }
-}
-
-const ls = (dir: string) => readdirSync(join(root, dir)).sort();
 
 beforeAll(async () => {
   if (!haveBuild) return;
