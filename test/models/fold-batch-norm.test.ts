@@ -1,23 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { SegModel } from '../../src/models/index.js';
-import { autocast, manualSeed, noGrad, rand, randn, type Tensor } from '../../src/tensor/index.js';
+import { autocast, manualSeed, noGrad, randn } from '../../src/tensor/index.js';
+import { batchNormsFarFromIdentity, maxRelativeError } from './helpers.js';
 
 /** A tiny model whose BatchNorms are far from identity, so that a wrong fold shows. */
 function model(): SegModel {
   manualSeed(3);
-  const m = new SegModel('tiny');
-  noGrad(() => {
-    for (const [name, t] of m.stateDict()) {
-      if (name.endsWith('running_mean')) t.copy_(randn(t.shape).mul(0.1));
-      else if (name.endsWith('running_var')) t.copy_(rand(t.shape).add(0.5));
-      else if (/bn\d?\.weight$|\.1\.weight$/.test(name) && t.ndim === 1) t.copy_(rand(t.shape).add(0.5));
-    }
-  });
-  return m.eval();
-}
-
-function relDiff(a: Tensor, b: Tensor): number {
-  return a.sub(b).abs().max().item() / (b.abs().max().item() || 1);
+  return batchNormsFarFromIdentity(new SegModel('tiny')).eval();
 }
 
 describe('BatchNorm folding', () => {
@@ -32,7 +21,7 @@ describe('BatchNorm folding', () => {
     m.foldBatchNorm();
     const folded = m.forward(x, { grad: false });
     for (const k of ['main', 'aux', 'pixelFeatures', 'backbone'] as const) {
-      expect(relDiff(folded[k]!, plain[k]!), k).toBeLessThan(1e-5);
+      expect(maxRelativeError(folded[k]!, plain[k]!), k).toBeLessThan(1e-5);
     }
     // Folding rounds differently: identical bits would mean it did not run.
     expect(folded.main.sub(plain.main).abs().max().item()).toBeGreaterThan(0);
@@ -47,7 +36,7 @@ describe('BatchNorm folding', () => {
     const folded = m.forward(x, { grad: false }).main;
     m.foldBatchNorm(false);
     const plain = m.forward(x, { grad: false }).main;
-    expect(relDiff(folded, plain)).toBeLessThan(1e-5);
+    expect(maxRelativeError(folded, plain)).toBeLessThan(1e-5);
   });
 
   test('is exact (off) in training mode and with gradients on', () => {
@@ -68,7 +57,7 @@ describe('BatchNorm folding', () => {
     const m = model();
     const plain = m.forward(x, { grad: false }).main;
     m.channelsLast().foldBatchNorm();
-    expect(relDiff(m.forward(x.contiguous('channelsLast'), { grad: false }).main, plain)).toBeLessThan(1e-5);
+    expect(maxRelativeError(m.forward(x.contiguous('channelsLast'), { grad: false }).main, plain)).toBeLessThan(1e-5);
   });
 });
 
@@ -81,6 +70,6 @@ describe('BatchNorm folding under bf16 autocast', () => {
     const plain = run();
     m.foldBatchNorm();
     // bf16 keeps 8 bits of mantissa: the two roundings differ by a few of its steps.
-    expect(relDiff(run(), plain)).toBeLessThan(0.05);
+    expect(maxRelativeError(run(), plain)).toBeLessThan(0.05);
   });
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { readSafetensors } from '../../src/checkpoint/index.js';
-import { fromBuffer, type Tensor } from '../../src/tensor/index.js';
+import type { SegModel } from '../../src/models/index.js';
+import { fromBuffer, noGrad, rand, randn, type Tensor } from '../../src/tensor/index.js';
 import { fixture } from '../helpers.js';
 
 export const fixturePath = fixture;
@@ -71,4 +72,19 @@ export function errorReport(actual: Tensor, expected: Tensor): { abs: number; re
   const e = expected.double();
   const abs = a.sub(e).abs().max().item();
   return { abs, rel: abs / e.abs().max().item() };
+}
+
+/**
+ * Gives every BatchNorm of `m` statistics and scales far from identity (means about
+ * 0.1, variances in [0.5, 1.5), scales in [0.5, 1.5)), so that a wrong fold of them shows.
+ */
+export function batchNormsFarFromIdentity(m: SegModel): SegModel {
+  noGrad(() => {
+    for (const [name, t] of m.stateDict()) {
+      if (name.endsWith('running_mean')) t.copy_(randn(t.shape).mul(0.1));
+      else if (name.endsWith('running_var')) t.copy_(rand(t.shape).add(0.5));
+      else if (/bn\d?\.weight$|\.1\.weight$/.test(name) && t.ndim === 1) t.copy_(rand(t.shape).add(0.5));
+    }
+  });
+  return m;
 }

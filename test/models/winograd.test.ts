@@ -1,24 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { inferenceConvs, setWinograd } from '../../src/inference/convolutions.js';
 import { SegModel } from '../../src/models/index.js';
-import { manualSeed, noGrad, rand, randn, type Tensor } from '../../src/tensor/index.js';
+import { manualSeed, randn, type Tensor } from '../../src/tensor/index.js';
+import { batchNormsFarFromIdentity, maxRelativeError } from './helpers.js';
 
 // hrnet18-small has 3x3 convolutions of 32+ channels each side (the wider
 // branches, the OCR head's 270 → 64), which Winograd takes, and narrow ones it does not.
 function model(): SegModel {
   manualSeed(3);
-  const m = new SegModel('hrnet18-small');
-  noGrad(() => {
-    for (const [name, t] of m.stateDict()) {
-      if (name.endsWith('running_mean')) t.copy_(randn(t.shape).mul(0.1));
-      else if (name.endsWith('running_var')) t.copy_(rand(t.shape).add(0.5));
-    }
-  });
-  return m.eval();
-}
-
-function relDiff(a: Tensor, b: Tensor): number {
-  return a.sub(b).abs().max().item() / (b.abs().max().item() || 1);
+  return batchNormsFarFromIdentity(new SegModel('hrnet18-small')).eval();
 }
 
 function argmaxAgreement(a: Tensor, b: Tensor): number {
@@ -42,7 +32,7 @@ describe.skipIf(!linked)('folded convolutions through oneDNN, with Winograd', ()
       m.foldBatchNorm(false);
       expect(after.winograd - before.winograd, `${h}x${w}`).toBeGreaterThan(0);
       expect(after.direct - before.direct, `${h}x${w}`).toBeGreaterThan(0);
-      expect(relDiff(fast, plain), `${h}x${w}`).toBeLessThan(1e-5);
+      expect(maxRelativeError(fast, plain), `${h}x${w}`).toBeLessThan(1e-5);
       expect(argmaxAgreement(fast, plain)).toBeGreaterThanOrEqual(0.9999);
     }
   });
@@ -58,7 +48,7 @@ describe.skipIf(!linked)('folded convolutions through oneDNN, with Winograd', ()
       const before = inferenceConvs().runs;
       const direct = m.forward(x, { grad: false }).main;
       expect(inferenceConvs().runs.winograd).toBe(before.winograd);
-      expect(relDiff(winograd, direct)).toBeLessThan(1e-5);
+      expect(maxRelativeError(winograd, direct)).toBeLessThan(1e-5);
       expect(winograd.sub(direct).abs().max().item()).toBeGreaterThan(0);
     } finally {
       setWinograd(true);
@@ -78,7 +68,7 @@ describe.skipIf(!linked)('folded convolutions through oneDNN, with Winograd', ()
     // (Tensors with one pixel per row, as OCR's object context, are contiguous in both layouts and may still go to oneDNN.)
     expect(after.winograd).toBe(before.winograd);
     expect(after.prepacked + after.plain).toBeGreaterThan(before.prepacked + before.plain);
-    expect(relDiff(folded, plain)).toBeLessThan(1e-5);
+    expect(maxRelativeError(folded, plain)).toBeLessThan(1e-5);
   });
 });
 
