@@ -21,7 +21,7 @@ done
 # libtorch comes from Debian unless LIBTORCH points at another one (e.g. CUDA).
 # "a|b": either package will do (Debian 13's CUDA builds stand in for the CPU
 # ones); the first is installed when neither is there.
-pkgs=(cmake g++ libopenblas0-pthread xz-utils)
+pkgs=(cmake make g++ libopenblas0-pthread xz-utils)
 [ -n "${LIBTORCH:-}" ] || pkgs+=("libtorch-dev|libtorch-cuda-dev" "libgloo-dev|libgloo-cuda-dev" libdnnl-dev)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 if command -v dpkg >/dev/null 2>&1; then
