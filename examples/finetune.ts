@@ -1,7 +1,7 @@
 // Fine-tune a trained student on the labelled images with plain cross
 // entropy, then evaluate it: the library used directly, without the stages.
 //
-//   npx tsx examples/finetune.ts --data data/synthetic --weights work_dir/demo/self-train --steps 50
+//   npx tsx examples/finetune.ts --data data/synthetic --weights work_dir/demo/self-train-round2 --steps 50
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -77,7 +77,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const { values } = parseArgs({
     options: {
       data: { type: 'string', default: 'data/synthetic' },
-      weights: { type: 'string', default: 'work_dir/demo/self-train' },
+      weights: { type: 'string', default: 'work_dir/demo/self-train-round2' },
       model: { type: 'string', default: 'hrnet18-small' },
       steps: { type: 'string', default: '50' },
       device: { type: 'string', default: 'cpu' },

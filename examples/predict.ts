@@ -1,7 +1,7 @@
 // Segment one picture with trained weights and save it with its colours laid over it:
 // the predictor API used directly.
 //
-//   npx tsx examples/predict.ts --weights work_dir/demo/self-train --image street.jpg --out street-overlay.jpg
+//   npx tsx examples/predict.ts --weights work_dir/demo/self-train-round2 --image street.jpg --out street-overlay.jpg
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createPredictor, encodeRgb, overlay, readImage } from 'diga';

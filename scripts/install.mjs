@@ -34,19 +34,20 @@ if (existsSync(prebuilds)) {
 }
 
 const has = (cmd, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-if (has('cmake') && (has('c++') || has('g++'))) {
+// cmake-js drives make or ninja: without either, configuration fails after a long wait.
+if (has('cmake') && (has('c++') || has('g++')) && (has('make') || has('ninja'))) {
   say(tried.length ? `no prebuilt addon loads here (${tried.join('; ')}); building from source, this takes several minutes` : 'no prebuilt addon for this platform; building from source, this takes several minutes');
   const require = createRequire(import.meta.url);
   const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
   const r = spawnSync(process.execPath, [cmakeJs, 'compile', '--out', 'build'], { cwd: root, stdio: 'inherit' });
   if (r.status === 0) process.exit(0);
-  say('building the addon failed (see above). It needs libtorch: on Debian/Ubuntu `apt-get install libtorch-dev libopenblas0-pthread`, or set LIBTORCH=/path/to/libtorch (or a pip torch: LIBTORCH=$(python3 -c "import torch; print(torch.utils.cmake_prefix_path)")) and run `npm rebuild diga`.');
+  say('building the addon failed (see above). It needs libtorch: on Debian/Ubuntu `apt-get install libtorch-dev libgloo-dev libdnnl-dev libopenblas0-pthread`, or set LIBTORCH=/path/to/libtorch (or a pip torch: LIBTORCH=$(python3 -c "import torch; print(torch.utils.cmake_prefix_path)")) and run `npm rebuild diga`.');
   process.exit(1);
 }
 say([
-  'no usable addon: ' + (tried.length ? `the prebuilt ones do not load (${tried.join('; ')})` : `no prebuilt addon for ${process.platform}-${process.arch}`) + ', and cmake or a C++ compiler is missing to build one.',
+  'no usable addon: ' + (tried.length ? `the prebuilt ones do not load (${tried.join('; ')})` : `no prebuilt addon for ${process.platform}-${process.arch}`) + ', and cmake, make (or ninja) or a C++ compiler is missing to build one.',
   'Possible solutions:',
   '  - install libtorch for the prebuilt addon: on Debian/Ubuntu `apt-get install libtorch-dev libopenblas0-pthread`;',
-  '  - or install cmake and g++ (plus libtorch, or LIBTORCH=/path/to/libtorch) and run `npm rebuild diga`.',
+  '  - or install cmake, make and g++ (plus libtorch-dev, libgloo-dev and libdnnl-dev, or LIBTORCH=/path/to/libtorch) and run `npm rebuild diga`.',
 ].join('\n'));
 process.exit(1);

@@ -87,6 +87,7 @@ export { uploadBatch, disposeBatch, type DeviceBatch } from './data/device-batch
 export { demoLists } from './config/defaults.js';
 export { inferenceConvs, setWinograd, type InferenceConvs } from './inference/convolutions.js';
 export { createPredictor, Predictor, defaultScales, type Prediction, type PredictorOptions, type PredictInput } from './inference/predictor.js';
+export { precisionName, resolveAmp, type AmpMode, type AmpUse } from './inference/forward.js';
 export { runPredict, OUTPUT_KINDS, type OutputKind, type PredictRunOptions, type PredictSummary } from './stages/predict.js';
 export { colourise, overlay, encodeRgb, encodePalettePng, encodeGreyPng } from './data/writers.js';
 export { readImage, decodeImage, readLabel, type RgbImage, type LabelMap } from './data/images.js';

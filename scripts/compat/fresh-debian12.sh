@@ -36,8 +36,8 @@ archive_reachable() {
   local rest="${mirror#http://}" host path status
   host="${rest%%/*}"
   path="/${rest#*/}"
-  status="$(timeout 20 bash -c "exec 3<>/dev/tcp/$host/80 && printf 'HEAD %s/dists/bookworm/Release HTTP/1.0\r\nHost: %s\r\n\r\n' '$path' '$host' >&3 && head -n1 <&3" 2>/dev/null || true)"
-  [[ "$status" == HTTP/1.?\ 200* ]]
+  status="$(timeout 20 bash -c "exec 3<>/dev/tcp/$host/80 && printf 'HEAD %s/dists/bookworm/Release HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' '$path' '$host' >&3 && head -n1 <&3" 2>/dev/null || true)"
+  [[ "$status" == HTTP/1.?\ [23]0* ]]
 }
 if [[ "$mirror" == http://* ]] && ! archive_reachable; then
   say "cannot reach the Debian archive at $mirror"

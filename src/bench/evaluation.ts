@@ -32,7 +32,7 @@ export async function benchEvaluation(c: EvalBenchCase, device = 'cpu'): Promise
   try {
     const summary = await generateDataset({ out: temp, train: 1, val: c.images, height: c.height, width: c.width, seed: 0 });
     const dataset = await CityscapesDataset.open({ root: temp, split: 'val', imageList: summary.lists.val!.images, labelList: summary.lists.val!.labels });
-    const cfg = rankDevice(resolveConfig({ overrides: { model: c.model, device, evalScales: c.scales, evalLimit: 0, evalBatch: c.batch ?? 1 } }));
+    const cfg = rankDevice(resolveConfig({ overrides: { model: c.model, device, evalScales: c.scales, evalLimit: 0, evalBatch: c.batch ?? 1 } }), 'labels');
     const model = new SegModel(c.model).to(device);
     try {
       await evaluateModel(model, dataset, { ...cfg, evalLimit: 1 }); // allocator and autotuning warm-up

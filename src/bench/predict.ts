@@ -135,7 +135,7 @@ async function benchPredictStream(count: number): Promise<unknown> {
         if (done === 20 || done === count) rss.push([done, process.memoryUsage().rss]);
       },
     });
-    return { model: 'hrnet18-small', size: [128, 256], images: r.predicted, imagesPerSecond: r.imagesPerSecond, rssBytesAfter: Object.fromEntries(rss), peakRssBytes: process.resourceUsage().maxRSS * 1024, cpuCache: cpuCache.stats() };
+    return { model: 'hrnet18-small', size: [128, 256], amp: r.amp, images: r.predicted, imagesPerSecond: r.imagesPerSecond, rssBytesAfter: Object.fromEntries(rss), peakRssBytes: process.resourceUsage().maxRSS * 1024, cpuCache: cpuCache.stats() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -68,6 +68,7 @@ export function benchTrainStep(c: TrainStepCase, device = 'cpu', steps = 3): Tra
       preset: settled.source ?? undefined,
       overrides: { model: c.model, device, amp: settled.amp, channelsLast: settled.channelsLast, activationCheckpointing: settled.activationCheckpointing },
     }),
+    'training',
   );
   prepareRuntime(cfg); // cuDNN autotuning as in training
   manualSeed(0);

@@ -1,5 +1,5 @@
 // The `diga` command line: one module per command under commands/.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { watchLauncher } from '../distributed/launch.js';
 import { packageVersion } from '../version.js';
 import { registerConvert } from './commands/convert.js';
@@ -11,12 +11,26 @@ import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
 import { registerStages } from './commands/stages.js';
 
+/** Holds a flag to the word before it while wrapping; a character that is not whitespace, one column wide. */
+const GLUE = '\u0001';
+
+/**
+ * Help text wrapped as commander wraps it, except that no line starts with a flag: a
+ * description naming another flag ("relative to --city-data-path") would otherwise put that
+ * flag first on a continuation line, where it reads as a second entry for it.
+ */
+function boxWrapKeepingFlags(this: Help, text: string, width: number): string {
+  return Help.prototype.boxWrap.call(this, text.replace(/ (?=--?[a-zA-Z])/g, GLUE), width).replaceAll(GLUE, ' ');
+}
+
 export function buildProgram(): Command {
   const program = new Command('diga')
     .description('DiGA semi-supervised semantic segmentation on libtorch')
     .version(packageVersion())
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // Set before the commands are added: each copies the program's help settings.
+    .configureHelp({ boxWrap: boxWrapKeepingFlags });
   registerInfo(program);
   registerMakeData(program);
   registerStages(program);

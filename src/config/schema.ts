@@ -44,7 +44,10 @@ export const runConfigSchema = z
     logEvery: positiveInt,
     imageEvery: z.number().int().nonnegative().describe('sample grids every N steps (0: never)'),
     seed: z.number().int().nonnegative(),
-    amp: z.enum(['auto', 'off', 'bf16', 'fp16']).describe('mixed precision; auto: bf16 on GPUs with compute capability ≥ 8.0, off elsewhere'),
+    amp: z.enum(['auto', 'off', 'bf16', 'fp16']).describe(
+      'mixed precision; auto: bf16 for training steps on GPUs with compute capability ≥ 8.0, float32 elsewhere; what writes or scores labels ' +
+        '(predict, evaluate, pseudo-label, centroids, evaluation during training) stays float32 under auto, on every device, and uses bf16 or fp16 only when given',
+    ),
     channelsLast: z.boolean().describe('channels-last weights and inputs (faster convolutions on GPUs)'),
     activationCheckpointing: z.boolean().describe("recompute the backbone stages in backward instead of keeping their activations"),
     cudnnBenchmark: z.boolean().describe('cuDNN autotuning on CUDA devices'),

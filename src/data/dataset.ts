@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { LabelSet } from '../labels/label-set.js';
+import { plural } from '../plural.js';
 import { assertFilesExist, type FileCheck } from './file-checks.js';
 import { readImage, readLabel, type LabelEncoding, type LabelMap, type RgbImage } from './images.js';
 import { readPairedLists } from './lists.js';
@@ -137,7 +138,7 @@ export class CityscapesDataset implements SampleSource {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, this.entries.length)) }, worker));
     if (failures.length > 0) {
       const more = failures.length > 10 ? `\n  ... and ${failures.length - 10} more` : '';
-      throw new Error(`${failures.length} of ${this.entries.length} samples of ${this.options.imageList} cannot be read:\n  ${failures.slice(0, 10).join('\n  ')}${more}`);
+      throw new Error(`${failures.length} of ${plural(this.entries.length, 'sample')} of ${this.options.imageList} cannot be read:\n  ${failures.slice(0, 10).join('\n  ')}${more}`);
     }
   }
 

@@ -1,6 +1,7 @@
 // Up-front existence checks of a dataset's files, so that a wrong root or a stale list fails
 // before training with every missing file named, not at the first batch that needs one.
 import { stat } from 'node:fs/promises';
+import { plural } from '../plural.js';
 
 export interface FileCheck {
   file: string;
@@ -30,6 +31,6 @@ export async function assertFilesExist(checks: readonly FileCheck[], root: strin
   if (missing.length > 0) {
     const shown = missing.slice(0, 10).join('\n  ');
     const more = missing.length > 10 ? `\n  ... and ${missing.length - 10} more` : '';
-    throw new Error(`${missing.length} of ${checks.length} dataset files are missing under ${root}:\n  ${shown}${more}`);
+    throw new Error(`${missing.length} of ${plural(checks.length, 'dataset file')} ${missing.length === 1 ? 'is' : 'are'} missing under ${root}:\n  ${shown}${more}`);
   }
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { plural } from '../plural.js';
 
 export interface ListEntry {
   /** Path relative to `leftImg8bit/<split>/`, as written in the list. */
@@ -56,7 +57,7 @@ export function zipLists(
   if (!labels) return images.lines.map((image, i) => ({ image, line: i + 1 }));
   if (images.lines.length !== labels.lines.length) {
     throw new Error(
-      `image list ${images.file} has ${images.lines.length} lines but label list ${labels.file} has ` +
+      `image list ${images.file} has ${plural(images.lines.length, 'line')} but label list ${labels.file} has ` +
         `${labels.lines.length}: they are zipped line by line, so they must have the same length`,
     );
   }

@@ -1,12 +1,14 @@
 // What every stage sets up first and closes last, in one place: the device (with
-// `--amp auto` settled), threads and seeds, the process group of a data-parallel
-// run, the datasets, the models it makes, and the output folders it locks.
+// `--amp auto` settled for training or for labels), threads and seeds, the process
+// group of a data-parallel run, the datasets, the models it makes, and the output
+// folders it locks.
 // `runStage` closes all of it whatever the stage body does, failures included.
 import { dirname } from 'node:path';
 import type { RunConfig } from '../config/schema.js';
 import type { CityscapesDataset } from '../data/dataset.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import type { ChannelOrder } from '../data/normalise.js';
+import { resolveAmp, type AmpUse } from '../inference/forward.js';
 import { openSourceDataset, type SourceDataset } from '../data/source/index.js';
 import { labelSet, type LabelSet } from '../labels/index.js';
 import { resolveModel, type SegModel } from '../models/index.js';
@@ -30,18 +32,22 @@ export class StageContext {
   readonly #locks: FolderLock[] = [];
 
   private constructor(
-    /** The run's config for this rank: its device, `--amp` settled. */
+    /** The run's config for this rank: its device, `--amp` settled for what the stage does. */
     readonly cfg: RunConfig,
+    /** The same with `--amp` settled for labels: what a training stage evaluates with. */
+    readonly labelCfg: RunConfig,
     readonly group: ProcessGroup | null,
     /** The classes the run's datasets and networks share. */
     readonly labels: LabelSet,
   ) {}
 
-  static open(config: RunConfig): StageContext {
+  static open(config: RunConfig, use: AmpUse): StageContext {
     const labels = labelSet(config.labels);
-    const cfg = rankDevice(config);
+    const cfg = rankDevice(config, use);
     prepareRuntime(cfg);
-    return new StageContext(cfg, joinProcessGroup(cfg), labels);
+    // Settled from the requested --amp: an `auto` that trains in bf16 still evaluates in float32.
+    const labelCfg = { ...cfg, amp: resolveAmp(config.amp, cfg.device, 'labels') };
+    return new StageContext(cfg, labelCfg, joinProcessGroup(cfg), labels);
   }
 
   /** Rank 0, or the only process: the one that writes. */
@@ -103,9 +109,13 @@ export class StageContext {
   }
 }
 
-/** Runs a stage's body in its context and closes the context afterwards, whatever happens. */
-export async function runStage<T>(config: RunConfig, body: (ctx: StageContext) => Promise<T>): Promise<T> {
-  const ctx = StageContext.open(config);
+/**
+ * Runs a stage's body in its context and closes the context afterwards, whatever happens.
+ * `use`: what `--amp auto` settles for in `ctx.cfg`; labels unless the stage trains, so that a
+ * stage which forgets to say so is at worst slower, never scored in bf16.
+ */
+export async function runStage<T>(config: RunConfig, body: (ctx: StageContext) => Promise<T>, use: AmpUse = 'labels'): Promise<T> {
+  const ctx = StageContext.open(config, use);
   try {
     return await body(ctx);
   } finally {

@@ -3,7 +3,7 @@
 import type { RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
 import { ProcessGroup } from '../distributed/group.js';
-import { resolveAmp } from '../inference/forward.js';
+import { resolveAmp, type AmpUse } from '../inference/forward.js';
 import { resolveModel, SegModel } from '../models/index.js';
 import { checkDevice, cuda, manualSeed, setNumThreads } from '../tensor/index.js';
 
@@ -28,12 +28,12 @@ export function joinProcessGroup(cfg: RunConfig): ProcessGroup | null {
 
 /**
  * Each rank on its own GPU (cuda:LOCAL_RANK) when the device names none, and
- * `--amp auto` settled for that device.
+ * `--amp auto` settled for that device and `use` (resolveAmp).
  */
-export function rankDevice(cfg: RunConfig): RunConfig {
+export function rankDevice(cfg: RunConfig, use: AmpUse): RunConfig {
   const env = distEnv();
   const device = env && cfg.device === 'cuda' ? `cuda:${env.localRank}` : cfg.device;
-  return { ...cfg, device, amp: resolveAmp(cfg.amp, device) };
+  return { ...cfg, device, amp: resolveAmp(cfg.amp, device, use) };
 }
 
 /** A network of the run's preset on its device, with its memory options. */

@@ -15,6 +15,7 @@ import { rawToTensor, saveTensors } from '../checkpoint/tensors.js';
 import type { TwoScaleState } from '../data/sampler.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import type { GradScalerState } from '../optim/grad-scaler.js';
+import { plural } from '../plural.js';
 import type { Tensor } from '../tensor/index.js';
 
 /** One process's data streams, by loader name ("labelled", "source", ...). */
@@ -144,7 +145,7 @@ export function resumeLoaders(record: TrainStateRecord | undefined, group: Proce
   if (!record) return undefined;
   const ranks = record.loaders.length;
   if (group && ranks > 1 && ranks !== group.worldSize) {
-    throw new Error(`the saved state comes from a run of ${ranks} processes; resume it with as many (this run has ${group.worldSize})`);
+    throw new Error(`the saved state comes from a run of ${plural(ranks, 'process')}; resume it with as many (this run has ${group.worldSize})`);
   }
   return record.loaders[ranks > 1 ? (group?.rank ?? 0) : 0];
 }

@@ -1,6 +1,7 @@
 // Whether this CPU computes in bfloat16 natively (AVX512-BF16 or AMX on x86, the BF16
-// extension on Arm). Where it does, bf16 autocast roughly halves inference time; where
-// it does not, bf16 is emulated and slower than float32, so it stays off.
+// extension on Arm), for `diga info` and the bench. Where it does, `--amp bf16` makes
+// predict faster at the cost of some labels; where it does not, bf16 is emulated and
+// slower than float32. Nothing picks bf16 from this on its own: labels stay float32.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 

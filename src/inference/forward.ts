@@ -1,5 +1,5 @@
 // The forward pass under the run's --amp and channels-last, and what `--amp auto`
-// means on a device. Training steps and the prediction loop both go through here.
+// means for each use. Training steps and the prediction loop both go through here.
 import type { RunConfig } from '../config/schema.js';
 import type { SegModel, SegOutputs } from '../models/index.js';
 import { autocast, info, type Tensor } from '../tensor/index.js';
@@ -7,22 +7,41 @@ import { autocast, info, type Tensor } from '../tensor/index.js';
 export type AmpMode = Exclude<RunConfig['amp'], 'auto'>;
 
 /**
- * What `--amp auto` means on a device: bfloat16 on GPUs that compute in it
- * natively (compute capability 8.0 and later: A100, H100, RTX 30/40), where it
- * needs no loss scaling and halves activation memory; float32 elsewhere,
- * including the CPU, where bfloat16 convolutions are rarely faster.
+ * What the network runs for: training steps, or labels (predict, evaluate, pseudo-label,
+ * centroids, and the evaluations inside training), which are written or scored.
  */
-export function resolveAmp(amp: RunConfig['amp'], device: string, devices: { device: string; capability?: string }[] = info().devices): AmpMode {
+export type AmpUse = 'training' | 'labels';
+
+/**
+ * The one rule for `--amp` (commands, config files and the library alike). off, bf16 and fp16
+ * are used as given. `auto` is bfloat16 for training steps on GPUs that compute in it natively
+ * (compute capability 8.0 and later: A100, H100, RTX 30/40), where it needs no loss scaling and
+ * halves activation memory, and float32 for training elsewhere. For labels `auto` is always
+ * float32, on every device, CPUs with native bf16 included: bf16 moves some arg-max pixels
+ * (about 0.17 % of them at full resolution), and the ids `predict` writes must score what
+ * `evaluate` reports and what the published code gives.
+ */
+export function resolveAmp(
+  amp: RunConfig['amp'],
+  device: string,
+  use: AmpUse,
+  devices: { device: string; capability?: string }[] = info().devices,
+): AmpMode {
   if (amp !== 'auto') return amp;
-  if (!device.startsWith('cuda')) return 'off';
+  if (use === 'labels' || !device.startsWith('cuda')) return 'off';
   const name = device.includes(':') ? device : 'cuda:0';
   const major = Number.parseInt(devices.find((d) => d.device === name)?.capability?.split('.')[0] ?? '', 10);
   return Number.isInteger(major) && major >= 8 ? 'bf16' : 'off';
 }
 
-/** The eval-mode forward of pseudo-labelling and evaluation, with the run's --amp and channels-last. */
+/** How a settled --amp reads in a summary: "float32", "bf16 autocast" or "fp16 autocast". */
+export function precisionName(amp: AmpMode): string {
+  return amp === 'off' ? 'float32' : `${amp} autocast`;
+}
+
+/** The eval-mode forward of prediction, pseudo-labelling and evaluation: --amp settled for labels, and channels-last. */
 export function inferenceForward(cfg: Pick<RunConfig, 'amp' | 'channelsLast' | 'device'>): (model: SegModel, x: Tensor) => SegOutputs {
-  const settled = { ...cfg, amp: resolveAmp(cfg.amp, cfg.device) };
+  const settled = { ...cfg, amp: resolveAmp(cfg.amp, cfg.device, 'labels') };
   return (model, x) => forward(model, x, settled, { grad: false });
 }
 

@@ -10,7 +10,6 @@ import { SegModel } from '../models/index.js';
 import { loadWeightsFrom, recordedModel, weightFile, type WeightRole } from '../models/weights.js';
 import { modelOfWeights } from '../models/weights-model.js';
 import { checkDevice, F, fromBuffer, info, noGrad, stack, tidy, type Tensor } from '../tensor/index.js';
-import { cpuBf16 } from './cpu-bf16.js';
 import { inferenceForward, resolveAmp, type AmpMode } from './forward.js';
 import { multiScaleLogits, multiScaleLogitsAsync, type ForwardFn, type Size2 } from './multiscale.js';
 import { OnnxRunner } from './onnx-runner.js';
@@ -26,7 +25,10 @@ export interface PredictorOptions {
   /** Use the teacher's weights of a weight folder. */
   teacher?: boolean;
   device?: string;
-  /** Autocast; `auto` (the default): bf16 on GPUs and CPUs that compute in it natively, else off. */
+  /**
+   * Autocast. Left out or `auto`: float32 on every device (resolveAmp, for labels). `bf16` is
+   * faster where the CPU or GPU computes in it natively, and changes some labels.
+   */
   amp?: RunConfig['amp'];
   /** Channels-last memory format; default on the CPU, where it is faster (see the predict bench). */
   channelsLast?: boolean;
@@ -55,12 +57,6 @@ export interface Prediction {
 }
 
 export type PredictInput = string | Buffer | RgbImage;
-
-/** What `--amp auto` means for inference: as in training on GPUs; bf16 on CPUs with native bf16. */
-export function inferenceAmp(amp: RunConfig['amp'], device: string): AmpMode {
-  if (amp === 'auto' && !device.startsWith('cuda')) return cpuBf16().native ? 'bf16' : 'off';
-  return resolveAmp(amp, device);
-}
 
 /** The published evaluation's scales as factors of its output size. */
 export function defaultScales(): number[] {
@@ -125,7 +121,7 @@ export class Predictor {
       const channelsLast = o.channelsLast ?? device === 'cpu';
       if (channelsLast) model.channelsLast();
       model.eval().foldBatchNorm(o.foldBatchNorm ?? true);
-      const amp = inferenceAmp(o.amp ?? 'auto', device);
+      const amp = resolveAmp(o.amp ?? 'auto', device, 'labels');
       const plain = inferenceForward({ amp, channelsLast, device });
       const flipped: ForwardFn = o.flip
         ? (m, x) => tidy(() => ({ main: plain(m, x).main.add(plain(m, x.flip(3)).main.flip(3)).div(2) }))

@@ -3,6 +3,7 @@
 // published state-dict order), modes, placement, loading and disposal.
 // SegModel and the translator's networks build on it.
 import type { RawTensor } from '../checkpoint/raw.js';
+import { plural } from '../plural.js';
 import { fromBuffer } from '../tensor/creation.js';
 import { keep, noGrad, Tensor } from '../tensor/index.js';
 import type { Device } from '../tensor/index.js';
@@ -165,9 +166,9 @@ export abstract class NativeNet<N extends NativeModule = NativeModule> {
       }
     }
     const problems: string[] = [];
-    if (mismatched.length > 0) problems.push(`${mismatched.length} shape mismatch(es): ${firstFew(mismatched, 3)}`);
-    if (strict && missing.length > 0) problems.push(`${missing.length} missing key(s): ${firstFew(missing)}`);
-    if (strict && unexpected.length > 0) problems.push(`${unexpected.length} unexpected key(s): ${firstFew(unexpected)}`);
+    if (mismatched.length > 0) problems.push(`${plural(mismatched.length, 'shape mismatch')}: ${firstFew(mismatched, 3)}`);
+    if (strict && missing.length > 0) problems.push(`${plural(missing.length, 'missing key')}: ${firstFew(missing)}`);
+    if (strict && unexpected.length > 0) problems.push(`${plural(unexpected.length, 'unexpected key')}: ${firstFew(unexpected)}`);
     if (problems.length > 0) throw new StateDictMismatch(problems, this.describe(), strict && mismatched.length === 0);
     noGrad(() => {
       for (const [name, target] of own) {

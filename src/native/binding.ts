@@ -56,7 +56,7 @@ function loadBinding(): NativeBinding {
     ...tried.map((t) => `  - ${t}`),
     'Possible solutions:',
     '  - Install libtorch (Debian/Ubuntu: `apt-get install libtorch-dev libopenblas0-pthread`) for the prebuilt addon.',
-    '  - Build it: `npm rebuild diga` in a project, or `npm run bootstrap` in a checkout (installs libtorch-dev, cmake and g++ on Debian/Ubuntu and compiles).',
+    '  - Build it: `npm rebuild diga` in a project, or `npm run bootstrap` in a checkout (installs libtorch-dev, libgloo-dev, libdnnl-dev, cmake, make and g++ on Debian/Ubuntu and compiles).',
     '  - With your own libtorch (e.g. a CUDA build): `LIBTORCH=/path/to/libtorch npm run build:native`;',
     "    a pip torch works too: LIBTORCH=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')",
     '  - If the addon was built but fails to load with a missing libtorch*.so, add the libtorch lib folder to LD_LIBRARY_PATH.',

@@ -1,7 +1,8 @@
-// The sample grids a run wrote (`<stage>-<step>.jpg` in its picture folders), linked from
-// the report by their path relative to the run folder.
+// The sample grids a run wrote (`<stage>-<step>.jpg` in its picture folders), found by their
+// path relative to the run folder and linked from the report relative to the page's own folder.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import path, { join, relative, resolve, sep, type PlatformPath } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { TrainingLog } from './run-logs.js';
 import type { SampleGrid } from './types.js';
 
@@ -45,4 +46,25 @@ export function findSampleGrids(runDir: string, training: TrainingLog[]): Sample
   }
   const order = (g: SampleGrid) => (g.stage === 'warm-up' ? 0 : 1 + (g.round ?? 0));
   return grids.sort((a, b) => order(a) - order(b) || a.step - b.step);
+}
+
+/** How a page links a sample grid: `relative` is false where it had to use an absolute URL. */
+export interface SampleLink {
+  href: string;
+  relative: boolean;
+}
+
+/**
+ * The link to the grid `file` (relative to `runDir`, as SampleGrid.file) from a page written
+ * into `pageDir`: a URL relative to that folder, so the page may be written anywhere. Where no
+ * relative path leads from one to the other (another drive or a network share on Windows),
+ * the grid's absolute file: URL, which works only while the run stays where it is. `paths`
+ * is node:path, or path.win32 to check Windows' paths on any system.
+ */
+export function sampleLink(runDir: string, pageDir: string, file: string, paths: PlatformPath = path): SampleLink {
+  const target = paths.resolve(runDir, ...file.split('/'));
+  const rel = paths.relative(paths.resolve(pageDir), target);
+  if (paths.isAbsolute(rel)) return { href: pathToFileURL(target, { windows: paths.sep === '\\' }).href, relative: false };
+  // Each segment escaped on its own: a name holding '#', '?' or a leading 'x:' must stay a path.
+  return { href: rel.split(paths.sep).map(encodeURIComponent).join('/'), relative: true };
 }

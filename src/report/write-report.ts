@@ -1,16 +1,38 @@
 // Writing a run's report.html: built from its logs and replaced atomically, so a reader
 // never sees half a page (the training stages rewrite it at every evaluation).
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
+import { plural } from '../plural.js';
 import { buildReport } from './build-report.js';
 import { renderReport } from './render/page.js';
 import { runDirOf } from './run-logs.js';
+import { sampleLink } from './samples.js';
 
 export const REPORT_FILE = 'report.html';
 
-/** Writes `<runDir>/report.html` (or `out`) and returns its path. */
-export function writeReport(runDir: string, out = join(runDir, REPORT_FILE)): string {
-  writeFileAtomic(out, [Buffer.from(renderReport(buildReport(runDir)))]);
+export interface WriteReportOptions {
+  /** Told when the page cannot link the sample grids relative to its own folder. */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Writes `<runDir>/report.html` (or `out`) and returns its path. The page links the sample
+ * grids relative to the folder it is written into, so `out` may be anywhere; where no
+ * relative link reaches them (another drive), the page says so and `warn` is told.
+ */
+export function writeReport(runDir: string, out = join(runDir, REPORT_FILE), options: WriteReportOptions = {}): string {
+  const report = buildReport(runDir);
+  const pageDir = dirname(resolve(out));
+  const absolute = report.samples.filter((s) => !sampleLink(report.runDir, pageDir, s.file).relative).length;
+  if (absolute > 0) {
+    options.warn?.(
+      `${out}: no relative link leads from ${pageDir} to the run folder ${report.runDir}, so the page links its ` +
+        `${plural(absolute, 'sample grid')} by absolute file: URL (they show only while the run stays there); write the page on the run's drive to avoid this`,
+    );
+  }
+  mkdirSync(pageDir, { recursive: true });
+  writeFileAtomic(out, [Buffer.from(renderReport(report, { pageDir }))]);
   return out;
 }
 

@@ -16,6 +16,7 @@ import { openDataset } from '../engine/datasets.js';
 import { describeRun } from '../engine/run/describe.js';
 import { RunLog } from '../engine/run/run-log.js';
 import { labelSet } from '../labels/index.js';
+import { plural } from '../plural.js';
 import { distEnv } from '../distributed/env.js';
 import { runDirOf } from '../report/run-logs.js';
 import { refreshReport, REPORT_FILE } from '../report/write-report.js';
@@ -61,7 +62,7 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
   let took = since();
   let sourceOnlyMiou: number | null = null;
   if (baseline) {
-    say(`== source-only baseline (${cfg.steps} steps on the ${cfg.source} source alone, model ${cfg.model})`);
+    say(`== source-only baseline (${plural(cfg.steps, 'step')} on the ${cfg.source} source alone, model ${cfg.model})`);
     const b = await runWarmUp(
       { ...cfg, sourceOnly: true, weightDir: baselineDir, logDir: join(cfg.logDir, 'source-only'), genImgDir: join(cfg.genImgDir, 'source-only') },
       stageHooks,
@@ -72,14 +73,14 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
     say(`source-only: best target val mIoU ${pct(b.bestMiou)} at step ${b.bestIteration}`);
   }
   if (cfg.source !== null) {
-    say(`== image translator (${cfg.translatorSteps} steps, ${cfg.source} → target)`);
+    say(`== image translator (${plural(cfg.translatorSteps, 'step')}, ${cfg.source} → target)`);
     took = since();
     const t = await runTranslate(cfg, stageHooks);
     if (t.interrupted) throw new Error('interrupted while training the translator; resume with `diga translate --resume`');
     log.write({ kind: 'stage', stage: 'translate', seconds: took(), steps: t.iterations });
-    say(`translator: ${t.iterations} steps → ${t.files.join(', ')}`);
+    say(`translator: ${plural(t.iterations, 'step')} → ${t.files.join(', ')}`);
   }
-  say(`== warm-up (${cfg.steps} steps, model ${cfg.model}, device ${cfg.device})`);
+  say(`== warm-up (${plural(cfg.steps, 'step')}, model ${cfg.model}, device ${cfg.device})`);
   took = since();
   const warm = await runWarmUp(cfg, stageHooks);
   if (warm.interrupted) throw new Error('interrupted during warm-up; resume with `diga warm-up --resume`');
@@ -110,7 +111,7 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
       kind: 'stage', stage: 'pseudo-label', round: r, seconds: took(), images: pl.images, weights: pl.weights,
       miou: pl.quality?.miou ?? null, iou: pl.quality?.iou ?? null, histogram: pl.histogram,
     });
-    say(`pseudo-labels: ${pl.images} images${pl.quality ? `, mIoU against their ground truth ${pct(pl.quality.miou)}` : ''}`);
+    say(`pseudo-labels: ${plural(pl.images, 'image')}${pl.quality ? `, mIoU against their ground truth ${pct(pl.quality.miou)}` : ''}`);
     // Domain adaptation's refined rounds reuse the warm-up centroids (the published README's commands).
     const centroidRound = cfg.source !== null ? 1 : round + 1;
     const centroidDir = join(cfg.centroidDir, `round${centroidRound}`);
@@ -119,12 +120,12 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
       took = since();
       const c = await runCentroids({ ...roundCfg, centroidDir });
       log.write({ kind: 'stage', stage: 'centroids', round: r, seconds: took(), classesSeen: c.classesSeen, steps: c.steps });
-      say(`centroids: ${c.classesSeen} classes seen in ${c.steps} steps → ${c.file}`);
+      say(`centroids: ${plural(c.classesSeen, 'class')} seen in ${plural(c.steps, 'step')} → ${c.file}`);
     } else {
       say(`== centroids: the warm-up's, from ${centroidDir}`);
     }
     const steps = cfg.selfTrainSteps ?? cfg.steps;
-    say(`== self-training round ${round + 1} (${steps} steps)`);
+    say(`== self-training round ${round + 1} (${plural(steps, 'step')})`);
     took = since();
     const st = await runSelfTrain({ ...roundCfg, steps, evalEvery: Math.min(cfg.evalEvery, steps), centroidDir }, stageHooks);
     if (st.interrupted) throw new Error(`interrupted during self-training round ${round + 1}; resume with \`diga self-train --resume\``);
@@ -137,7 +138,7 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
   took = since();
   const ev = await runEvaluate({ ...cfg, loadWeightDir: weights });
   log.write({ kind: 'stage', stage: 'evaluate', seconds: took(), weights: ev.weights, images: ev.images, miou: ev.miou, iou: ev.iou, support: ev.support });
-  say(`final val mIoU ${pct(ev.miou)} (${ev.images} images)`);
+  say(`final val mIoU ${pct(ev.miou)} (${plural(ev.images, 'image')})`);
   log.write({ kind: 'end', stage: 'pipeline', seconds: (Date.now() - started) / 1000 });
   let report: string | null = null;
   if (isMain) {

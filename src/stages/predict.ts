@@ -11,8 +11,10 @@ import { readImage, type RgbImage } from '../data/images.js';
 import { encodeGreyPng, encodePalettePng, encodeRgb, overlay } from '../data/writers.js';
 import { FolderLock } from '../engine/run/folder-lock.js';
 import { Progress } from '../engine/run/progress.js';
+import type { AmpMode } from '../inference/forward.js';
 import { createPredictor, type Prediction, type Predictor, type PredictorOptions } from '../inference/predictor.js';
 import { applyLut } from '../labels/index.js';
+import { plural } from '../plural.js';
 
 export const OUTPUT_KINDS = ['train-ids', 'color', 'overlay', 'label-ids', 'probs'] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -44,6 +46,8 @@ export interface PredictSummary {
   seconds: number;
   imagesPerSecond: number;
   weights: string;
+  /** The autocast the network ran under ('off': float32). */
+  amp: AmpMode;
   out: string;
 }
 
@@ -63,7 +67,8 @@ export function outputPath(out: string, kind: OutputKind, input: ImageInput): st
 function refuseExisting(out: string, kinds: readonly OutputKind[], inputs: readonly ImageInput[]): void {
   const existing = inputs.flatMap((i) => kinds.map((k) => outputPath(out, k, i))).filter((f) => existsSync(f));
   if (existing.length > 0) {
-    throw new Error(`${existing.length} outputs already exist (first: ${existing[0]}); give another --out, or --overwrite to replace them`);
+    const exist = existing.length === 1 ? 'exists' : 'exist';
+    throw new Error(`${plural(existing.length, 'output')} already ${exist} (first: ${existing[0]}); give another --out, or --overwrite to replace them`);
   }
 }
 
@@ -172,5 +177,5 @@ async function predictAll(o: PredictRunOptions, kinds: readonly OutputKind[], ba
     predictor.dispose();
   }
   const seconds = (Date.now() - started) / 1000;
-  return { predicted, skipped, seconds, imagesPerSecond: predicted / seconds, weights: predictor.weightsFile, out: o.out };
+  return { predicted, skipped, seconds, imagesPerSecond: predicted / seconds, weights: predictor.weightsFile, amp: predictor.amp, out: o.out };
 }

@@ -141,7 +141,8 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
       }),
       onEvaluated: hooks.onEvaluated ?? (() => refreshReport(cfg.logDir)),
       group,
-      evaluate: () => evaluateModel(student, val, cfg, undefined, group),
+      // Under --amp auto the scores are float32, as `diga evaluate` gives them.
+      evaluate: () => evaluateModel(student, val, ctx.labelCfg, undefined, group),
       step: async (iter) => {
         const s = uploadBatch(await nextBatch(source, adapting ? 'source' : 'labelled'), cfg.device, order);
         const t = uploadBatch(await nextBatch(target, adapting ? 'target' : 'unlabelled'), cfg.device, order);
@@ -185,5 +186,5 @@ export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): P
       bank.dispose();
       start?.dispose();
     }
-  });
+  }, 'training');
 }

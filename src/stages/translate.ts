@@ -222,7 +222,7 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       disposeNets(nets);
       await Promise.all([source.close(), target.close()]);
     }
-  });
+  }, 'training');
 }
 
 interface AdamCounters {

@@ -102,7 +102,8 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
       }),
       onEvaluated: hooks.onEvaluated ?? (() => refreshReport(cfg.logDir)),
       group,
-      evaluate: () => evaluateModel(student, val, cfg, undefined, group),
+      // Under --amp auto the scores are float32, as `diga evaluate` gives them.
+      evaluate: () => evaluateModel(student, val, ctx.labelCfg, undefined, group),
       step: async (iter) => {
         const b = uploadBatch(await nextBatch(loader, mainName), cfg.device, order);
         const u = unlabelledLoader && uploadBatch(await nextBatch(unlabelledLoader, otherName), cfg.device, order);
@@ -143,5 +144,5 @@ export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Prom
     } finally {
       await trainer.close();
     }
-  });
+  }, 'training');
 }

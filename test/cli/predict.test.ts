@@ -1,14 +1,19 @@
 // `diga predict` end to end: the outputs a user asks for, the Cityscapes label ids,
-// a corrupt image skipped by name, and another run's outputs left alone.
+// a corrupt image skipped by name, another run's outputs left alone, and float32 labels
+// that are what `diga evaluate` scores.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readSafetensors } from '../../src/checkpoint/index.js';
+import { runConfigFrom } from '../../src/cli/options.js';
 import { readImage, readLabel } from '../../src/data/images.js';
+import { openDataset } from '../../src/engine/datasets.js';
+import { predictShare } from '../../src/inference/predict.js';
 import { CITYSCAPES_19 } from '../../src/labels/index.js';
 import { SegModel } from '../../src/models/index.js';
-import { saveWeights } from '../../src/models/weights.js';
-import { diga, faultFiles, haveBuild } from '../faults/helpers.js';
+import { loadWeights, saveWeights } from '../../src/models/weights.js';
+import { randomModel } from '../export/helpers.js';
+import { diga, faultFiles, haveBuild, runConfig } from '../faults/helpers.js';
 
 const files = faultFiles('predict');
 
@@ -49,6 +54,51 @@ describe.skipIf(!haveBuild)('diga predict', () => {
     expect(again.code).toBe(1);
     expect(again.err).toContain('outputs already exist (first: ');
     expect(again.err).toContain('--overwrite');
+  });
+
+  test("computes in float32 unless told otherwise, says so, and writes the label ids evaluate's loop predicts", async () => {
+    const weights = join(files.root, 'fp32-weights');
+    // Weights far from their initial ones: several classes, and about 1 % of pixels that bf16 labels otherwise.
+    const model = randomModel('tiny', 4);
+    saveWeights(weights, 'student', model);
+    model.dispose();
+    const out = join(files.root, 'fp32-out');
+    // The val images, by their list, so the outputs are named as evaluate's batches are.
+    const list = ['--list', join(files.data, 'lists', 'val.txt'), '--root', join(files.data, 'leftImg8bit', 'val')];
+    const r = await diga(['predict', ...list, '--weight-dir', weights, '--out', out, '--save', 'label-ids', '--no-progress']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^predicted 4 images in .* with .* in float32; outputs in /);
+    const bf16Out = join(files.root, 'bf16-out');
+    const bf16 = await diga(['predict', ...list, '--weight-dir', weights, '--out', bf16Out, '--save', 'label-ids', '--amp', 'bf16', '--no-progress']);
+    expect(bf16.code, bf16.err).toBe(0);
+    expect(bf16.out).toContain(' in bf16 autocast; outputs in ');
+
+    // evaluate's config as its command line resolves it (no --amp), at predict's scales: 64×128 and 32×64.
+    const cfg = runConfigFrom('evaluate', { config: runConfig(files.root, files.data, 'fp32-evaluate').file, weightDir: weights });
+    expect(cfg.amp).toBe('auto');
+    const val = await openDataset(cfg, 'val');
+    const net = new SegModel('tiny');
+    loadWeights(weights, 'student', net);
+    let compared = 0;
+    let differ = 0;
+    try {
+      await predictShare(net, val, cfg, null, val.entries.length, async ({ batch, pred }) => {
+        for (let i = 0; i < batch.n; i++) {
+          const expected = [...(pred.select(0, i).to('uint8').toTypedArray() as Uint8Array)];
+          // Read back through the Cityscapes table: label ids to train ids, one to one.
+          const written = await readLabel(join(out, 'label-ids', batch.names[i]), 'labelIds');
+          expect([...written.data]).toEqual(expected);
+          const inBf16 = await readLabel(join(bf16Out, 'label-ids', batch.names[i]), 'labelIds');
+          differ += inBf16.data.filter((v, k) => v !== expected[k]).length;
+          compared++;
+        }
+      });
+    } finally {
+      net.dispose();
+    }
+    expect(compared).toBe(4);
+    // What --amp bf16 costs here; were it nothing, this test could not tell the precisions apart.
+    expect(differ).toBeGreaterThan(0);
   });
 
   test('bad flags are named', async () => {

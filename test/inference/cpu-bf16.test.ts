@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bf16FromCpuinfo, cpuBf16 } from '../../src/inference/cpu-bf16.js';
-import { inferenceAmp } from '../../src/inference/predictor.js';
+import { bf16FromCpuinfo } from '../../src/inference/cpu-bf16.js';
 
 describe('native bf16 on the CPU', () => {
   it('is read from the CPU flags: AMX, AVX512-BF16, Arm BF16, or none', () => {
@@ -9,12 +8,5 @@ describe('native bf16 on the CPU', () => {
     expect(bf16FromCpuinfo('Features\t: fp asimd bf16 i8mm\n').via).toBe('Arm BF16');
     expect(bf16FromCpuinfo('flags : fpu sse2 avx2 fma\n').native).toBe(false);
     expect(bf16FromCpuinfo('').native).toBe(false);
-  });
-
-  it('decides what --amp auto means for inference on the CPU, and only there', () => {
-    expect(inferenceAmp('auto', 'cpu')).toBe(cpuBf16().native ? 'bf16' : 'off');
-    expect(inferenceAmp('off', 'cpu')).toBe('off');
-    expect(inferenceAmp('bf16', 'cpu')).toBe('bf16');
-    expect(inferenceAmp('auto', 'cuda:0')).toMatch(/^(off|bf16)$/);
   });
 });

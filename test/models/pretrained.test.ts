@@ -55,6 +55,6 @@ describe('ImageNet-pretrained backbone', () => {
   test('refuses a checkpoint with too few tensors', () => {
     const file = join(dir, 'short.pth');
     writePth(file, new Map([['conv1.weight', tensorToRaw(randn([16, 3, 3, 3]))]]));
-    expect(() => loadPretrainedBackbone(new SegModel('tiny'), file)).toThrow(/has 1 tensors, fewer than/);
+    expect(() => loadPretrainedBackbone(new SegModel('tiny'), file)).toThrow(/has 1 tensor, fewer than/);
   });
 });

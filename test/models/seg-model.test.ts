@@ -86,7 +86,7 @@ describe('SegModel', () => {
     broken.delete('hrnet.bn1.running_var');
     broken.set('hrnet.extra.weight', reference.get('hrnet.conv1.weight')!);
     expect(() => model.loadStateDict(broken)).toThrow(
-      /1 missing key\(s\): hrnet\.bn1\.running_var; 1 unexpected key\(s\): hrnet\.extra\.weight.*strict: false/,
+      /1 missing key: hrnet\.bn1\.running_var; 1 unexpected key: hrnet\.extra\.weight.*strict: false/,
     );
     expect(model.stateDict().get('hrnet.conv1.weight')!.sub(before).abs().max().item()).toBe(0);
 

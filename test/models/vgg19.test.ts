@@ -54,7 +54,7 @@ describe('VGG19 features', () => {
     expect(errorReport(vgg.stateDict().get('features.28.bias')!, ref.get('features.28.bias')!).abs).toBe(0);
     file.delete('features.0.bias');
     saveTensors(path, file);
-    expect(() => vgg.loadTorchvision(path)).toThrow(/not a VGG19 checkpoint.*1 of its 26 entries are missing \(features\.0\.bias/);
+    expect(() => vgg.loadTorchvision(path)).toThrow(/not a VGG19 checkpoint.*1 of its 26 entries is missing \(features\.0\.bias/);
     vgg.dispose();
   });
 });

@@ -33,7 +33,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npm package', () => {
   test('cmake and compilers are really off the PATH', () => {
-    for (const cmd of ['cmake', 'g++', 'c++']) expect(spawnSync(cmd, ['--version'], { env }).error).toBeDefined();
+    for (const cmd of ['cmake', 'make', 'g++', 'c++']) expect(spawnSync(cmd, ['--version'], { env }).error).toBeDefined();
   });
 
   test('ships the library and the command, not the benchmarks', () => {
@@ -80,7 +80,7 @@ describe('npm package', () => {
     try {
       const r = spawnSync(process.execPath, [join(pkg, 'scripts', 'install.mjs')], { cwd: pkg, env, encoding: 'utf8' });
       expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/no prebuilt addon for linux-x64, and cmake or a C\+\+ compiler is missing/);
+      expect(r.stderr).toMatch(/no prebuilt addon for linux-x64, and cmake, make \(or ninja\) or a C\+\+ compiler is missing/);
       expect(r.stderr).toMatch(/apt-get install libtorch-dev/);
     } finally {
       renameSync(join(pkg, 'prebuilds.off'), join(pkg, 'prebuilds'));

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join, resolve, win32 } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +13,7 @@ import { generateDataset } from '../../src/data/synthetic/generate.js';
 import { RunLog, type LogRecord } from '../../src/engine/run/run-log.js';
 import { buildReport, type Report } from '../../src/report/build-report.js';
 import { renderReport } from '../../src/report/render/page.js';
+import { sampleLink } from '../../src/report/samples.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { runPipeline, type PipelineResult } from '../../src/stages/pipeline.js';
 import { packageVersion } from '../../src/version.js';
@@ -25,6 +26,15 @@ let report: Report;
 const log = (file: string) => RunLog.read(join(work, 'logs', file));
 const steps = (records: LogRecord[]) => records.filter((r) => r.kind === 'step');
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Every src and href of a page but its #anchors, as the browser resolves them against the page's folder. */
+function pageLinks(page: string): Array<{ link: string; file: string }> {
+  const html = readFileSync(page, 'utf8');
+  return [...html.matchAll(/\b(?:src|href)="([^"#][^"]*)"/g)].map((m) => {
+    const link = m[1].replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    return { link, file: resolve(dirname(page), ...decodeURIComponent(link).split('/')) };
+  });
+}
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'diga-report-'));
@@ -184,6 +194,49 @@ describe('the report of a pipeline run', () => {
     expect(report.distributed).toBeNull();
   });
 
+  test('a page written into another folder links the sample grids from there', () => {
+    const pages = [join(root, 'elsewhere', 'deeper', 'report.html'), join(work, 'images', 'report.html'), join(root, 'report.html')];
+    for (const page of pages) {
+      mkdirSync(dirname(page), { recursive: true });
+      const warnings: string[] = [];
+      writeReport(work, page, { warn: (m) => warnings.push(m) });
+      const links = pageLinks(page);
+      expect(links.length, page).toBeGreaterThanOrEqual(report.samples.length);
+      for (const { link, file } of links) {
+        expect(link, page).not.toMatch(/^[a-z][\w+.-]*:/i);
+        expect(existsSync(file), `${link} from ${page}`).toBe(true);
+      }
+      expect(warnings).toEqual([]);
+      expect(readFileSync(page, 'utf8')).not.toContain('class="warn"');
+    }
+    // The command as a user runs it: the page in a folder of its own, beside nothing of the run's.
+    const out = join(root, 'shared', 'run report.html');
+    const r = runDiga('report', work, '--out', out);
+    expect(r.status).toBe(0);
+    const links = pageLinks(out);
+    expect(links.map((l) => l.file)).toEqual(report.samples.map((s) => join(work, s.file)));
+    for (const { file } of links) expect(existsSync(file)).toBe(true);
+  });
+
+  test('where no relative link reaches the grids (another drive), the page says so and links them absolutely', () => {
+    // Windows' paths, checked on any system.
+    expect(sampleLink('C:\\runs\\demo', 'C:\\pages', 'images/round1/self-train-000002.jpg', win32)).toEqual({
+      href: '../runs/demo/images/round1/self-train-000002.jpg',
+      relative: true,
+    });
+    expect(sampleLink('D:\\runs\\my demo', 'C:\\pages', 'images/warm-up-000002.jpg', win32)).toEqual({
+      href: 'file:///D:/runs/my%20demo/images/warm-up-000002.jpg',
+      relative: false,
+    });
+    expect(sampleLink('\\\\server\\share\\run', 'C:\\pages', 'images/warm-up-000002.jpg', win32).relative).toBe(false);
+    const far = renderReport({ ...report, runDir: 'D:\\runs\\demo' }, { pageDir: 'C:\\pages', paths: win32 });
+    expect(far).toContain(`<p class="warn">No relative link leads from this page's folder (C:\\pages) to the run folder (D:\\runs\\demo)`);
+    expect(far).toContain('<img src="file:///D:/runs/demo/images/warm-up-000002.jpg"');
+    const near = renderReport({ ...report, runDir: 'C:\\runs\\demo' }, { pageDir: 'C:\\pages', paths: win32 });
+    expect(near).not.toContain('class="warn"');
+    expect(near).toContain('<img src="../runs/demo/images/warm-up-000002.jpg"');
+  });
+
   test('`diga report` writes the page and the data as JSON', () => {
     const out = join(root, 'copy.html');
     const json = join(root, 'report.json');
@@ -262,15 +315,16 @@ if (!chromium) {
 
 describe.skipIf(!chromium)('the page in headless Chromium', () => {
   const WIDTH = 1400;
-  /** One headless run on the report; the console goes to stderr. */
-  const browse = (...args: string[]) => {
+  /** One headless run on the run's report (or `page`); the console goes to stderr. */
+  const browseAt = (page: string, ...args: string[]) => {
     const flags = ['--headless', '--disable-gpu', '--no-sandbox', '--hide-scrollbars', '--enable-logging=stderr', '--v=0', '--virtual-time-budget=3000'];
-    const r = spawnSync(chromium!, [...flags, ...args, pathToFileURL(join(work, 'report.html')).href], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(chromium!, [...flags, ...args, pathToFileURL(page).href], { encoding: 'utf8', timeout: 30_000 });
     if (r.status !== 0) throw new Error(`chromium exited with ${r.status}: ${r.stderr}`);
     // Uncaught exceptions and console.error calls show as CONSOLE lines.
     expect(r.stderr.split('\n').filter((l) => /CONSOLE/.test(l) && /Uncaught|Error/.test(l))).toEqual([]);
     return r.stdout;
   };
+  const browse = (...args: string[]) => browseAt(join(work, 'report.html'), ...args);
 
   test('the charts draw, the script runs without errors, the sample grids load', async () => {
     // The page as the browser built it: the script records each chart's box, the page height,
@@ -305,5 +359,14 @@ describe.skipIf(!chromium)('the page in headless Chromium', () => {
       expect(inked / (w * h), `ink in the ${kind} chart at ${left},${top}`).toBeGreaterThan(0.01);
       if (kind === 'line') expect(coloured, `lines in the chart at ${left},${top}`).toBeGreaterThan(300);
     }
+  }, 60_000);
+
+  test('a page written into another folder loads every sample grid', () => {
+    const page = join(root, 'browsed', 'report.html');
+    mkdirSync(dirname(page), { recursive: true });
+    writeReport(work, page);
+    const html = /<html[^>]*>/.exec(browseAt(page, '--window-size=1000,1000', '--dump-dom'))![0];
+    const images = JSON.parse(/data-images="([^"]*)"/.exec(html)![1].replace(/&quot;/g, '"'));
+    expect(images).toEqual({ loaded: report.samples.length, total: report.samples.length });
   }, 60_000);
 });

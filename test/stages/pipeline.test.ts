@@ -182,15 +182,15 @@ describe('speed options', () => {
     });
   });
 
-  test('--amp auto picks bf16 only on GPUs with compute capability 8.0 or later', () => {
+  test('--amp auto trains in bf16 only on GPUs with compute capability 8.0 or later', () => {
     const gpus = [{ device: 'cpu' }, { device: 'cuda:0', capability: '7.5' }, { device: 'cuda:1', capability: '9.0' }];
-    expect(resolveAmp('auto', 'cpu', gpus)).toBe('off');
-    expect(resolveAmp('auto', 'cuda', gpus)).toBe('off');
-    expect(resolveAmp('auto', 'cuda:0', gpus)).toBe('off');
-    expect(resolveAmp('auto', 'cuda:1', gpus)).toBe('bf16');
-    expect(resolveAmp('auto', 'cuda:2', gpus)).toBe('off');
-    expect(resolveAmp('fp16', 'cuda:0', gpus)).toBe('fp16');
-    expect(resolveAmp('bf16', 'cpu', gpus)).toBe('bf16');
+    expect(resolveAmp('auto', 'cpu', 'training', gpus)).toBe('off');
+    expect(resolveAmp('auto', 'cuda', 'training', gpus)).toBe('off');
+    expect(resolveAmp('auto', 'cuda:0', 'training', gpus)).toBe('off');
+    expect(resolveAmp('auto', 'cuda:1', 'training', gpus)).toBe('bf16');
+    expect(resolveAmp('auto', 'cuda:2', 'training', gpus)).toBe('off');
+    expect(resolveAmp('fp16', 'cuda:0', 'training', gpus)).toBe('fp16');
+    expect(resolveAmp('bf16', 'cpu', 'training', gpus)).toBe('bf16');
   });
 
   test('fp16 needs CUDA and says so', async () => {

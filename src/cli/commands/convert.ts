@@ -6,6 +6,7 @@ import { detectFormat } from '../../checkpoint/format.js';
 import { readSafetensorsHeader, readStateDict, writeStateDict } from '../../checkpoint/index.js';
 import { SegModel } from '../../models/index.js';
 import { fitError } from '../../models/weights.js';
+import { plural } from '../../plural.js';
 
 export function registerConvert(program: Command): void {
   program
@@ -30,6 +31,6 @@ export function registerConvert(program: Command): void {
       const metadata = CheckpointFile.use(input, detectFormat) === 'safetensors' ? readSafetensorsHeader(input).metadata : undefined;
       writeStateDict(output, dict, metadata);
       const bytes = [...dict.values()].reduce((s, t) => s + t.data.byteLength, 0);
-      process.stdout.write(`wrote ${dict.size} tensors (${(bytes / 2 ** 20).toFixed(1)} MiB) to ${output}${o.model ? `; fits ${o.model}` : ''}\n`);
+      process.stdout.write(`wrote ${plural(dict.size, 'tensor')} (${(bytes / 2 ** 20).toFixed(1)} MiB) to ${output}${o.model ? `; fits ${o.model}` : ''}\n`);
     });
 }

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { generateDataset } from '../../data/synthetic/generate.js';
 import { generateSourceDataset } from '../../data/synthetic/generate-source.js';
 import { demoLists } from '../../config/defaults.js';
+import { plural } from '../../plural.js';
 import { runPipeline } from '../../stages/pipeline.js';
 import { addRunOptions, runConfigFrom, type RunOptionValues } from '../options.js';
 import { formatSummary } from './make-data.js';
@@ -52,7 +53,7 @@ export function registerDemo(program: Command): void {
       if (!existsSync(join(o.sourceData, 'synthetic-source.json'))) {
         out(`generating the demo's source set in ${o.sourceData} ...`);
         const s = await generateSourceDataset({ out: o.sourceData, ...DEMO_SOURCE });
-        out(`${s.count} source images (${s.height}×${s.width}, the flat look) in ${s.out}`);
+        out(`${plural(s.count, 'source image')} (${s.height}×${s.width}, the flat look) in ${s.out}`);
       } else {
         out(`using the generated source set in ${o.sourceData}`);
       }

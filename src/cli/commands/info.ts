@@ -23,7 +23,7 @@ export interface InfoReport {
   devices: Array<{ device: string; name?: string; totalMemory?: number; capability?: string }>;
   /** The caching allocator of large CPU tensors, and the most it keeps. */
   cpuCache: { enabled: boolean; limitBytes: number };
-  /** Native bfloat16 on this CPU (what `predict --amp auto` uses on the CPU). */
+  /** Native bfloat16 on this CPU (where `--amp bf16` makes predict faster). */
   cpuBf16: { native: boolean; via: string };
   /** How `predict`'s float32 convolutions run on the CPU: oneDNN called directly (and Winograd), or libtorch's oneDNN ops. */
   cpuConvolutions: { onednn: boolean; onednnVersion: string | null; winograd: boolean };
@@ -68,7 +68,7 @@ export function formatInfo(r: InfoReport): string {
     `threads      ${r.threads} intra-op, ${r.interopThreads} inter-op (oneDNN ${r.mkldnn ? 'yes' : 'no'}, OpenMP ${r.openmp ? 'yes' : 'no'})`,
     `distributed  ${r.distributed.length > 0 ? r.distributed.join(', ') : 'not built (no gloo headers)'}`,
     `CUDA         ${r.cudaAvailable ? 'available' : 'not available'}${r.cudaAvailable && r.cudnnVersion ? `, cuDNN ${r.cudnnVersion}` : ''}`,
-    `CPU bf16     ${r.cpuBf16.native ? `native (${r.cpuBf16.via}): predict uses bf16 autocast by default` : `${r.cpuBf16.via}: predict stays in float32`}`,
+    `CPU bf16     ${r.cpuBf16.native ? `native (${r.cpuBf16.via}): predict --amp bf16 is faster but moves some labels (default: float32)` : `${r.cpuBf16.via}: --amp bf16 would be slower than float32`}`,
     `CPU cache    ${r.cpuCache.enabled ? `on: freed tensors of 1 MiB and up are reused, up to ${gib(r.cpuCache.limitBytes)} kept (DIGA_CPU_CACHE_MB; DIGA_CPU_CACHE=off)` : 'off (DIGA_CPU_CACHE=off): libtorch allocates'}`,
     `CPU convs    ${convolutionsLine(r.cpuConvolutions)}`,
     'devices',

@@ -8,6 +8,7 @@ import { generateDataset, type GenerateSummary } from '../../data/synthetic/gene
 import { generateSourceDataset, type GenerateSourceSummary } from '../../data/synthetic/generate-source.js';
 import { SHIFT_NAMES, type ShiftName } from '../../data/synthetic/style.js';
 import { NUM_CLASSES } from '../../labels/cityscapes.js';
+import { plural } from '../../plural.js';
 
 function parseCount(min: number) {
   return (text: string): number => {
@@ -49,7 +50,7 @@ interface MakeDataOptions {
 export function formatSummary(s: GenerateSummary): string {
   const total = s.classPixels.reduce((a, b) => a + b, 0) + s.ignoredPixels;
   return [
-    `wrote ${s.train} train + ${s.val} val images (${s.height}x${s.width}) to ${s.out} in ${s.seconds.toFixed(1)} s (${s.imagesPerSecond.toFixed(1)} images/s)`,
+    `wrote ${s.train} train + ${plural(s.val, 'val image')} (${s.height}x${s.width}) to ${s.out} in ${s.seconds.toFixed(1)} s (${s.imagesPerSecond.toFixed(1)} images/s)`,
     `split ${s.splitName}: ${s.labelled} labelled, ${s.unlabelled} unlabelled${s.shift !== 'none' ? ` (unlabelled${s.shiftVal ? ' and val' : ''} rendered at ${s.shift})` : ''}`,
     `classes present: ${s.classesPresent.length} of ${NUM_CLASSES}; ignored pixels ${((100 * s.ignoredPixels) / total).toFixed(1)}%`,
     `lists: ${s.lists.labelled.images}`,
@@ -61,7 +62,7 @@ export function formatSummary(s: GenerateSummary): string {
 export function formatSourceSummary(s: GenerateSourceSummary): string {
   const total = s.classPixels.reduce((a, b) => a + b, 0) + s.ignoredPixels;
   return [
-    `wrote ${s.count} source images (${s.height}x${s.width}, GTA5 layout, ${s.look} look) to ${s.out} in ${s.seconds.toFixed(1)} s (${s.imagesPerSecond.toFixed(1)} images/s)`,
+    `wrote ${plural(s.count, 'source image')} (${s.height}x${s.width}, GTA5 layout, ${s.look} look) to ${s.out} in ${s.seconds.toFixed(1)} s (${s.imagesPerSecond.toFixed(1)} images/s)`,
     `classes present: ${s.classesPresent.length} of ${NUM_CLASSES}; ignored pixels ${((100 * s.ignoredPixels) / total).toFixed(1)}%`,
     `list: ${s.list}`,
   ].join('\n');

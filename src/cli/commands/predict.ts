@@ -1,7 +1,9 @@
 // `diga predict <images...>`: a trained network over files, folders and globs.
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { precisionName } from '../../inference/forward.js';
 import { runPredict, OUTPUT_KINDS, type OutputKind } from '../../stages/predict.js';
-import { parsers } from '../options.js';
+import { plural } from '../../plural.js';
+import { AMP_HELP, parsers } from '../options.js';
 
 interface PredictFlags {
   out: string;
@@ -11,7 +13,7 @@ interface PredictFlags {
   teacher?: boolean;
   device: string;
   backend: 'torch' | 'onnx';
-  amp: 'off' | 'bf16' | 'fp16' | 'auto';
+  amp?: 'off' | 'bf16' | 'fp16' | 'auto';
   channelsLast?: boolean;
   scales?: number[];
   flip?: boolean;
@@ -56,7 +58,7 @@ export function registerPredict(program: Command): void {
     .option('--teacher', "the folder's teacher weights instead of the student")
     .addOption(new Option('--backend <name>', 'torch: our network; onnx: a `diga export` file (--weights) through onnxruntime-node').choices(['torch', 'onnx']).default('torch'))
     .option('--device <device>', 'cpu, cuda or cuda:N', 'cpu')
-    .addOption(new Option('--amp <mode>', 'autocast: off | bf16 | fp16 | auto (bf16 where the GPU or CPU computes in it natively)').choices(['off', 'bf16', 'fp16', 'auto']).default('auto'))
+    .addOption(new Option('--amp <mode>', AMP_HELP.labels).choices(['off', 'bf16', 'fp16', 'auto']))
     .option('--channels-last', 'channels-last memory format (the default on the CPU)')
     .option('--no-channels-last', 'keep the contiguous memory format')
     .option('--scales <factors>', 'image-size factors fused by maximum (default 1,0.5: the published evaluation)', scaleList)
@@ -76,7 +78,7 @@ export function registerPredict(program: Command): void {
       if (weights === undefined) throw new Error('give the weights: --weight-dir <folder> or --weights <file>');
       const r = await runPredict({ ...o, inputs: images, weights, save: o.save });
       const say = (line: string) => process.stdout.write(`${line}\n`);
-      say(`predicted ${r.predicted} image${r.predicted === 1 ? '' : 's'} in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(2)} images/s) with ${r.weights}; outputs in ${r.out}`);
+      say(`predicted ${plural(r.predicted, 'image')} in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(2)} images/s) with ${r.weights} in ${precisionName(r.amp)}; outputs in ${r.out}`);
       if (r.skipped.length > 0) {
         say(`skipped ${r.skipped.length}:`);
         for (const s of r.skipped) say(`  ${s.file}: ${s.reason}`);

@@ -8,6 +8,7 @@ import { pseudoLabelDir } from '../../config/paths.js';
 import type { RunConfig } from '../../config/schema.js';
 import { labelSet } from '../../labels/index.js';
 import { formatIouTable } from '../../metrics/table.js';
+import { plural } from '../../plural.js';
 import { runCentroids } from '../../stages/centroids.js';
 import { runEvaluate } from '../../stages/evaluate.js';
 import { runPipeline } from '../../stages/pipeline.js';
@@ -33,7 +34,7 @@ function reportTraining(name: string, r: TrainResult, weightDir: string): void {
     process.exitCode = 130;
     return;
   }
-  out(`${name} done: ${r.iterations} steps, best val mIoU ${pct(r.bestMiou)} at step ${r.bestIteration}; weights in ${weightDir}`);
+  out(`${name} done: ${plural(r.iterations, 'step')}, best val mIoU ${pct(r.bestMiou)} at step ${r.bestIteration}; weights in ${weightDir}`);
 }
 
 /**
@@ -65,7 +66,7 @@ export function registerStages(program: Command): void {
       if (cfg.stopAt !== r.iterations) process.exitCode = 130;
       return;
     }
-    out(`translator done: ${r.iterations} steps; ${r.files.join(', ')}`);
+    out(`translator done: ${plural(r.iterations, 'step')}; ${r.files.join(', ')}`);
   });
 
   addRunOptions(program.command('warm-up').description('stage 1: supervised learning + symmetric distillation on the labelled set'), 'warm-up').action(
@@ -82,7 +83,7 @@ export function registerStages(program: Command): void {
       if (await launchIfAsked(o)) return;
       const cfg = runConfigFrom('pseudo-label', o);
       const r = await runPseudoLabel(cfg);
-      out(`wrote ${r.images} pseudo-labels to ${r.outDir} in ${r.seconds.toFixed(1)} s (weights ${r.weights})`);
+      out(`wrote ${plural(r.images, 'pseudo-label')} to ${r.outDir} in ${r.seconds.toFixed(1)} s (weights ${r.weights})`);
       if (r.quality) out(`agreement with the unlabelled set's ground truth: mIoU ${pct(r.quality.miou)}`);
     },
   );
@@ -91,7 +92,7 @@ export function registerStages(program: Command): void {
     if (await launchIfAsked(o)) return;
     const cfg = runConfigFrom('centroids', o);
     const r = await runCentroids(cfg);
-    out(`centroids of ${r.classesSeen} classes from ${r.steps} steps written to ${r.file}`);
+    out(`centroids of ${plural(r.classesSeen, 'class')} from ${plural(r.steps, 'step')} written to ${r.file}`);
   });
 
   addRunOptions(program.command('self-train').description('stage 4: self-training with consensus pseudo-labels, centroids and ClassMix'), 'self-train').action(
@@ -115,7 +116,7 @@ export function registerStages(program: Command): void {
     if (await launchIfAsked(o)) return;
     const cfg = runConfigFrom('evaluate', o);
     const r = await runEvaluate(cfg, { json: o.json, role: o.teacher ? 'teacher' : 'student' });
-    out(`weights ${r.weights}, ${r.images} images`);
+    out(`weights ${r.weights}, ${plural(r.images, 'image')}`);
     out(formatIouTable(r, labelSet(cfg.labels)));
     if (o.json) out(`wrote ${o.json}`);
   });

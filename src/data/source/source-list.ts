@@ -29,6 +29,6 @@ export async function sourceNames(list: string | undefined, imageDir: string, wh
   return {
     names: files,
     listName: `${imageDir} (all PNGs, sorted)`,
-    note: `no ${what} list given: using all ${files.length} PNG images in ${imageDir}, sorted by name`,
+    note: `no ${what} list given: using ${files.length === 1 ? 'the one PNG image' : `all ${files.length} PNG images`} in ${imageDir}, sorted by name`,
   };
 }

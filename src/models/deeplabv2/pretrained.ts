@@ -8,6 +8,7 @@
 // not in the file and keeps its initialisation.
 import { readStateDict } from '../../checkpoint/index.js';
 import type { RawTensor } from '../../checkpoint/raw.js';
+import { plural } from '../../plural.js';
 import type { SegModel } from '../seg-model.js';
 
 const skip = (name: string) => name.endsWith('num_batches_tracked');
@@ -46,7 +47,7 @@ export function loadDeepLabInit(model: SegModel, path: string): InitLoadReport {
   const missing = backbone.filter((k) => !mapped.has(k));
   if (missing.length > 0) {
     throw new Error(
-      `${path} does not hold the DeepLab ResNet backbone this model needs: ${missing.length} of its ${backbone.length} entries are missing ` +
+      `${path} does not hold the DeepLab ResNet backbone this model needs: ${missing.length} of its ${plural(backbone.length, 'entry', 'entries')} ${missing.length === 1 ? 'is' : 'are'} missing ` +
         `(${missing.slice(0, 3).join(', ')}…); expected keys such as Scale.conv1.weight and Scale.layer1.0.bn1.running_mean; nothing was loaded`,
     );
   }

@@ -5,6 +5,7 @@
 // checkpoints saved with and without them line up.
 import { readStateDict } from '../../checkpoint/index.js';
 import type { RawTensor } from '../../checkpoint/raw.js';
+import { plural } from '../../plural.js';
 import type { SegModel } from '../seg-model.js';
 
 const skip = (name: string) => name.endsWith('num_batches_tracked');
@@ -14,7 +15,7 @@ export function loadPretrainedBackbone(model: SegModel, path: string): number {
   const file = [...readStateDict(path)].filter(([k]) => !skip(k));
   const target = [...model.stateDict()].filter(([k]) => k.startsWith('hrnet.') && !skip(k));
   if (file.length < target.length) {
-    throw new Error(`${path} has ${file.length} tensors, fewer than the ${target.length} of the ${model.config.widths[0]}-wide HRNet backbone: not a matching ImageNet checkpoint`);
+    throw new Error(`${path} has ${plural(file.length, 'tensor')}, fewer than the ${target.length} of the ${model.config.widths[0]}-wide HRNet backbone: not a matching ImageNet checkpoint`);
   }
   const mapped = new Map<string, RawTensor>();
   for (let i = 0; i < target.length; i++) {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { readStateDict } from '../../checkpoint/index.js';
 import type { RawTensor } from '../../checkpoint/raw.js';
+import { plural } from '../../plural.js';
 import { Tensor } from '../../tensor/index.js';
 import { createNativeModel, type NativeMultiNet } from '../native-model.js';
 import { NativeNet } from '../native-net.js';
@@ -55,7 +56,7 @@ export class Vgg19Features extends NativeNet<NativeMultiNet> {
     for (const [k, v] of file) byName.set(strip ? k.slice('module.'.length) : k, v);
     const missing = [...own.keys()].filter((k) => !byName.has(k));
     if (missing.length > 0) {
-      throw new Error(`${path} is not a VGG19 checkpoint for this extractor: ${missing.length} of its ${own.size} entries are missing (${missing.slice(0, 3).join(', ')}…)`);
+      throw new Error(`${path} is not a VGG19 checkpoint for this extractor: ${missing.length} of its ${plural(own.size, 'entry', 'entries')} ${missing.length === 1 ? 'is' : 'are'} missing (${missing.slice(0, 3).join(', ')}…)`);
     }
     const wanted = new Map([...byName].filter(([k]) => own.has(k)));
     this.loadStateDict(wanted);

@@ -1,6 +1,7 @@
 // The report page: one HTML file with its style, charts and script inline. A section
 // without data says "not recorded" instead.
-import { basename } from 'node:path';
+import path, { basename, type PlatformPath } from 'node:path';
+import { sampleLink } from '../samples.js';
 import type { Report, TrainingStage } from '../types.js';
 import { barChart, lineChart, stepDomain } from './charts.js';
 import { bytes, esc, NOT_RECORDED, pct, seconds } from './escape.js';
@@ -55,7 +56,7 @@ function runSection(r: Report): string {
       `<tr${c.differs ? ' class="differs"' : ''}><td class="name"><code>${esc(c.key)}</code></td><td class="name">${esc(value(c.value))}</td><td class="name">${esc(value(c.presetValue))}</td></tr>`;
     const head = '<tr><th class="name">key</th><th class="name">value</th><th class="name">preset</th></tr>';
     out.push(
-      `<p>${differing.length} of ${run.config.length} values differ from the preset (highlighted).</p>`,
+      `<p>${differing.length} of ${run.config.length} values ${differing.length === 1 ? 'differs' : 'differ'} from the preset (highlighted).</p>`,
       `<table>${head}${differing.map(row).join('')}</table>`,
       `<details><summary>every value</summary><table>${head}${run.config.map(row).join('')}</table></details>`,
     );
@@ -178,12 +179,19 @@ function driftSection(r: Report): string {
   );
 }
 
-function samplesSection(r: Report): string {
+function samplesSection(r: Report, o: PageOptions): string {
   if (r.samples.length === 0) return NOT_RECORDED;
+  const links = r.samples.map((s) => sampleLink(r.runDir, o.pageDir, s.file, o.paths));
   const items = r.samples.map(
-    (s) => `<figure><img src="${esc(encodeURI(s.file))}" alt="${esc(`${s.stage} step ${s.step}`)}"><figcaption>${esc(stageName(s.stage, s.round))}, step ${s.step} — ${esc(s.file)}</figcaption></figure>`,
+    (s, i) => `<figure><img src="${esc(links[i].href)}" alt="${esc(`${s.stage} step ${s.step}`)}"><figcaption>${esc(stageName(s.stage, s.round))}, step ${s.step} — ${esc(s.file)}</figcaption></figure>`,
   );
-  return `<div class="samples">${items.join('')}</div>`;
+  // Said on the page itself, since a copy of it elsewhere shows no grids and no reason.
+  const absolute = links.some((l) => !l.relative)
+    ? `<p class="warn">No relative link leads from this page's folder (${esc(o.pageDir)}) to the run folder (${esc(r.runDir)}): ` +
+      'they are on different drives or shares. The grids are linked by their absolute file: URLs, so they show only while the run folder is there; ' +
+      'write the page on the run\'s drive for links that move with it.</p>'
+    : '';
+  return `${absolute}<div class="samples">${items.join('')}</div>`;
 }
 
 function distributedSection(r: Report): string {
@@ -196,7 +204,15 @@ function distributedSection(r: Report): string {
   );
 }
 
-const SECTIONS: Array<[string, string, (r: Report) => string]> = [
+/** Where the page is written: its links are relative to that folder. */
+export interface PageOptions {
+  /** The page's folder (default: the run folder). */
+  pageDir: string;
+  /** node:path, or path.win32 to render Windows' paths on any system. */
+  paths: PlatformPath;
+}
+
+const SECTIONS: Array<[string, string, (r: Report, o: PageOptions) => string]> = [
   ['run', 'Run', runSection],
   ['training', 'Training', (r) => (r.training.length > 0 ? r.training.map(trainingSection).join('') : NOT_RECORDED)],
   ['classes', 'Per class', classSection],
@@ -207,8 +223,9 @@ const SECTIONS: Array<[string, string, (r: Report) => string]> = [
   ['distributed', 'Data parallelism', distributedSection],
 ];
 
-/** The whole page for a report. */
-export function renderReport(r: Report): string {
+/** The whole page for a report, to be written into `options.pageDir` (default: the run folder). */
+export function renderReport(r: Report, options: Partial<PageOptions> = {}): string {
+  const o: PageOptions = { pageDir: options.pageDir ?? r.runDir, paths: options.paths ?? path };
   const title = `diga run report: ${basename(r.runDir)}`;
   const summary = r.classes
     ? r.classes.columns.map((c) => `${c.label} ${pct(c.miou)}`).join(' → ')
@@ -223,7 +240,7 @@ export function renderReport(r: Report): string {
     `<header><h1>${esc(title)}</h1><p>${esc(r.runDir)} · built ${esc(r.generated)} · val mIoU (%): ${esc(summary)}</p></header>`,
     `<nav>${SECTIONS.map(([id, name]) => `<a href="#${id}">${esc(name)}</a>`).join('')}</nav>`,
     '<main>',
-    ...SECTIONS.map(([id, name, body]) => `<section id="${id}"><h2>${esc(name)}</h2>${body(r)}</section>`),
+    ...SECTIONS.map(([id, name, body]) => `<section id="${id}"><h2>${esc(name)}</h2>${body(r, o)}</section>`),
     '</main>',
     `<script>${SCRIPT}</script>`,
     '</body></html>',

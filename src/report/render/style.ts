@@ -39,6 +39,7 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-si
 pre.cmd { background: var(--panel); border: 1px solid var(--line); padding: 8px 10px; white-space: pre-wrap; word-break: break-all; }
 details summary { cursor: pointer; color: var(--accent); margin: 6px 0; }
 p.none { color: #9aa5b1; font-style: italic; }
+p.warn { background: #fff4d6; border: 1px solid #e0b252; border-radius: 4px; padding: 8px 12px; max-width: 960px; }
 .samples { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 16px; }
 .samples img { width: 100%; border: 1px solid var(--line); image-rendering: pixelated; }
 .tip { position: fixed; pointer-events: none; background: rgba(29,35,41,0.92); color: #fff; padding: 5px 8px; border-radius: 4px; font-size: 12px; white-space: pre; display: none; z-index: 2; }
