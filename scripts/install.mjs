@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,7 +40,9 @@ if (has('cmake') && (has('c++') || has('g++')) && (has('make') || has('ninja')))
   say(tried.length ? `no prebuilt addon loads here (${tried.join('; ')}); building from source, this takes several minutes` : 'no prebuilt addon for this platform; building from source, this takes several minutes');
   const require = createRequire(import.meta.url);
   const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
-  const r = spawnSync(process.execPath, [cmakeJs, 'compile', '--out', 'build'], { cwd: root, stdio: 'inherit' });
+  // Every core: under make, cmake-js would otherwise compile one file at a time.
+  const jobs = String(availableParallelism());
+  const r = spawnSync(process.execPath, [cmakeJs, 'compile', '--out', 'build', '--parallel', jobs], { cwd: root, stdio: 'inherit' });
   if (r.status === 0) process.exit(0);
   say('building the addon failed (see above). It needs libtorch: on Debian/Ubuntu `apt-get install libtorch-dev libgloo-dev libdnnl-dev libopenblas0-pthread`, or set LIBTORCH=/path/to/libtorch (or a pip torch: LIBTORCH=$(python3 -c "import torch; print(torch.utils.cmake_prefix_path)")) and run `npm rebuild diga`.');
   process.exit(1);

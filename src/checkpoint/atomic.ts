@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renameDelayMs } from '../faults.js';
+import { writeCause } from '../paths/output-folder.js';
 
 /** Writes all of `data` at the file's current position, looping over short writes. */
 export function writeAll(fd: number, data: Uint8Array): void {
@@ -44,7 +45,7 @@ export function writeFileAtomic(target: string, content: readonly Uint8Array[] |
       }
     }
     fs.rmSync(temp, { force: true });
-    throw isSystemError(err) ? new Error(`cannot write ${target}: ${err.message}`, { cause: err }) : err;
+    throw isSystemError(err) ? new Error(`cannot write ${target}: ${failure(target, dir, err)}`, { cause: err }) : err;
   }
   syncFolder(dir);
 }
@@ -61,6 +62,15 @@ function syncFolder(dir: string): void {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** Folder errors that writeCause words; the system's own text names the temporary file instead. */
+const FOLDER_ERRORS = ['EROFS', 'EACCES', 'EPERM', 'ENOENT', 'ENOTDIR', 'ENOSPC', 'EDQUOT'];
+
+/** Why a write failed, in words naming the user's file and folder rather than the temporary file. */
+function failure(target: string, dir: string, err: NodeJS.ErrnoException): string {
+  if (err.code === 'EISDIR') return `${target} is a folder`;
+  return FOLDER_ERRORS.includes(err.code ?? '') ? writeCause(dir, err) : err.message;
 }
 
 function isSystemError(err: unknown): err is NodeJS.ErrnoException {

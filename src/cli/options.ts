@@ -7,6 +7,7 @@
 // and accepts nothing else. Flags override the config file, which overrides
 // the preset, which overrides the command's published defaults.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { readConfigFile, resolveConfig, runPresetNames } from '../config/load.js';
@@ -36,10 +37,22 @@ const num: Parser = (v) => {
   if (!Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
   return n;
 };
-const size: Parser = (v) => {
-  const m = /^(\d+)x(\d+)$/.exec(v);
-  if (!m) throw new InvalidArgumentError('expected HxW, e.g. 512x1024');
-  return [Number(m[1]), Number(m[2])];
+const sizeAtLeast =
+  (min: number, what: string): Parser =>
+  (v) => {
+    const m = /^(\d+)x(\d+)$/.exec(v);
+    if (!m) throw new InvalidArgumentError('expected HxW, e.g. 512x1024');
+    const hw = [Number(m[1]), Number(m[2])];
+    if (hw.some((n) => n < min)) throw new InvalidArgumentError(`${what} must be at least ${min}x${min} pixels`);
+    return hw;
+  };
+const size = sizeAtLeast(1, 'height and width');
+/** 0 (every core, the default) or 1 to 4× the cores: more threads than that only contend. */
+const threads: Parser = (v) => {
+  const n = Number(v);
+  const max = 4 * availableParallelism();
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`expected 0 (all cores) or an integer from 1 to ${max} (4x the ${availableParallelism()} cores)`);
+  return n;
 };
 const oneOf =
   (...choices: string[]): Parser =>
@@ -48,7 +61,7 @@ const oneOf =
     return v;
   };
 /** The value parsers, for commands that are not stages (predict, export). */
-export const parsers = { int, intIn, num, size, oneOf };
+export const parsers = { int, intIn, num, size, sizeAtLeast, threads, oneOf };
 
 /** The published `--dump_logs` is an argparse bool; here any value but false/0/no turns it on. */
 const bool: Parser = (v) => !/^(false|0|no|off)$/i.test(v);
@@ -121,7 +134,7 @@ const PRETRAINED = flag('--pretrained <file>', 'pretrained', 'pretrained backbon
 const MODEL = [flag('--model <preset>', 'model', 'hrnet48 | hrnet32 | hrnet18 | hrnet18-small | tiny; adaptation: deeplabv2 | deeplabv2-c16 | deeplabv2-small | deeplabv2-tiny')];
 const RUNTIME = [
   flag('--device <device>', 'device', 'cpu, cuda or cuda:N'),
-  flag('--threads <n>', 'threads', 'CPU threads (0: all cores)', int),
+  flag('--threads <n>', 'threads', 'CPU threads, up to 4x the cores (0: all cores)', threads),
 ];
 const SIZES = [
   flag('--crop-size <HxW>', 'cropSize', 'training crop', size),

@@ -13,7 +13,7 @@ import { checkDevice, F, fromBuffer, info, noGrad, stack, tidy, type Tensor } fr
 import { inferenceForward, resolveAmp, type AmpMode } from './forward.js';
 import { multiScaleLogits, multiScaleLogitsAsync, type ForwardFn, type Size2 } from './multiscale.js';
 import { OnnxRunner } from './onnx-runner.js';
-import { slidingForward } from './sliding.js';
+import { MIN_WINDOW, slidingForward } from './sliding.js';
 
 export interface PredictorOptions {
   /** A weight folder, or a .safetensors / .pth file; with the onnx backend, a `diga export` file. */
@@ -104,6 +104,9 @@ export class Predictor {
     const scales = o.scales ?? defaultScales();
     if (scales.length === 0 || scales.some((s) => !(s > 0 && s <= 8))) {
       throw new RangeError(`scales must be factors in (0, 8], got ${scales.join(', ')}`);
+    }
+    if (o.sliding && !(o.sliding.every((n) => Number.isInteger(n) && n >= MIN_WINDOW))) {
+      throw new RangeError(`sliding windows must be at least ${MIN_WINDOW}x${MIN_WINDOW} pixels, got ${o.sliding.join('x')}`);
     }
     if (o.backend === 'onnx') return Predictor.#openOnnx(o, scales);
     const role: WeightRole = o.teacher ? 'teacher' : 'student';

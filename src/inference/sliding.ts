@@ -5,6 +5,9 @@ import { F, tidy, zeros, type Tensor } from '../tensor/index.js';
 import type { ForwardFn, Size2 } from './multiscale.js';
 import type { SegModel } from '../models/index.js';
 
+/** The smallest window side: below it a window holds too few network strides to label anything. */
+export const MIN_WINDOW = 32;
+
 /** Window starts along one side of `length`: the last window ends at the edge. */
 export function windowStarts(length: number, window: number, stride: number): number[] {
   if (length <= window) return [0];

@@ -38,6 +38,13 @@ const roundsIn = (logDir: string): number[] =>
         .sort((a, b) => a - b)
     : [];
 
+/** The log files a report of `runDir` reads (those that exist): never to be written over. */
+export function logFilesOf(runDir: string): string[] {
+  const logDir = logDirOf(runDir);
+  const files = ['pipeline.jsonl', 'warm-up.jsonl', 'self-train.jsonl', ...roundsIn(logDir).map((r) => join(`round${r}`, 'self-train.jsonl'))];
+  return files.map((f) => join(logDir, f)).filter((f) => existsSync(f));
+}
+
 export function readRunLogs(runDir: string): RunLogs {
   const logDir = logDirOf(runDir);
   const training: TrainingLog[] = [];

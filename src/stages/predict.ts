@@ -1,8 +1,9 @@
 // `diga predict`: a trained network over a user's images. Decoding runs ahead of
 // inference and encoding runs behind it (both in sharp's threads), so the network
 // is rarely idle. Outputs mirror the input tree under one folder per kind. A corrupt
-// image is reported by name and skipped; the run goes on.
-import { existsSync, mkdirSync } from 'node:fs';
+// image is reported by name and skipped; the run goes on. No output is written outside
+// <out>/<kind>/, over an input, or over an existing file without --overwrite.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
 import { saveTensors } from '../checkpoint/tensors.js';
@@ -14,6 +15,7 @@ import { Progress } from '../engine/run/progress.js';
 import type { AmpMode } from '../inference/forward.js';
 import { createPredictor, type Prediction, type Predictor, type PredictorOptions } from '../inference/predictor.js';
 import { applyLut } from '../labels/index.js';
+import { checkOutputFolder, makeOutputFolder, placeUnder, realPath } from '../paths/index.js';
 import { plural } from '../plural.js';
 
 export const OUTPUT_KINDS = ['train-ids', 'color', 'overlay', 'label-ids', 'probs'] as const;
@@ -49,6 +51,8 @@ export interface PredictSummary {
   /** The autocast the network ran under ('off': float32). */
   amp: AmpMode;
   out: string;
+  /** Images the input folders hold inside --out's output folders: earlier outputs, left out. */
+  leftOut: number;
 }
 
 const EXTENSION: Record<OutputKind, string> = {
@@ -59,14 +63,26 @@ const EXTENSION: Record<OutputKind, string> = {
   probs: '.safetensors',
 };
 
-/** Where `kind` of `input` goes: <out>/<kind>/<input's path, extension replaced>. */
+/** Where `kind` of `input` goes: <out>/<kind>/<input's path, extension replaced>, and never outside <out>/<kind>/. */
 export function outputPath(out: string, kind: OutputKind, input: ImageInput): string {
-  return join(out, kind, input.rel.replace(/\.[^./]+$/, '') + EXTENSION[kind]);
+  return placeUnder(join(out, kind), input.rel.replace(/\.[^./]+$/, '') + EXTENSION[kind], `the ${kind} output of ${input.file}`);
 }
 
-function refuseExisting(out: string, kinds: readonly OutputKind[], inputs: readonly ImageInput[]): void {
+/** The folders predict writes into under `out`, every kind's (an earlier run may have written others). */
+export const outputFolders = (out: string): string[] => OUTPUT_KINDS.map((k) => join(out, k));
+
+/**
+ * Refuses outputs in the way: one that is an input (through a link), one that is not a plain
+ * file, and without --overwrite any that exists.
+ */
+function refuseExisting(out: string, kinds: readonly OutputKind[], inputs: readonly ImageInput[], overwrite: boolean): void {
+  const reads = new Set(inputs.map((i) => realPath(i.file)));
   const existing = inputs.flatMap((i) => kinds.map((k) => outputPath(out, k, i))).filter((f) => existsSync(f));
-  if (existing.length > 0) {
+  for (const file of existing) {
+    if (reads.has(realPath(file))) throw new Error(`the output ${file} is also an input image; give another --out`);
+    if (!statSync(file).isFile()) throw new Error(`${file} is in the way of an output and is not a file; move it, or give another --out`);
+  }
+  if (existing.length > 0 && !overwrite) {
     const exist = existing.length === 1 ? 'exists' : 'exist';
     throw new Error(`${plural(existing.length, 'output')} already ${exist} (first: ${existing[0]}); give another --out, or --overwrite to replace them`);
   }
@@ -102,19 +118,24 @@ export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> 
   for (const k of kinds) if (!OUTPUT_KINDS.includes(k)) throw new Error(`unknown output "${k}"; --save takes ${OUTPUT_KINDS.join(', ')}`);
   const batch = o.batch ?? 1;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`--batch must be a positive integer, got ${batch}`);
-  const inputs = collectImages(o.inputs, { list: o.list, root: o.root });
+  // Before any image is read: --out can be written into.
+  checkOutputFolder(o.out, '--out');
+  let leftOut = 0;
+  const inputs = collectImages(o.inputs, { list: o.list, root: o.root, outputs: outputFolders(o.out), onLeftOut: () => leftOut++ });
+  // Every output's place, refused before anything is made if it would leave <out>/<kind>/.
+  for (const input of inputs) for (const kind of kinds) outputPath(o.out, kind, input);
+  makeOutputFolder(o.out, '--out');
   // One run at a time writes into --out.
-  mkdirSync(o.out, { recursive: true });
   const lock = FolderLock.acquire(o.out);
   try {
-    if (!o.overwrite) refuseExisting(o.out, kinds, inputs);
-    return await predictAll(o, kinds, batch, inputs);
+    refuseExisting(o.out, kinds, inputs, o.overwrite ?? false);
+    return { ...(await predictAll(o, kinds, batch, inputs)), leftOut };
   } finally {
     lock.release();
   }
 }
 
-async function predictAll(o: PredictRunOptions, kinds: readonly OutputKind[], batch: number, inputs: ImageInput[]): Promise<PredictSummary> {
+async function predictAll(o: PredictRunOptions, kinds: readonly OutputKind[], batch: number, inputs: ImageInput[]): Promise<Omit<PredictSummary, 'leftOut'>> {
   const started = Date.now();
   const predictor = await createPredictor(o);
   const progress = new Progress({ title: 'predict', total: inputs.length, enabled: o.progress ?? true, unit: 'images' });

@@ -40,9 +40,17 @@ describe('writeFileAtomic', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it('names the target when the folder does not exist', () => {
+  it('names the target and the missing folder, not the temporary file', () => {
     const file = path.join(tempDir(), 'missing', 'out.bin');
-    expect(() => writeFileAtomic(file, [Buffer.from('x')])).toThrow(`cannot write ${file}`);
+    expect(() => writeFileAtomic(file, [Buffer.from('x')])).toThrow(`cannot write ${file}: the folder ${path.dirname(file)} does not exist`);
+    expect(() => writeFileAtomic(file, [Buffer.from('x')])).not.toThrow('.tmp');
+  });
+
+  it('names a folder in the way of the target as the cause', () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'out.bin'));
+    expect(() => writeFileAtomic(path.join(dir, 'out.bin'), [Buffer.from('x')])).toThrow(`cannot write ${path.join(dir, 'out.bin')}: ${path.join(dir, 'out.bin')} is a folder`);
+    expect(fs.readdirSync(dir)).toEqual(['out.bin']);
   });
 
   it('says "cannot write" once when a checkpoint writer fails underneath', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -42,5 +42,19 @@ describe.skipIf(!existsSync('dist/cli/main.js'))('diga convert', () => {
     expect(r.out).toContain('Give --model the preset it was trained with');
     expect(r.out).not.toContain('strict');
     expect(existsSync(join(dir, 'x.safetensors'))).toBe(false);
+  });
+
+  test('an existing output is replaced only with --overwrite, and never the input', () => {
+    const out = join(dir, 'existing.safetensors');
+    expect(diga('convert', fixture('tiny_state_dict.safetensors'), out).status).toBe(0);
+    const before = readFileSync(out);
+    const r = diga('convert', fixture('tiny_state_dict_zip.pth'), out);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(`<out> ${out} exists; pass --overwrite to replace it`);
+    expect(readFileSync(out).equals(before)).toBe(true);
+    expect(diga('convert', fixture('tiny_state_dict_zip.pth'), out, '--overwrite').status).toBe(0);
+    const self = diga('convert', out, out, '--overwrite');
+    expect(self.status).toBe(1);
+    expect(self.out).toContain(`<out> ${out} is a file this command reads`);
   });
 });

@@ -1,6 +1,6 @@
 // `diga export --format onnx` on weights saved as the stages save them, and refusals that
 // name what is wrong.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -64,5 +64,35 @@ describe.skipIf(!existsSync('dist/cli/main.js'))('diga export', () => {
     expect(deeplab.status).not.toBe(0);
     expect(deeplab.out).toMatch(/--model deeplabv2-tiny is a deeplabv2 network, which has no ONNX export yet; families with one: hrnet-ocr/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  test('--out is checked before the export: never the weights, a folder, another kind of file or a system folder', () => {
+    const weights = join(weightDir, 'student.safetensors');
+    const before = readFileSync(weights);
+    const base = ['export', '--model', 'tiny', '--weight-dir', weightDir];
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder);
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'mine');
+    const cases: Array<[string[], string]> = [
+      [['--out', weights, '--overwrite'], `--out ${weights} is a file this command reads`],
+      [['--out', folder, '--overwrite'], `--out ${folder} is a folder; name the file to write in it`],
+      [['--out', notes, '--overwrite'], `--out ${notes} exists and is not a .onnx file`],
+      [['--out', '/proc/diga.onnx'], '--out /proc/diga.onnx: /proc is a system folder'],
+    ];
+    for (const [args, message] of cases) {
+      const r = diga(...base, ...args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.out, args.join(' ')).toContain(message);
+    }
+    expect(readFileSync(weights).equals(before)).toBe(true);
+    expect(readFileSync(notes, 'utf8')).toBe('mine');
+  });
+
+  test('--out in a folder still to be made: the folder is made', () => {
+    const out = join(dir, 'new', 'deeper', 'tiny.onnx');
+    const r = diga('export', '--model', 'tiny', '--weight-dir', weightDir, '--out', out);
+    expect(r.status, r.out).toBe(0);
+    expect(existsSync(out)).toBe(true);
   });
 });

@@ -28,6 +28,29 @@ describe('collectImages', () => {
     expect(() => collectImages([])).toThrow('no images given');
   });
 
+  it('refuses a list entry outside its root, by line, whose outputs would land outside --out', () => {
+    writeFileSync(join(dir, 'escape.txt'), 'x.png\n../c.webp\n');
+    const root = join(dir, 'a');
+    expect(() => collectImages([], { list: join(dir, 'escape.txt'), root })).toThrow(`escape.txt line 2: ../c.webp lies outside --root ${root}`);
+    writeFileSync(join(dir, 'absolute.txt'), `${join(dir, 'c.webp')}\n`);
+    expect(() => collectImages([], { list: join(dir, 'absolute.txt'), root })).toThrow(`absolute.txt line 1: ${join(dir, 'c.webp')} lies outside --root`);
+    // A `..` that stays below the root is only a longer name.
+    writeFileSync(join(dir, 'inside.txt'), 'deep/../x.png\n');
+    expect(collectImages([], { list: join(dir, 'inside.txt'), root }).map((i) => i.rel)).toEqual(['x.png']);
+  });
+
+  it('leaves the output folders out of a walk, and refuses an input named inside one', () => {
+    const outputs = [join(dir, 'a', 'deep')];
+    const left: string[] = [];
+    expect(collectImages([join(dir, 'a')], { outputs, onLeftOut: (f) => left.push(f) }).map((i) => i.rel)).toEqual(['x.png']);
+    expect(left).toEqual([join(dir, 'a', 'deep', 'y.jpg')]);
+    expect(collectImages([`${dir}/a/**/*.{png,jpg}`], { outputs }).map((i) => i.rel)).toEqual(['x.png']);
+    expect(() => collectImages([join(dir, 'a', 'deep')], { outputs })).toThrow(`the folder ${join(dir, 'a', 'deep')} is ${outputs[0]}, a folder this run writes its outputs into`);
+    expect(() => collectImages([join(dir, 'a', 'deep', 'y.jpg')], { outputs })).toThrow('lies inside');
+    writeFileSync(join(dir, 'deep-list.txt'), 'deep/y.jpg\n');
+    expect(() => collectImages([], { list: join(dir, 'deep-list.txt'), root: join(dir, 'a'), outputs })).toThrow('deep-list.txt line 1: ');
+  });
+
   it('refuses two inputs that would write one output, and predicts a file named twice once', () => {
     expect(() => collectImages([join(dir, 'a'), join(dir, 'b')])).toThrow('would write the same outputs (x)');
     expect(collectImages([join(dir, 'c.webp'), join(dir, 'c.webp')])).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
@@ -47,6 +48,13 @@ describe('diga make-data', () => {
     await expect(program().parseAsync(['make-data', '--shift', 'rain'], { from: 'user' })).rejects.toThrow(/rain/);
     await expect(program().parseAsync(['make-data', '--labelled-fraction', '2'], { from: 'user' })).rejects.toThrow(/\(0, 1\]/);
     expect(parseSize('256x512')).toEqual({ height: 256, width: 512 });
+  });
+
+  it('refuses an --out it cannot write into before rendering anything', async () => {
+    await expect(program().parseAsync(['make-data', '--out', '/proc/diga-data'], { from: 'user' })).rejects.toThrow('--out /proc/diga-data: /proc is a system folder');
+    const file = path.join(tempDir('file-out'), 'a.png');
+    writeFileSync(file, '');
+    await expect(program().parseAsync(['make-data', '--out', file], { from: 'user' })).rejects.toThrow(`--out ${file}: ${file} is a file, not a folder`);
   });
 });
 

@@ -85,6 +85,7 @@ describe('createPredictor', () => {
   it('says what is wrong with its options', async () => {
     await expect(createPredictor({ weights: join(dir, 'absent') })).rejects.toThrow('the weights');
     await expect(createPredictor({ weights: dir, scales: [0] })).rejects.toThrow('scales must be factors in (0, 8]');
+    await expect(createPredictor({ weights: dir, sliding: [0, 0] })).rejects.toThrow('sliding windows must be at least 32x32 pixels, got 0x0');
     await expect(createPredictor({ weights: dir, device: 'gpu3' })).rejects.toThrow(/gpu3/);
     await expect(createPredictor({ weights: dir, model: 'hrnet18-small' })).rejects.toThrow('does not fit the model --model hrnet18-small');
   });

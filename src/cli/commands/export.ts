@@ -1,11 +1,11 @@
 // `diga export --format onnx`: the evaluation network, with weights from a weight folder
 // (as `diga evaluate` reads them) or a single checkpoint, as a file for other runtimes.
-import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadWeights, loadWeightsFrom } from '../../models/weights.js';
+import { findWeights, loadWeights, loadWeightsFrom } from '../../models/weights.js';
 import { DEFAULT_OPSET, ONNX_EXPORTERS, ONNX_OPSETS, parseOutputs, writeOnnx } from '../../export/onnx/index.js';
 import { presetNames, resolveModel, SegModel } from '../../models/index.js';
+import { checkOutputFile, makeOutputFolder } from '../../paths/index.js';
 
 const FORMATS = ['onnx'];
 
@@ -41,21 +41,24 @@ export function registerExport(program: Command): void {
     .option('--outputs <list>', 'comma-separated outputs: main, aux, features', 'main')
     .option('--opset <n>', `ONNX opset (${ONNX_OPSETS.join(', ')})`, opset, DEFAULT_OPSET)
     .option('--labels <set>', 'label set whose class names go into the metadata (default cityscapes-19)')
-    .option('--overwrite', 'replace --out if it exists')
+    .option('--overwrite', 'replace --out if it exists (only an .onnx file)')
     .action((o: ExportValues) => {
       if (!FORMATS.includes(o.format)) throw new Error(`--format ${o.format}: unknown export format; known formats: ${FORMATS.join(', ')}`);
       if ((o.weightDir === undefined) === (o.weights === undefined)) throw new Error('give the weights to export: --weight-dir <dir> or --weights <file> (one of them)');
       if (o.teacher && o.weights !== undefined) throw new Error('--teacher picks the teacher of --weight-dir; with --weights, name the teacher file itself');
       const outputs = parseOutputs(o.outputs);
-      if (!o.overwrite && existsSync(o.out)) throw new Error(`${o.out} exists; pass --overwrite to replace it`);
+      const role = o.teacher ? 'teacher' : 'student';
+      // Checked before the export runs: --out is never the weights read, nor a folder, nor another kind of file.
+      const read = o.weights ?? findWeights(o.weightDir!, role);
+      checkOutputFile(o.out, { what: '--out', kinds: ['.onnx'], overwrite: o.overwrite === true, inputs: read === undefined ? [] : [read] });
       const family = resolveModel(o.model).family;
       if (!Object.hasOwn(ONNX_EXPORTERS, family.name)) {
         throw new Error(`--model ${o.model} is a ${family.name} network, which has no ONNX export yet; families with one: ${Object.keys(ONNX_EXPORTERS).join(', ')}`);
       }
-      const role = o.teacher ? 'teacher' : 'student';
       const model = new SegModel(o.model);
       try {
         const file = o.weights !== undefined ? loadWeightsFrom(o.weights, role, model, { modelName: o.model }) : loadWeights(o.weightDir!, role, model, { modelName: o.model });
+        makeOutputFolder(dirname(o.out), 'the folder of --out');
         const bytes = writeOnnx(model.eval(), o.out, {
           outputs,
           opset: o.opset,

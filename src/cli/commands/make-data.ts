@@ -8,6 +8,7 @@ import { generateDataset, type GenerateSummary } from '../../data/synthetic/gene
 import { generateSourceDataset, type GenerateSourceSummary } from '../../data/synthetic/generate-source.js';
 import { SHIFT_NAMES, type ShiftName } from '../../data/synthetic/style.js';
 import { NUM_CLASSES } from '../../labels/cityscapes.js';
+import { checkOutputFolder } from '../../paths/index.js';
 import { plural } from '../../plural.js';
 
 function parseCount(min: number) {
@@ -101,6 +102,7 @@ export function registerMakeData(program: Command): void {
         const given = TARGET_ONLY.filter((key) => command.getOptionValueSource(key) === 'cli');
         if (given.length > 0) throw new Error(`--source writes a source set only; ${given.map((k) => `--${k.replace(/[A-Z]/gu, (c) => `-${c.toLowerCase()}`)}`).join(', ')} apply to the target set`);
       }
+      checkOutputFolder(out, '--out');
       clearOutput(out, opts.overwrite ?? false, GENERATED[kind]);
       let bar = process.stderr.isTTY && !opts.json ? new SingleBar({ format: 'make-data [{bar}] {value}/{total} images' }) : null;
       bar?.start(opts.source ? opts.train : opts.train + opts.val, 0);

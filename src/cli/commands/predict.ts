@@ -1,6 +1,7 @@
 // `diga predict <images...>`: a trained network over files, folders and globs.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { precisionName } from '../../inference/forward.js';
+import { MIN_WINDOW } from '../../inference/sliding.js';
 import { runPredict, OUTPUT_KINDS, type OutputKind } from '../../stages/predict.js';
 import { plural } from '../../plural.js';
 import { AMP_HELP, parsers } from '../options.js';
@@ -63,7 +64,7 @@ export function registerPredict(program: Command): void {
     .option('--no-channels-last', 'keep the contiguous memory format')
     .option('--scales <factors>', 'image-size factors fused by maximum (default 1,0.5: the published evaluation)', scaleList)
     .option('--flip', 'average each scale with its mirrored image')
-    .option('--sliding <HxW>', 'sliding-window inference with windows of this size (stride 2/3)', parsers.size)
+    .option('--sliding <HxW>', `sliding-window inference with windows of this size, at least ${MIN_WINDOW}x${MIN_WINDOW} (stride 2/3)`, parsers.sizeAtLeast(MIN_WINDOW, 'windows'))
     .option('--save <kinds>', `comma list of ${OUTPUT_KINDS.join(', ')}`, saveList, ['color'] as OutputKind[])
     .option('--opacity <n>', 'colour weight of overlays, 0..1', opacity, 0.5)
     .option('--batch <n>', 'images per forward (consecutive images of one size)', parsers.intIn(1, 1024, '--batch'), 1)
@@ -78,6 +79,7 @@ export function registerPredict(program: Command): void {
       if (weights === undefined) throw new Error('give the weights: --weight-dir <folder> or --weights <file>');
       const r = await runPredict({ ...o, inputs: images, weights, save: o.save });
       const say = (line: string) => process.stdout.write(`${line}\n`);
+      if (r.leftOut > 0) say(`left out ${plural(r.leftOut, 'image')} inside ${r.out}'s output folders (earlier outputs, not inputs)`);
       say(`predicted ${plural(r.predicted, 'image')} in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(2)} images/s) with ${r.weights} in ${precisionName(r.amp)}; outputs in ${r.out}`);
       if (r.skipped.length > 0) {
         say(`skipped ${r.skipped.length}:`);

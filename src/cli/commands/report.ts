@@ -1,17 +1,24 @@
 // `diga report <run folder>`: the run's report.html, one self-contained page built from
 // its logs (pipeline and demo write it at the end, training stages at each evaluation).
+// It writes only a page and a JSON file, never over the logs it reads or any other file.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../checkpoint/atomic.js';
+import { checkOutputFile, samePath } from '../../paths/index.js';
 import { buildReport } from '../../report/build-report.js';
-import { logDirOf, readRunLogs } from '../../report/run-logs.js';
+import { logDirOf, logFilesOf, readRunLogs } from '../../report/run-logs.js';
 import { REPORT_FILE, writeReport } from '../../report/write-report.js';
 
 interface ReportValues {
   out?: string;
   json?: string;
+  overwrite?: boolean;
 }
+
+/** What `diga report` writes: a page, and its data as JSON. */
+const PAGE = ['.html', '.htm'];
+const JSON_FILE = ['.json'];
 
 export function registerReport(program: Command): void {
   program
@@ -20,13 +27,23 @@ export function registerReport(program: Command): void {
     .argument('<run-folder>', 'the run folder (holding logs/, as the demo and pipeline leave it) or a training stage\'s --log-dir')
     .option('--out <file>', `where to write the page (default <run-folder>/${REPORT_FILE}); its links to the sample grids are relative to its folder`)
     .option('--json <file>', 'also write the data behind the page as JSON')
+    .option('--overwrite', `replace an existing --out page (.html) or --json file (.json); the run folder's own ${REPORT_FILE} is always refreshed`)
     .action((runDir: string, o: ReportValues) => {
       if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new Error(`${runDir} is not a folder`);
       const logs = readRunLogs(runDir);
       if (logs.training.length === 0 && logs.pipeline.length === 0) {
         throw new Error(`no run logs in ${logDirOf(runDir)} (looked for pipeline.jsonl, warm-up.jsonl, self-train.jsonl and round*/self-train.jsonl)`);
       }
-      const out = writeReport(runDir, o.out ?? join(runDir, REPORT_FILE), { warn: (m) => process.stderr.write(`diga: ${m}\n`) });
+      const page = o.out ?? join(runDir, REPORT_FILE);
+      const inputs = logFilesOf(runDir);
+      // The run's own page is rewritten at every evaluation anyway; any other file only when asked.
+      const own = samePath(page, join(runDir, REPORT_FILE));
+      checkOutputFile(page, { what: '--out', kinds: PAGE, overwrite: own || o.overwrite === true, inputs });
+      if (o.json !== undefined) {
+        if (samePath(o.json, page)) throw new Error(`--json ${o.json} is the page itself; give the JSON another file`);
+        checkOutputFile(o.json, { what: '--json', kinds: JSON_FILE, overwrite: o.overwrite === true, inputs });
+      }
+      const out = writeReport(runDir, page, { warn: (m) => process.stderr.write(`diga: ${m}\n`) });
       process.stdout.write(`wrote ${out}\n`);
       if (o.json) {
         mkdirSync(dirname(resolve(o.json)), { recursive: true });
