@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[bootstrap] %s\n' "$*"; }
 
-# --test (what `npm test` passes): also Debian's chromium, for the run report's browser test.
-# It is optional: without root the test says it is skipped, and nothing else changes.
+# --test (what `npm test` passes): also git (the GPU kit's test measures the checkout with it)
+# and Debian's chromium, for the run report's browser test. Chromium is optional: without root
+# that test says it is skipped, and nothing else changes.
 optional=()
+test_pkgs=()
 for arg in "$@"; do
   case "$arg" in
-    --test) optional+=(chromium) ;;
+    --test) optional+=(chromium); test_pkgs+=(git) ;;
     *) log "unknown option $arg (known: --test)"; exit 2 ;;
   esac
 done
@@ -23,6 +25,7 @@ done
 # ones); the first is installed when neither is there.
 pkgs=(cmake make g++ libopenblas0-pthread xz-utils)
 [ -n "${LIBTORCH:-}" ] || pkgs+=("libtorch-dev|libtorch-cuda-dev" "libgloo-dev|libgloo-cuda-dev" libdnnl-dev)
+pkgs+=("${test_pkgs[@]}")
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 if command -v dpkg >/dev/null 2>&1; then
   missing=()

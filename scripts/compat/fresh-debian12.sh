@@ -9,6 +9,7 @@
 #   scripts/compat/fresh-debian12.sh package   # npm pack in a fresh root, then in a second root with
 #                                              # only libtorch-dev and libopenblas0-pthread (no
 #                                              # compiler): npm install, npx diga info, a predict
+#   scripts/compat/fresh-debian12.sh test demo # several, in order, in one root
 #
 # Needs root and debootstrap (apt-get install debootstrap). Each run starts
 # from a new root under ${DIGA_FRESH_ROOT:-/srv/diga-fresh} and removes it at
@@ -17,8 +18,11 @@
 # command's own.
 set -euo pipefail
 
-mode="${1:-test}"
-case "$mode" in test | demo | package) ;; *) echo "usage: $0 test|demo|package" >&2; exit 2 ;; esac
+[ "$#" -gt 0 ] || set -- test
+for m in "$@"; do
+  case "$m" in test | demo | package) ;; *) echo "usage: $0 test|demo|package [...] (several run in order, in one root)" >&2; exit 2 ;; esac
+done
+mode="$(IFS=+; echo "$*")"
 [ "$(id -u)" = 0 ] || { echo "$0: needs root (debootstrap and chroot)" >&2; exit 1; }
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -141,14 +145,16 @@ make_root "$root"
 mount_root "$root"
 clone_into "$root"
 
-case "$mode" in
+for step in "$@"; do
+  step_started=$SECONDS
+  case "$step" in
   test)
     say "npm test ($(elapsed))"
     in_root "$root" bash -c 'cd /root/diga && npm test'
     ;;
   demo)
     say "npm run demo ($(elapsed))"
-    in_root "$root" bash -c 'cd /root/diga && time npm run demo'
+    in_root "$root" bash -c 'cd /root/diga && npm run demo'
     ;;
   package)
     say "npm pack in the build root ($(elapsed))"
@@ -162,5 +168,7 @@ case "$mode" in
     cp -a "$root/root/out" "$user/root/out"
     in_root "$user" bash -c 'set -e; mkdir /root/project && cd /root/project && npm init -y >/dev/null && npm install --no-audit --no-fund /root/out/diga.tgz && npx diga info && img=$(find /root/out/images -name "*.png" -path "*leftImg8bit*" | head -n1) && npx diga predict "$img" --weight-dir /root/out/weights --out /root/predictions && ls -R /root/predictions'
     ;;
-esac
+  esac
+  say "$step took $(( (SECONDS - step_started) / 60 ))m$(printf '%02d' $(( (SECONDS - step_started) % 60 )))s"
+done
 say "done in $(elapsed)"

@@ -12,6 +12,7 @@ import { readPthTensor } from '../../src/checkpoint/index.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
 import { readTrainStateRecord } from '../../src/engine/train-state.js';
 import { publishedFolder } from './published-folder.js';
+import { limitFor } from '../limits.js';
 
 const run = promisify(execFile);
 const bin = resolve('bin/diga.js');
@@ -112,7 +113,7 @@ describe.skipIf(!haveBuild)('the published README, command by command', () => {
     ]);
     expect(ls('data/Cityscapes')).toEqual(['gtFine', 'leftImg8bit', 'lists', 'pseudo_train_1_16_ST', 'pseudo_train_1_16_warm_up', 'synthetic.json']);
     expect(ls('.')).toEqual(['data', 'small.json', 'util', 'work_dir']);
-  });
+  }, limitFor(130)); // timed out at 120 s there; 23 s on a quiet machine
 
   test('a command accepts only its own options, and its --help lists only those', async () => {
     const bad = await diga('evaluate --output-dir ./x --device cpu');

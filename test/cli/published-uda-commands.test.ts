@@ -12,6 +12,7 @@ import { generateDataset } from '../../src/data/synthetic/generate.js';
 import { generateSourceDataset } from '../../src/data/synthetic/generate-source.js';
 import { readTrainStateRecord } from '../../src/engine/train-state.js';
 import { publishedFolder } from './published-folder.js';
+import { limitFor } from '../limits.js';
 
 const haveBuild = existsSync('dist/index.js');
 const { root, diga, ls } = publishedFolder('diga-published-uda-');
@@ -96,7 +97,7 @@ describe.skipIf(!haveBuild)('the published GTA5 README, command by command', () 
       'log_DiGA_ST', 'log_DiGA_warm_up', 'log_domain_translator', 'weights_DiGA_ST', 'weights_DiGA_warm_up',
     ]);
     expect(ls('.')).toEqual(['data', 'small.json', 'util', 'work_dir']);
-  });
+  }, limitFor(52.4));
 
   test('bad input is named: both sources at once, a missing source folder', async () => {
     const both = await diga(`warm-up --gta5-data-path ./data/GTA5 --synthia-data-path ./data/SYNTHIA --device cpu`);

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { limitFor } from '../limits.js';
 
 const haveBuild = existsSync('dist/index.js');
 
@@ -30,5 +31,5 @@ describe.skipIf(!haveBuild)('scripts/gpu-kit.sh pack', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, limitFor(84.7));
 });

@@ -23,6 +23,7 @@ import { runTranslate } from '../../src/stages/translate.js';
 import { runWarmUp } from '../../src/stages/warm-up.js';
 import { memory } from '../../src/tensor/index.js';
 import { runFolders } from '../helpers.js';
+import { limitFor } from '../limits.js';
 
 let root: string;
 let target: string;
@@ -126,7 +127,7 @@ describe('domain adaptation, stage by stage', () => {
     const ev = await runEvaluate({ ...cfg, loadWeightDir: cfg.saveWeightDir });
     expect(ev.iou).toHaveLength(19);
     expect(memory().numTensors).toBe(live);
-  });
+  }, limitFor(64.1));
 
   test('SYNTHIA: 16-bit labels, 16 classes, OHEM and the linear warm-up ramp; the 13-class mean', async () => {
     const cfg = config('synthia', 'synthia', { model: 'deeplabv2-tiny', labels: 'cityscapes-16' });
@@ -141,7 +142,7 @@ describe('domain adaptation, stage by stage', () => {
     const ev = await runEvaluate(tiny16);
     expect(ev.iou).toHaveLength(16);
     expect(formatIouTable(ev, labelSet('cityscapes-16'))).toMatch(/mIoU-13 +(\d+\.\d\d|n\/a)/);
-  });
+  }, limitFor(90.5));
 
   test('an interrupted translator resumes to the weights of an unbroken run, bit for bit', async () => {
     const whole = config('translate-whole', 'gta5');
@@ -173,7 +174,7 @@ describe('domain adaptation, stage by stage', () => {
     const compared = [...a.keys()].filter((k) => k.startsWith('student.') || k.startsWith('teacher.') || k.startsWith('optim.'));
     expect(compared.length).toBeGreaterThan(100);
     for (const k of compared) expect(Buffer.compare(Buffer.from(a.get(k)!.data), Buffer.from(b.get(k)!.data)), k).toBe(0);
-  });
+  }, limitFor(41));
 
   test('bad input is named: a missing source folder, a missing translator', async () => {
     await expect(runWarmUp(config('bad', 'gta5', { sourceDataPath: join(root, 'nowhere') }))).rejects.toThrow(/nowhere/);

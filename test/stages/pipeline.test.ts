@@ -20,6 +20,7 @@ import { resolveAmp } from '../../src/inference/forward.js';
 import { runWarmUp } from '../../src/stages/warm-up.js';
 import { memory } from '../../src/tensor/index.js';
 import { runFolders } from '../helpers.js';
+import { limitFor } from '../limits.js';
 
 let root: string;
 let data: string;
@@ -119,7 +120,7 @@ describe('the five stages end to end', () => {
     const again = await runPseudoLabel({ ...cfg, evalBatch: 4 }, { outDir: join(root, 'pseudo-batched') });
     expect(again.quality!.miou!).toBeCloseTo(pl.quality!.miou!, 6);
     expect(readdirSync(join(root, 'pseudo-batched')).sort()).toEqual(pngs.sort());
-  });
+  }, limitFor(82.1));
 
   test('an interrupted warm-up resumes at the same step with the same state', async () => {
     const straight = config('straight');
