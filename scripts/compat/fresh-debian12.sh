@@ -120,7 +120,8 @@ mount_root() {
   done
 }
 
-# A command inside the root, as root, with a clean environment.
+# A command inside the root, as root, with a clean environment but for this machine's network
+# settings and the OpenBLAS core type some processors need (settings, not installs).
 in_root() {
   local root="$1"
   shift
@@ -129,6 +130,7 @@ in_root() {
   chroot "$root" env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     ${http_proxy:+http_proxy="$http_proxy"} ${https_proxy:+https_proxy="$https_proxy"} \
+    ${OPENBLAS_CORETYPE:+OPENBLAS_CORETYPE="$OPENBLAS_CORETYPE"} ${OPENBLAS_L2_SIZE:+OPENBLAS_L2_SIZE="$OPENBLAS_L2_SIZE"} \
     "${extra[@]}" "$@"
 }
 
@@ -158,7 +160,7 @@ for step in "$@"; do
     ;;
   package)
     say "npm pack in the build root ($(elapsed))"
-    in_root "$root" bash -c 'cd /root/diga && bash scripts/bootstrap.sh && npm pack --silent >/root/tarball-name && mkdir -p /root/out && mv "$(cat /root/tarball-name)" /root/out/diga.tgz && node bin/diga.js make-data --out /root/out/images --train 1 --val 1 --size 128x256 >/dev/null && node --input-type=module -e "const { SegModel } = await import(\"./dist/index.js\"); const { saveWeights } = await import(\"./dist/models/weights.js\"); saveWeights(\"/root/out/weights\", \"student\", new SegModel(\"tiny\"))"'
+    in_root "$root" bash -c 'cd /root/diga && bash scripts/bootstrap.sh && mkdir -p /root/out/pack && npm pack --silent --pack-destination /root/out/pack >/dev/null && mv /root/out/pack/diga-*.tgz /root/out/diga.tgz && node bin/diga.js make-data --out /root/out/images --train 1 --val 1 --size 128x256 >/dev/null && node --input-type=module -e "const { SegModel } = await import(\"./dist/index.js\"); const { saveWeights } = await import(\"./dist/models/weights.js\"); saveWeights(\"/root/out/weights\", \"student\", new SegModel(\"tiny\"))"'
     user="$base/bookworm-user-$$"
     make_root "$user"
     mount_root "$user"

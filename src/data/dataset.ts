@@ -7,7 +7,7 @@ import type { LabelSet } from '../labels/label-set.js';
 import { plural } from '../plural.js';
 import { assertFilesExist, type FileCheck } from './file-checks.js';
 import { readImage, readLabel, type LabelEncoding, type LabelMap, type RgbImage } from './images.js';
-import { readPairedLists } from './lists.js';
+import { readPairedLists, repeatedLines } from './lists.js';
 import type { SampleSource } from './sample-source.js';
 
 export interface DatasetOptions {
@@ -56,6 +56,8 @@ export class CityscapesDataset implements SampleSource {
   private constructor(
     readonly options: Readonly<DatasetOptions>,
     entries: DatasetEntry[],
+    /** A warning for image list lines that repeat an earlier one (they are read as listed); undefined when none does. */
+    readonly repeats: string | undefined,
   ) {
     this.entries = entries;
   }
@@ -74,7 +76,7 @@ export class CityscapesDataset implements SampleSource {
       pseudo: options.pseudoDir === undefined ? undefined : pseudoLabelPath(options.pseudoDir, row.image),
       line: row.line,
     }));
-    return new CityscapesDataset({ ...options, root }, entries);
+    return new CityscapesDataset({ ...options, root }, entries, repeatedLines(options.imageList, rows.map((r) => r.image)));
   }
 
   get size(): number {

@@ -136,6 +136,12 @@ export async function decodeLabel(bytes: Buffer, name: string, encoding: LabelEn
   return decodeLabelWith(bytes, name, lutFor(encoding, labels));
 }
 
+/** The palette (packed 0xRRGGBB per index) of a palette PNG; undefined for any other file. */
+export function pngPalette(bytes: Buffer): readonly number[] | undefined {
+  const header = pngHeader(bytes);
+  return header?.colourType === 3 ? header.palette : undefined;
+}
+
 /** Whether the bytes are a palette ("P" mode) PNG, whose pixel values are palette indices. */
 export function isPalettePng(bytes: Buffer): boolean {
   return pngHeader(bytes)?.colourType === 3;

@@ -46,6 +46,44 @@ export function parseList(text: string, file: string): string[] {
   return lines.map((l) => l.trim());
 }
 
+const TIMES = ['', 'once', 'twice', 'three times'];
+
+/**
+ * A warning for lines that repeat an earlier line of the list, or undefined when none does.
+ * Each line is read as listed, so a repeated image is trained on or scored more than once;
+ * the published lists repeat none, and a repeat is most often a list put together by hand.
+ */
+export function repeatedLines(file: string, lines: readonly string[]): string | undefined {
+  const firstLine = new Map<string, number>();
+  const times = new Map<string, number>();
+  let first: { line: number; of: number; entry: string } | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const entry = lines[i];
+    const seen = firstLine.get(entry);
+    if (seen === undefined) {
+      firstLine.set(entry, i + 1);
+      continue;
+    }
+    times.set(entry, (times.get(entry) ?? 1) + 1);
+    first ??= { line: i + 1, of: seen, entry };
+  }
+  if (first === undefined) return undefined;
+  let extra = 0;
+  const entriesListed = new Map<number, number>();
+  for (const n of times.values()) {
+    extra += n - 1;
+    entriesListed.set(n, (entriesListed.get(n) ?? 0) + 1);
+  }
+  const counts = [...entriesListed]
+    .sort((a, b) => a[0] - b[0])
+    .map(([n, entries]) => `${plural(entries, 'entry', 'entries')} ${TIMES[n] ?? `${n} times`}`);
+  return (
+    `list file ${file}: ${plural(extra, 'line')} of ${lines.length} repeat${extra === 1 ? 's' : ''} an earlier line ` +
+    `(${counts.join(', ')}; the first is line ${first.line}, ${first.entry}, as on line ${first.of}); ` +
+    `every line is read, so ${times.size === 1 ? 'that entry counts' : 'those entries count'} more than once`
+  );
+}
+
 const IMAGE_SUFFIX = /_leftImg8bit\.[a-z]+$/iu;
 const LABEL_SUFFIX = /_gtFine_(labelIds|labelTrainIds|color|instanceIds)\.[a-z]+$/iu;
 

@@ -2,7 +2,9 @@
 import { basename } from 'node:path';
 import { CityscapesDataset } from '../data/dataset.js';
 import type { RunConfig } from '../config/schema.js';
+import { distEnv } from '../distributed/env.js';
 import { labelSet } from '../labels/index.js';
+import { warnOnce } from './run/warn-once.js';
 
 export type DatasetRole = 'labelled' | 'unlabelled' | 'val' | 'train';
 
@@ -23,6 +25,8 @@ export async function openDataset(
   };
   const [imageList, labelList, split] = lists[role];
   const ds = await CityscapesDataset.open({ root: cfg.cityDataPath, split, imageList, labelList, pseudoDir: options.pseudoDir, labels: labelSet(cfg.labels) });
+  // Said by rank 0 alone, once however many stages open the list.
+  if (ds.repeats && (distEnv()?.rank ?? 0) === 0) warnOnce(ds.repeats);
   // Every file is checked before training starts, so a run does not die at step 40 000.
   if (options.validate ?? true) await ds.validate();
   if (options.decode) await ds.decodeCheck(cfg.loaderConcurrency);

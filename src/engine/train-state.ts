@@ -14,6 +14,7 @@ import { readSafetensors, readSafetensorsHeader } from '../checkpoint/safetensor
 import { rawToTensor, saveTensors } from '../checkpoint/tensors.js';
 import type { TwoScaleState } from '../data/sampler.js';
 import type { ProcessGroup } from '../distributed/group.js';
+import { TRAIN_STATE_KEY } from '../models/weights.js';
 import type { GradScalerState } from '../optim/grad-scaler.js';
 import { plural } from '../plural.js';
 import type { Tensor } from '../tensor/index.js';
@@ -49,7 +50,7 @@ export interface TrainState {
   tensors: Map<string, Tensor>;
 }
 
-const META_KEY = 'diga.train_state';
+const META_KEY = TRAIN_STATE_KEY;
 /** Keys of the on-disk `streams` object that are not loader names. */
 const COUNTERS = ['optimizerStep', 'momentumPresent', 'gradScaler', 'evalPending', 'byRank'];
 

@@ -1,6 +1,7 @@
 // The synthetic source datasets' label ids (DIGA-UDA.md §1). GTA5 labels are Cityscapes label
 // ids, so a Cityscapes label set's own table maps them. SYNTHIA has ids of its own, named here
 // by class so that the table follows whichever label set a run uses.
+import { CITYSCAPES_19, VOID_LABEL_IDS } from './cityscapes.js';
 import type { LabelSet } from './label-set.js';
 import { IGNORE_ID } from './label-set.js';
 
@@ -42,4 +43,29 @@ export function sourceLabelTable(dataset: SourceDatasetName, labels: LabelSet): 
   if (dataset === 'gta5') return new Uint8Array(labels.labelIdToTrainId);
   if (dataset === 'synthia') return synthiaToTrainId(labels);
   throw new Error(`unknown source dataset ${String(dataset)}; expected ${SOURCE_DATASET_NAMES.join(' or ')}`);
+}
+
+/** SYNTHIA RAND-CITYSCAPES' class ids run from 0 (void) to 22 (lane marking). */
+export const SYNTHIA_ID_COUNT = 23;
+
+/** The ids a source dataset's label table defines, by name (in messages). */
+export function sourceLabelTableName(dataset: SourceDatasetName): string {
+  return dataset === 'gta5' ? "Cityscapes' label ids (0 to 33, and 255: -1, the license plate)" : "SYNTHIA's class ids (0 to 22)";
+}
+
+/**
+ * Which label values a source dataset's table defines, for every byte value (1: defined).
+ * A value outside it trains as ignore, as in the published code, but says the labels are
+ * not what the table expects.
+ */
+export function sourceLabelIds(dataset: SourceDatasetName): Uint8Array {
+  const known = new Uint8Array(256);
+  if (dataset === 'gta5') {
+    for (const id of [...CITYSCAPES_19.trainIdToLabelId, ...Object.values(VOID_LABEL_IDS)]) known[id] = 1;
+    // Cityscapes' license plate is id -1, which an 8-bit label stores as 255.
+    known[255] = 1;
+  } else {
+    known.fill(1, 0, SYNTHIA_ID_COUNT);
+  }
+  return known;
 }

@@ -36,6 +36,8 @@ export {
   type TranslatorPreset,
   FrozenSourceTranslator,
   saveSourceTranslator,
+  smallestTranslatorSide,
+  translatorTakes,
   TRANSLATOR_FILES,
 } from './translator/index.js';
 export { Vgg19Features, VGG19_IMAGENET, VGG19_TAPS, vgg19ConfigSchema, type Vgg19Config, type VggLoadReport } from './vgg/index.js';

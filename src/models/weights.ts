@@ -1,13 +1,16 @@
 // Model weights in a weight folder: `student` and `teacher`, as our
 // safetensors or as the published code's `student.pth` / `teacher.pth`.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readSafetensorsHeader, readStateDict } from '../checkpoint/index.js';
 import type { RawStateDict } from '../checkpoint/raw.js';
 import { saveTensors } from '../checkpoint/tensors.js';
 import { presetNames, StateDictMismatch, type NativeNet, type SegModel } from './index.js';
 
 export type WeightRole = 'student' | 'teacher';
+
+/** The safetensors metadata key of a training state (engine/train-state.ts), which holds more than one network's weights. */
+export const TRAIN_STATE_KEY = 'diga.train_state';
 
 export type SaveFormat = 'safetensors' | 'pth' | 'both';
 
@@ -78,8 +81,8 @@ function stripModulePrefix(dict: RawStateDict): RawStateDict {
   return new Map([...dict].map(([k, v]) => [k.slice('module.'.length), v]));
 }
 
-/** Loads `role` from `dir` into `model`; errors say which file and what does not fit. */
-export function loadWeights(dir: string, role: WeightRole, model: SegModel, options: { modelName?: string } = {}): string {
+/** The file holding `role` in `dir`; an error says how to get one where there is none. */
+export function requireWeights(dir: string, role: WeightRole): string {
   const file = findWeights(dir, role);
   if (file === undefined) {
     throw new Error(
@@ -87,7 +90,35 @@ export function loadWeights(dir: string, role: WeightRole, model: SegModel, opti
         'train them first (diga warm-up / diga self-train), or point --weight-dir (self-train: --load-weight-dir) at a folder that has them',
     );
   }
-  return loadWeightsFrom(file, role, model, options);
+  return file;
+}
+
+/** Loads `role` from `dir` into `model`; errors say which file and what does not fit. */
+export function loadWeights(dir: string, role: WeightRole, model: SegModel, options: { modelName?: string } = {}): string {
+  return loadWeightsFrom(requireWeights(dir, role), role, model, options);
+}
+
+/**
+ * Refuses a training state given as weights: it holds the student, the teacher, the
+ * optimiser and the data streams under prefixes of their own, so as one network it would
+ * only read as every key missing. The weights are beside it.
+ */
+function refuseTrainState(file: string, role: WeightRole): void {
+  if (!file.endsWith('.safetensors')) return;
+  let metadata: Record<string, string>;
+  try {
+    metadata = readSafetensorsHeader(file).metadata;
+  } catch {
+    // Not readable as safetensors: the loader says why.
+    return;
+  }
+  if (metadata[TRAIN_STATE_KEY] === undefined) return;
+  const dir = dirname(file);
+  throw new Error(
+    `${file} is a training-state file (what --resume continues a training stage from: student, teacher, optimiser and ` +
+      `data streams), not a network's weights; use ${join(dir, `${role}.safetensors`)}, the ${role} weights the stage saves ` +
+      `beside it (or give the folder: --weight-dir ${dir})`,
+  );
 }
 
 /** A checkpoint that does not fit `what` (e.g. "--model hrnet48"), said in the command line's terms. */
@@ -103,7 +134,10 @@ export function fitError(file: string, what: string, err: unknown): Error {
 /** `path` as the weights of `role`: a weight folder, or a .safetensors / .pth file itself. */
 export function weightFile(path: string, role: WeightRole): string {
   if (!existsSync(path)) throw new Error(`the weights ${path} do not exist; give a weight folder, a .safetensors or a .pth file`);
-  if (!statSync(path).isDirectory()) return path;
+  if (!statSync(path).isDirectory()) {
+    refuseTrainState(path, role);
+    return path;
+  }
   const file = findWeights(path, role);
   if (file === undefined) throw new Error(`no ${role} weights in ${path} (expected ${role}.safetensors or ${role}.pth)`);
   return file;

@@ -1,8 +1,10 @@
 // The data behind a run's report, read from its run folder's logs: `buildReport(runDir)`.
 // Every figure comes from a log record; what the logs lack (older runs) stays null or empty.
 import { resolve } from 'node:path';
+import { curvePoints } from '../engine/run/curve-points.js';
+import type { LogReadOptions } from '../engine/run/log-reader.js';
 import type { LogRecord } from '../engine/run/run-log.js';
-import { byStep, readRunLogs, type TrainingLog } from './run-logs.js';
+import { byStep, readRunLogs, type RunLogs, type TrainingLog } from './run-logs.js';
 import { className, classNamesOf, configEntries, presetOf } from './config-diff.js';
 import { findSampleGrids } from './samples.js';
 import type {
@@ -30,92 +32,57 @@ const shares = (xs: number[] | null) => {
   const total = sum(xs);
   return total > 0 ? xs.map((x) => x / total) : null;
 };
-const maxOf = (xs: Array<number | null>) => {
-  const defined = xs.filter((x): x is number => x !== null);
-  return defined.length > 0 ? Math.max(...defined) : null;
-};
+
+/** Column `name` of a training log's steps as a curve, over the steps read back (at most CURVE_POINTS points). */
+function stepCurve(t: TrainingLog, kept: Uint32Array, name: string): Points {
+  return curvePoints(kept.length, (i) => t.steps.iteration(kept[i]), (i) => t.steps.value(name, kept[i]));
+}
 
 function trainingStage(t: TrainingLog): TrainingStage {
-  const steps = byStep(t.records, 'step');
+  const kept = t.steps.kept();
   const evals = byStep(t.records, 'eval');
   const starts = t.records.filter((r) => r.kind === 'start');
-  const termNames = [...new Set(steps.flatMap((r) => Object.keys((r.terms as Record<string, number>) ?? {})))];
   const miou: Points = evals.flatMap((r) => (num(r.miou) === null ? [] : [[r.iteration as number, r.miou as number] as [number, number]]));
   const best = miou.reduce<{ step: number; miou: number } | null>((b, [step, m]) => (b === null || m > b.miou ? { step, miou: m } : b), null);
-  const lastStep = steps.length > 0 ? (steps[steps.length - 1].iteration as number) : 0;
+  const lastStep = kept.length > 0 ? t.steps.iteration(kept[kept.length - 1]) : 0;
   return {
     label: t.label,
     stage: t.stage,
     round: t.round,
     steps: num(starts[starts.length - 1]?.steps) ?? lastStep,
     lastStep,
-    terms: termNames.map((name) => ({
-      name,
-      points: steps.flatMap((r) => {
-        const v = num((r.terms as Record<string, unknown>)?.[name]);
-        return v === null ? [] : [[r.iteration as number, v] as [number, number]];
-      }),
-    })),
-    lr: steps.flatMap((r) => (num(r.lr) === null ? [] : [[r.iteration as number, r.lr as number] as [number, number]])),
+    terms: t.termNames.map((name) => ({ name, points: stepCurve(t, kept, `term:${name}`) })),
+    lr: stepCurve(t, kept, 'lr'),
     miou,
     best,
   };
 }
 
-const timeOf = (r: LogRecord) => (typeof r.time === 'string' ? Date.parse(r.time) / 1000 : Number.NaN);
-
-/** A log's runs (a resumed run appends a new one), each from its `start` record on. */
-function segments(records: LogRecord[]): LogRecord[][] {
-  const out: LogRecord[][] = [];
-  for (const r of records) {
-    if (r.kind === 'start' || out.length === 0) out.push([]);
-    out[out.length - 1].push(r);
-  }
-  return out;
-}
-
-/**
- * For logs older than `secondsPerStep` and `end.seconds`: the median time between two log steps
- * with nothing else logged between them, and each run's time from its first record to its last.
- */
-function timesFromStamps(records: LogRecord[]): { secondsPerStep: number | null; seconds: number | null } {
-  const gaps: number[] = [];
-  let seconds = 0;
-  for (const seg of segments(records)) {
-    const span = timeOf(seg[seg.length - 1]) - timeOf(seg[0]);
-    if (Number.isFinite(span)) seconds += span;
-    for (let i = 1; i < seg.length; i++) {
-      const [a, b] = [seg[i - 1], seg[i]];
-      if (a.kind === 'step' && b.kind === 'step' && (b.iteration as number) > (a.iteration as number)) {
-        const g = (timeOf(b) - timeOf(a)) / ((b.iteration as number) - (a.iteration as number));
-        if (Number.isFinite(g)) gaps.push(g);
-      }
-    }
-  }
-  gaps.sort((a, b) => a - b);
-  return { secondsPerStep: gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)] : null, seconds: records.length > 1 ? seconds : null };
-}
-
 /** Seconds per step, images/s and peak memory of one training log (the fields newer runs log). */
 function trainingTiming(t: TrainingLog, pipelineSeconds: number | null): StageTiming {
-  const steps = byStep(t.records, 'step');
-  const perStep = steps.map((r) => num(r.secondsPerStep)).filter((x): x is number => x !== null);
-  const stamps = timesFromStamps(t.records);
-  const secondsPerStep = perStep.length > 0 ? sum(perStep) / perStep.length : stamps.secondsPerStep;
+  const kept = t.steps.kept();
+  let total = 0;
+  let logged = 0;
+  for (const row of kept) {
+    const v = t.steps.value('secondsPerStep', row);
+    if (!Number.isFinite(v)) continue;
+    total += v;
+    logged++;
+  }
+  const secondsPerStep = logged > 0 ? total / logged : t.stampSecondsPerStep;
   const start = t.records.find((r) => r.kind === 'start');
   const images = num(start?.imagesPerStep);
   const ranks = num(start?.ranks) ?? 1;
   const ends = t.records.filter((r) => r.kind === 'end').map((r) => num(r.seconds));
-  const memory = t.records.map((r) => r.memory as { maxRssBytes?: unknown; devicePeakBytes?: unknown } | undefined).filter((m) => m !== undefined);
   return {
     stage: t.stage,
     round: t.round,
     // The pipeline's figure includes opening the datasets; a stage's own sums its runs (resumes included).
-    seconds: pipelineSeconds ?? (ends.length > 0 && ends.every((e) => e !== null) ? sum(ends as number[]) : stamps.seconds),
+    seconds: pipelineSeconds ?? (ends.length > 0 && ends.every((e) => e !== null) ? sum(ends as number[]) : t.stampSeconds),
     secondsPerStep,
     imagesPerSecond: secondsPerStep && images ? (images * ranks) / secondsPerStep : null,
-    maxRssBytes: maxOf(memory.map((m) => num(m.maxRssBytes))),
-    devicePeakBytes: maxOf(memory.map((m) => num(m.devicePeakBytes))),
+    maxRssBytes: t.maxRssBytes,
+    devicePeakBytes: t.devicePeakBytes,
   };
 }
 
@@ -171,7 +138,8 @@ function classSection(training: TrainingLog[], pipeline: LogRecord[], names: str
     if (support) supports.push(support);
   }
   if (columns.length === 0) return null;
-  const n = Math.max(...columns.map((c) => c.iou.length));
+  let n = 0;
+  for (const c of columns) n = Math.max(n, c.iou.length);
   // With the val pixel counts logged, absent means no pixel; without them (older logs), no defined IoU anywhere.
   const absent = Array.from({ length: n }, (_, k) =>
     supports.length > 0 ? supports.every((s) => (s[k] ?? 0) === 0) : columns.every((c) => c.iou[k] === null || c.iou[k] === undefined),
@@ -204,24 +172,19 @@ function consensusRounds(training: TrainingLog[]): ConsensusRound[] {
   return training
     .filter((t) => t.stage === 'self-train')
     .flatMap((t) => {
-      const steps = byStep(t.records, 'step').filter((r) => {
-        const s = r.stats as Record<string, unknown> | undefined;
-        return nums(s?.consensusKept) !== null && nums(s?.consensusPseudo) !== null;
-      });
-      if (steps.length === 0) return [];
-      const kept = steps.map((r) => (r.stats as Record<string, number[]>).consensusKept);
-      const pseudo = steps.map((r) => (r.stats as Record<string, number[]>).consensusPseudo);
-      const points: Points = steps.flatMap((r, i) => {
-        const p = sum(pseudo[i]);
-        return p > 0 ? [[r.iteration as number, sum(kept[i]) / p] as [number, number]] : [];
-      });
-      const classes = kept[0].length;
+      if (!t.consensus) return [];
+      const kept = t.steps.kept();
+      // The class count of the first step read back that logged consensus.
+      let classes = Number.NaN;
+      for (let i = 0; i < kept.length && !Number.isFinite(classes); i++) classes = t.steps.value('consensusClasses', kept[i]);
+      if (!Number.isFinite(classes)) return [];
+      const { kept: keptSums, pseudo: pseudoSums } = t.consensus;
       const perClass = Array.from({ length: classes }, (_, k) => {
-        const kk = sum(kept.map((v) => v[k] ?? 0));
-        const pp = sum(pseudo.map((v) => v[k] ?? 0));
+        const kk = keptSums[k] ?? 0;
+        const pp = pseudoSums[k] ?? 0;
         return { kept: kk, pseudo: pp, share: pp > 0 ? kk / pp : null };
       });
-      return [{ label: t.label, round: t.round, kept: points, perClass }];
+      return [{ label: t.label, round: t.round, kept: stepCurve(t, kept, 'consensus'), perClass }];
     });
 }
 
@@ -229,25 +192,24 @@ function driftRounds(training: TrainingLog[]): DriftRound[] {
   return training
     .filter((t) => t.stage === 'self-train')
     .flatMap((t) => {
-      const steps = byStep(t.records, 'step').filter((r) => nums((r.stats as Record<string, unknown> | undefined)?.centroidDrift) !== null);
-      if (steps.length === 0) return [];
-      const drift = steps.map((r) => (r.stats as Record<string, number[]>).centroidDrift);
-      const at = (i: number) => steps[i].iteration as number;
+      if (!t.drift) return [];
+      const kept = t.steps.kept();
       return [
         {
           label: t.label,
           round: t.round,
-          last: drift[drift.length - 1],
-          lastStep: at(drift.length - 1),
-          mean: drift.map((d, i) => [at(i), sum(d) / d.length] as [number, number]),
-          max: drift.map((d, i) => [at(i), Math.max(...d)] as [number, number]),
+          last: t.drift.last,
+          lastStep: t.drift.step,
+          mean: stepCurve(t, kept, 'driftMean'),
+          max: stepCurve(t, kept, 'driftMax'),
         },
       ];
     });
 }
 
 function distributedSection(training: TrainingLog[]): DistributedSection | null {
-  const ranks = Math.max(1, ...training.flatMap((t) => t.records.filter((r) => r.kind === 'start').map((r) => num(r.ranks) ?? 1)));
+  let ranks = 1;
+  for (const t of training) for (const r of t.records) if (r.kind === 'start') ranks = Math.max(ranks, num(r.ranks) ?? 1);
   if (ranks <= 1) return null;
   return {
     ranks,
@@ -257,9 +219,14 @@ function distributedSection(training: TrainingLog[]): DistributedSection | null 
   };
 }
 
-/** Reads a run folder (or its log folder) and returns every section of its report. */
-export function buildReport(runDir: string): Report {
-  const { pipeline, training } = readRunLogs(runDir);
+/** Reads a run folder (or its log folder) and returns every section of its report; `warn` hears of log lines that are no records. */
+export function buildReport(runDir: string, options: LogReadOptions = {}): Report {
+  return reportFromLogs(runDir, readRunLogs(runDir, options));
+}
+
+/** The report of logs already read (readRunLogs). */
+export function reportFromLogs(runDir: string, logs: RunLogs): Report {
+  const { pipeline, training } = logs;
   const start = pipeline.find((r) => r.kind === 'start') ?? training.flatMap((t) => t.records).find((r) => r.kind === 'start' && r.config);
   const classNames = classNamesOf((start?.config as Record<string, unknown> | undefined)?.labels);
   return {

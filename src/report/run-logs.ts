@@ -2,14 +2,11 @@
 // stage's log, in run order (warm-up, then the self-training rounds).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { LogReadOptions } from '../engine/run/log-reader.js';
 import { RunLog, type LogRecord } from '../engine/run/run-log.js';
+import { readTrainingLog, type TrainingLog } from './training-log.js';
 
-export interface TrainingLog {
-  label: string;
-  stage: 'warm-up' | 'self-train';
-  round: number | null;
-  records: LogRecord[];
-}
+export type { TrainingLog } from './training-log.js';
 
 export interface RunLogs {
   logDir: string;
@@ -45,22 +42,30 @@ export function logFilesOf(runDir: string): string[] {
   return files.map((f) => join(logDir, f)).filter((f) => existsSync(f));
 }
 
-export function readRunLogs(runDir: string): RunLogs {
+/** A training log, when the file is there and holds a record. */
+function nonEmpty(file: string, name: Pick<TrainingLog, 'label' | 'stage' | 'round'>, options: LogReadOptions): TrainingLog[] {
+  if (!existsSync(file)) return [];
+  const log = readTrainingLog(file, name, options);
+  return log.records.length > 0 || log.steps.rows > 0 ? [log] : [];
+}
+
+/** Every log of the run, each read once, a record at a time; `warn` hears of lines that are no records. */
+export function readRunLogs(runDir: string, options: LogReadOptions = {}): RunLogs {
   const logDir = logDirOf(runDir);
-  const training: TrainingLog[] = [];
-  const warm = RunLog.read(join(logDir, 'warm-up.jsonl'));
-  if (warm.length > 0) training.push({ label: 'warm-up', stage: 'warm-up', round: null, records: warm });
-  const single = RunLog.read(join(logDir, 'self-train.jsonl'));
-  if (single.length > 0) training.push({ label: 'self-train', stage: 'self-train', round: null, records: single });
+  const training: TrainingLog[] = [
+    ...nonEmpty(join(logDir, 'warm-up.jsonl'), { label: 'warm-up', stage: 'warm-up', round: null }, options),
+    ...nonEmpty(join(logDir, 'self-train.jsonl'), { label: 'self-train', stage: 'self-train', round: null }, options),
+  ];
   for (const r of roundsIn(logDir)) {
-    training.push({ label: `self-train round ${r}`, stage: 'self-train', round: r, records: RunLog.read(join(logDir, `round${r}`, 'self-train.jsonl')) });
+    training.push(readTrainingLog(join(logDir, `round${r}`, 'self-train.jsonl'), { label: `self-train round ${r}`, stage: 'self-train', round: r }, options));
   }
-  return { logDir, pipeline: RunLog.read(join(logDir, 'pipeline.jsonl')), training };
+  return { logDir, pipeline: RunLog.read(join(logDir, 'pipeline.jsonl'), options), training };
 }
 
 /**
  * The records of one kind, one per step: a resumed run logs again the steps after its last
- * saved state, and the later record is the one the run went on from.
+ * saved state, and the later record is the one the run went on from (steps themselves are
+ * settled so in TrainingLog.steps).
  */
 export function byStep(records: LogRecord[], kind: string): LogRecord[] {
   const at = new Map<number, LogRecord>();

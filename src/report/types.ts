@@ -1,7 +1,10 @@
 // The data behind a run report (`buildReport`), section by section. A section a run
 // folder has no record of is null or empty: the page then says "not recorded".
 
-/** A curve: [step, value] pairs in step order. */
+/**
+ * A curve: [step, value] pairs in step order. A curve of more than CURVE_POINTS (2000) steps
+ * keeps, of each stretch of steps, its lowest and highest point (engine/run/curve-points.ts).
+ */
 export type Points = Array<[number, number]>;
 
 export interface Series {

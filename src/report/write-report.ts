@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
 import { plural } from '../plural.js';
-import { buildReport } from './build-report.js';
+import { buildReport, type Report } from './build-report.js';
 import { renderReport } from './render/page.js';
 import { runDirOf } from './run-logs.js';
 import { sampleLink } from './samples.js';
@@ -12,8 +12,10 @@ import { sampleLink } from './samples.js';
 export const REPORT_FILE = 'report.html';
 
 export interface WriteReportOptions {
-  /** Told when the page cannot link the sample grids relative to its own folder. */
+  /** Told when the page cannot link the sample grids relative to its own folder, and of log lines that are no records. */
   warn?: (message: string) => void;
+  /** The report, where the caller has built it already (its logs are then not read again). */
+  report?: Report;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface WriteReportOptions {
  * relative link reaches them (another drive), the page says so and `warn` is told.
  */
 export function writeReport(runDir: string, out = join(runDir, REPORT_FILE), options: WriteReportOptions = {}): string {
-  const report = buildReport(runDir);
+  const report = options.report ?? buildReport(runDir, { warn: options.warn });
   const pageDir = dirname(resolve(out));
   const absolute = report.samples.filter((s) => !sampleLink(report.runDir, pageDir, s.file).relative).length;
   if (absolute > 0) {

@@ -20,7 +20,7 @@ import { plural } from '../plural.js';
 import { distEnv } from '../distributed/env.js';
 import { runDirOf } from '../report/run-logs.js';
 import { refreshReport, REPORT_FILE } from '../report/write-report.js';
-import { runTranslate } from './translate.js';
+import { checkTranslatorCrop, runTranslate } from './translate.js';
 import { runWarmUp } from './warm-up.js';
 
 export interface PipelineResult {
@@ -48,6 +48,8 @@ export async function runPipeline(cfg: RunConfig, hooks: StageHooks = {}): Promi
   if (held.length > 0 && !cfg.overwrite) {
     throw new Error(`the pipeline would replace earlier runs in ${held.join(', ')}; give --overwrite to replace them, or other folders (--weight-dir, --save-weight-dir)`);
   }
+  // The translator's crop too: a source-only baseline comes before it.
+  if (cfg.source !== null) checkTranslatorCrop(cfg);
   // What the run report shows beyond the training logs: each stage's time and results.
   // Rank 0 writes the log and the report; in a data-parallel run every rank runs the stages.
   const isMain = (distEnv()?.rank ?? 0) === 0;

@@ -2,7 +2,9 @@
 // inference and encoding runs behind it (both in sharp's threads), so the network
 // is rarely idle. Outputs mirror the input tree under one folder per kind. A corrupt
 // image is reported by name and skipped; the run goes on. No output is written outside
-// <out>/<kind>/, over an input, or over an existing file without --overwrite.
+// <out>/<kind>/, over an input, or over an existing file without --overwrite. Every output
+// is written whole or not at all, so Ctrl-C stops after the images under way and --resume
+// takes an existing output as done.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
@@ -11,10 +13,12 @@ import { collectImages, type ImageInput } from '../data/image-inputs.js';
 import { readImage, type RgbImage } from '../data/images.js';
 import { encodeGreyPng, encodePalettePng, encodeRgb, overlay } from '../data/writers.js';
 import { FolderLock } from '../engine/run/folder-lock.js';
+import { InterruptFlag } from '../engine/run/interrupt.js';
 import { Progress } from '../engine/run/progress.js';
 import type { AmpMode } from '../inference/forward.js';
 import { createPredictor, type Prediction, type Predictor, type PredictorOptions } from '../inference/predictor.js';
 import { applyLut } from '../labels/index.js';
+import { weightFile } from '../models/weights.js';
 import { checkOutputFolder, makeOutputFolder, placeUnder, realPath } from '../paths/index.js';
 import { plural } from '../plural.js';
 
@@ -35,6 +39,8 @@ export interface PredictRunOptions extends PredictorOptions {
   batch?: number;
   /** Replace outputs that already exist. */
   overwrite?: boolean;
+  /** Keep outputs that already exist (an interrupted run's) and write only the missing ones. */
+  resume?: boolean;
   say?: (line: string) => void;
   /** Show a progress bar (default true). */
   progress?: boolean;
@@ -53,6 +59,12 @@ export interface PredictSummary {
   out: string;
   /** Images the input folders hold inside --out's output folders: earlier outputs, left out. */
   leftOut: number;
+  /** Images given in all. */
+  total: number;
+  /** Images whose every output was there already (--resume): not predicted again. */
+  alreadyDone: number;
+  /** Stopped by Ctrl-C (or SIGTERM) before every image was done; each output written is whole. */
+  interrupted: boolean;
 }
 
 const EXTENSION: Record<OutputKind, string> = {
@@ -73,18 +85,21 @@ export const outputFolders = (out: string): string[] => OUTPUT_KINDS.map((k) => 
 
 /**
  * Refuses outputs in the way: one that is an input (through a link), one that is not a plain
- * file, and without --overwrite any that exists.
+ * file, and without --overwrite or --resume any that exists.
  */
-function refuseExisting(out: string, kinds: readonly OutputKind[], inputs: readonly ImageInput[], overwrite: boolean): void {
+function refuseExisting(out: string, kinds: readonly OutputKind[], inputs: readonly ImageInput[], keep: { overwrite: boolean; resume: boolean }): void {
   const reads = new Set(inputs.map((i) => realPath(i.file)));
   const existing = inputs.flatMap((i) => kinds.map((k) => outputPath(out, k, i))).filter((f) => existsSync(f));
   for (const file of existing) {
     if (reads.has(realPath(file))) throw new Error(`the output ${file} is also an input image; give another --out`);
     if (!statSync(file).isFile()) throw new Error(`${file} is in the way of an output and is not a file; move it, or give another --out`);
   }
-  if (existing.length > 0 && !overwrite) {
+  if (existing.length > 0 && !keep.overwrite && !keep.resume) {
     const exist = existing.length === 1 ? 'exists' : 'exist';
-    throw new Error(`${plural(existing.length, 'output')} already ${exist} (first: ${existing[0]}); give another --out, or --overwrite to replace them`);
+    throw new Error(
+      `${plural(existing.length, 'output')} already ${exist} (first: ${existing[0]}); give another --out, or --overwrite to replace them, ` +
+        'or --resume to keep them and predict only the images still missing an output (an interrupted run)',
+    );
   }
 }
 
@@ -96,6 +111,8 @@ async function writeOutputs(p: Predictor, o: PredictRunOptions, kinds: readonly 
     writeFileAtomic(file, [bytes]);
   };
   for (const kind of kinds) {
+    // An output there is whole (written atomically): an interrupted run wrote it.
+    if (o.resume && existsSync(outputPath(o.out, kind, input))) continue;
     if (kind === 'train-ids') write(kind, await encodeGreyPng(map));
     else if (kind === 'color') write(kind, encodePalettePng(map, p.labels));
     else if (kind === 'overlay') write(kind, await encodeRgb(overlay(image, map, o.opacity ?? 0.5, p.labels), 'jpeg'));
@@ -118,8 +135,10 @@ export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> 
   for (const k of kinds) if (!OUTPUT_KINDS.includes(k)) throw new Error(`unknown output "${k}"; --save takes ${OUTPUT_KINDS.join(', ')}`);
   const batch = o.batch ?? 1;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`--batch must be a positive integer, got ${batch}`);
-  // Before any image is read: --out can be written into.
+  if (o.resume && o.overwrite) throw new Error('give --resume (keep the outputs there, predict the images still missing one) or --overwrite (replace them), not both');
+  // Before any image is read: --out can be written into, and the weights are weights (not a training state).
   checkOutputFolder(o.out, '--out');
+  if (o.backend !== 'onnx') weightFile(o.weights, o.teacher ? 'teacher' : 'student');
   let leftOut = 0;
   const inputs = collectImages(o.inputs, { list: o.list, root: o.root, outputs: outputFolders(o.out), onLeftOut: () => leftOut++ });
   // Every output's place, refused before anything is made if it would leave <out>/<kind>/.
@@ -128,16 +147,27 @@ export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> 
   // One run at a time writes into --out.
   const lock = FolderLock.acquire(o.out);
   try {
-    refuseExisting(o.out, kinds, inputs, o.overwrite ?? false);
-    return { ...(await predictAll(o, kinds, batch, inputs)), leftOut };
+    refuseExisting(o.out, kinds, inputs, { overwrite: o.overwrite ?? false, resume: o.resume ?? false });
+    const todo = o.resume ? inputs.filter((input) => !kinds.every((k) => existsSync(outputPath(o.out, k, input)))) : inputs;
+    return { ...(await predictAll(o, kinds, batch, todo)), leftOut, total: inputs.length, alreadyDone: inputs.length - todo.length };
   } finally {
     lock.release();
   }
 }
 
-async function predictAll(o: PredictRunOptions, kinds: readonly OutputKind[], batch: number, inputs: ImageInput[]): Promise<Omit<PredictSummary, 'leftOut'>> {
+async function predictAll(
+  o: PredictRunOptions,
+  kinds: readonly OutputKind[],
+  batch: number,
+  inputs: ImageInput[],
+): Promise<Omit<PredictSummary, 'leftOut' | 'total' | 'alreadyDone'>> {
   const started = Date.now();
   const predictor = await createPredictor(o);
+  // Ctrl-C ends the loop after the images under way are written, so that the lock is released and the outputs counted.
+  const interrupt = new InterruptFlag({
+    stopping: 'stopping once the images under way are written',
+    leaving: 'at once (every output on disk is whole: --resume continues)',
+  });
   const progress = new Progress({ title: 'predict', total: inputs.length, enabled: o.progress ?? true, unit: 'images' });
   const skipped: PredictSummary['skipped'] = [];
   const writes = new Set<Promise<void>>();
@@ -153,7 +183,7 @@ async function predictAll(o: PredictRunOptions, kinds: readonly OutputKind[], ba
   let writeError: unknown;
   try {
     let i = 0;
-    while (i < inputs.length) {
+    while (i < inputs.length && !interrupt.requested) {
       for (let k = i; k < i + ahead; k++) decode(k);
       const group: Array<{ input: ImageInput; image: RgbImage }> = [];
       while (i < inputs.length && group.length < batch) {
@@ -194,9 +224,11 @@ async function predictAll(o: PredictRunOptions, kinds: readonly OutputKind[], ba
     await Promise.all(writes);
     if (writeError !== undefined) throw writeError;
   } finally {
+    interrupt.dispose();
     progress.stop();
     predictor.dispose();
   }
   const seconds = (Date.now() - started) / 1000;
-  return { predicted, skipped, seconds, imagesPerSecond: predicted / seconds, weights: predictor.weightsFile, amp: predictor.amp, out: o.out };
+  const interrupted = done < inputs.length;
+  return { predicted, skipped, seconds, imagesPerSecond: predicted / seconds, weights: predictor.weightsFile, amp: predictor.amp, out: o.out, interrupted };
 }

@@ -19,7 +19,9 @@ import { NonEssential } from '../engine/run/warn-once.js';
 import { peakMemory } from '../engine/run/describe.js';
 import { addGroup, group as groupOf, loadTrainState, readTrainStateRecord, resumeLoaders, saveTrainState, type TrainStateRecord } from '../engine/train-state.js';
 import { checkReplicas, stopRequested } from '../engine/agreement.js';
-import { Discriminator, ImageDecoder, ImageEncoder, NativeNet, saveSourceTranslator, TRANSLATOR_FILES, TRANSLATOR_PRESETS, Vgg19Features } from '../models/index.js';
+import {
+  Discriminator, ImageDecoder, ImageEncoder, NativeNet, saveSourceTranslator, smallestTranslatorSide, TRANSLATOR_FILES, TRANSLATOR_PRESETS, translatorTakes, Vgg19Features,
+} from '../models/index.js';
 import { Adam, type AdamState } from '../optim/adam.js';
 import { polyLr } from '../optim/schedule.js';
 import { autocast, dispose, getRngState, setRngState, tidy, type Tensor } from '../tensor/index.js';
@@ -63,6 +65,22 @@ function buildNets(cfg: RunConfig, say?: (line: string) => void): TranslatorNets
   return nets;
 }
 
+/**
+ * Refuses a crop the translator cannot train on, before any data or network is made (libtorch
+ * would stop at the first step with "Kernel size can't be greater than actual input size").
+ */
+export function checkTranslatorCrop(cfg: Pick<RunConfig, 'cropSize' | 'translator'>): void {
+  const nets = TRANSLATOR_PRESETS[cfg.translator];
+  const [h, w] = cfg.cropSize;
+  if (translatorTakes(nets, h) && translatorTakes(nets, w)) return;
+  const side = smallestTranslatorSide(nets);
+  const d = nets.discriminator;
+  throw new Error(
+    `--crop-size ${h}x${w} is too small for the ${cfg.translator} translator, which takes crops of at least ${side}x${side} ` +
+      `(its discriminator halves a crop ${d.scales - 1} times, then ${d.layers} more at each scale); give --crop-size ${Math.max(h, side)}x${Math.max(w, side)} or larger`,
+  );
+}
+
 function netList(n: TranslatorNets): NativeNet[] {
   return [n.encS, n.encT, n.decS2T, n.decT2S, n.disS2T, n.disT2S];
 }
@@ -86,6 +104,7 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
     if (!cfg.source) {
       throw new Error('diga translate trains the image translator of domain adaptation: give --gta5-data-path or --synthia-data-path (or --preset gta5 / synthia)');
     }
+    checkTranslatorCrop(cfg);
     const dir = cfg.translatorPath ?? cfg.weightDir;
     const statePath = join(dir, TRANSLATOR_STATE);
     const record: TrainStateRecord | undefined = cfg.resume ? readTrainStateRecord(statePath) : undefined;

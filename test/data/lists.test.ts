@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultLists, parseList, readList, readPairedLists, zipLists } from '../../src/data/lists.js';
+import { CityscapesDataset } from '../../src/data/dataset.js';
+import { defaultLists, parseList, readList, readPairedLists, repeatedLines, zipLists } from '../../src/data/lists.js';
 import { tempDir } from './helpers.js';
 
 const dir = tempDir('lists');
@@ -58,5 +59,26 @@ describe('list files', () => {
     expect(await readList(defaultLists.splits['1-16'].labelled.images)).toHaveLength(186);
     expect(await readPairedLists(defaultLists.val.images, defaultLists.val.labels)).toHaveLength(500);
     expect(await readPairedLists(defaultLists.train.images, defaultLists.train.labels)).toHaveLength(2975);
+  });
+
+  it('names, with counts, the lines that repeat an earlier one', () => {
+    expect(repeatedLines('v.txt', ['a', 'b', 'c'])).toBeUndefined();
+    expect(repeatedLines('v.txt', ['a', 'b', 'a', 'c', 'b', 'b', 'd', 'e'])).toBe(
+      'list file v.txt: 3 lines of 8 repeat an earlier line (1 entry twice, 1 entry three times; the first is line 3, a, as on line 1); ' +
+        'every line is read, so those entries count more than once',
+    );
+  });
+
+  it('a dataset over a list with a repeated line keeps it, and names it', async () => {
+    const images = listFile('dup-img.txt', 'c/c_000001_000019_leftImg8bit.png\nc/c_000002_000019_leftImg8bit.png\nc/c_000001_000019_leftImg8bit.png\n');
+    const labels = listFile('dup-lab.txt', 'c/c_000001_000019_gtFine_labelIds.png\nc/c_000002_000019_gtFine_labelIds.png\nc/c_000001_000019_gtFine_labelIds.png\n');
+    const ds = await CityscapesDataset.open({ root: dir, split: 'val', imageList: images, labelList: labels });
+    expect(ds.size).toBe(3);
+    expect(ds.repeats).toBe(
+      `list file ${images}: 1 line of 3 repeats an earlier line (1 entry twice; the first is line 3, c/c_000001_000019_leftImg8bit.png, as on line 1); ` +
+        'every line is read, so that entry counts more than once',
+    );
+    const once = await CityscapesDataset.open({ root: dir, split: 'val', imageList: listFile('once.txt', 'a_leftImg8bit.png\n') });
+    expect(once.repeats).toBeUndefined();
   });
 });

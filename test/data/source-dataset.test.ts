@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode } from 'fast-png';
+import { PALETTE } from '../../src/labels/cityscapes.js';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { CITYSCAPES_16, CITYSCAPES_19 } from '../../src/labels/index.js';
@@ -146,5 +147,56 @@ describe('SYNTHIA layout', () => {
     const { root, ds } = await synthiaLayout(png16(3).subarray(0, 50));
     const err = (await ds.read(0).catch((e: Error) => e)) as Error;
     expect(err.message).toContain(path.join(root, 'GT', 'LABELS', '0000000.png'));
+  });
+});
+
+describe('label values outside the dataset\'s table', () => {
+  /** A GTA5 layout of two images whose labels hold `values`, written by `write`. */
+  async function gtaWith(values: number[], write: (ids: Buffer) => Promise<Buffer> | Buffer) {
+    const root = await gtaLayout(['00001.png', '00002.png']);
+    const ids = Buffer.from(Array.from({ length: W * H }, (_, i) => values[i % values.length]));
+    for (const name of ['00001.png', '00002.png']) writeFileSync(path.join(root, 'labels', name), await write(ids));
+    const warnings: string[] = [];
+    const ds = await openGta5({ root, warn: (m) => warnings.push(m) });
+    return { root, ds, warnings };
+  }
+
+  it('GTA5 ids past 33 train as ignore, said once per run with the pixels of each value', async () => {
+    const { root, ds, warnings } = await gtaWith([7, 34, 26, 40, 34, 255], grey);
+    const first = await ds.read(0);
+    expect(Array.from(first.label!.data.subarray(0, 6))).toEqual([0, 255, 13, 255, 255, 255]);
+    await ds.read(1);
+    // The same root opened again (the next stage of the run) says nothing more.
+    await (await openGta5({ root, warn: (m) => warnings.push(m) })).read(0);
+    expect(warnings).toEqual([
+      `GTA5 label ${path.join(root, 'labels', '00001.png')} holds values outside Cityscapes' label ids (0 to 33, and 255: -1, the license plate): ` +
+        '34 (8 pixels), 40 (4 pixels); such pixels train as ignore (255), as in the published code. Said once per run: other labels may hold such values too',
+    ]);
+  });
+
+  it('palette labels: a value outside the table is told by its colour; unused black entries stay fast and silent', async () => {
+    // The Cityscapes colours by label id (0..33), 34 in a colour of its own, black after.
+    const byId: number[][] = Array.from({ length: 256 }, () => [0, 0, 0]);
+    CITYSCAPES_19.trainIdToLabelId.forEach((id, trainId) => (byId[id] = [...PALETTE[trainId]]));
+    byId[34] = [1, 2, 3];
+    const palette = (ids: Buffer) => Buffer.from(encode({ width: W, height: H, data: new Uint8Array(ids), depth: 8, channels: 1, palette: byId }));
+    const { ds, warnings } = await gtaWith([7, 34, 26, 0], palette);
+    expect(Array.from((await ds.read(0)).label!.data.subarray(0, 4))).toEqual([0, 255, 13, 255]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(': 34 (6 pixels); such pixels train as ignore');
+    // Unused entries (black, as index 0) do not count: only ids defined or coloured apart are told.
+    const silent = await gtaWith([7, 22, 26, 0], palette);
+    expect(Array.from((await silent.ds.read(0)).label!.data.subarray(0, 4))).toEqual([0, 9, 13, 255]);
+    expect(silent.warnings).toEqual([]);
+  });
+
+  it('a repeated line of a source list is named', async () => {
+    const root = await gtaLayout(['00001.png', '00002.png']);
+    const list = path.join(root, 'list.txt');
+    writeFileSync(list, '00001.png\n00002.png\n00001.png\n');
+    const ds = await openGta5({ root, list });
+    expect(ds.size).toBe(3);
+    expect(ds.repeats).toContain(`list file ${list}: 1 line of 3 repeats an earlier line (1 entry twice; the first is line 3, 00001.png, as on line 1)`);
+    expect((await openGta5({ root })).repeats).toBeUndefined();
   });
 });

@@ -2,16 +2,17 @@
 // (as `diga evaluate` reads them) or a single checkpoint, as a file for other runtimes.
 import { basename, dirname } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { findWeights, loadWeights, loadWeightsFrom } from '../../models/weights.js';
+import { findWeights, loadWeights, loadWeightsFrom, recordedModel, weightFile } from '../../models/weights.js';
+import { modelOfWeights } from '../../models/weights-model.js';
 import { DEFAULT_OPSET, ONNX_EXPORTERS, ONNX_OPSETS, parseOutputs, writeOnnx } from '../../export/onnx/index.js';
-import { presetNames, resolveModel, SegModel } from '../../models/index.js';
+import { presetNames, resolveModel, SegModel, type SegModelConfig } from '../../models/index.js';
 import { checkOutputFile, makeOutputFolder } from '../../paths/index.js';
 
 const FORMATS = ['onnx'];
 
 interface ExportValues {
   format: string;
-  model: string;
+  model?: string;
   weightDir?: string;
   weights?: string;
   teacher?: boolean;
@@ -33,7 +34,7 @@ export function registerExport(program: Command): void {
     .command('export')
     .description('write the evaluation network (BatchNorm folded, dynamic batch and size) for other runtimes')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'onnx')
-    .option('--model <preset>', presetNames().join(' | '), 'hrnet48')
+    .option('--model <preset>', `${presetNames().join(' | ')} (default: the one the weights record, else hrnet48)`)
     .option('--weight-dir <dir>', 'the weight folder to read (student.safetensors or the published student.pth)')
     .option('--weights <file>', 'a single checkpoint instead (.safetensors, .pth or .pt)')
     .option('--teacher', 'export the teacher of --weight-dir instead of the student')
@@ -49,20 +50,25 @@ export function registerExport(program: Command): void {
       const outputs = parseOutputs(o.outputs);
       const role = o.teacher ? 'teacher' : 'student';
       // Checked before the export runs: --out is never the weights read, nor a folder, nor another kind of file.
-      const read = o.weights ?? findWeights(o.weightDir!, role);
+      const read = o.weights !== undefined ? weightFile(o.weights, role) : findWeights(o.weightDir!, role);
       checkOutputFile(o.out, { what: '--out', kinds: ['.onnx'], overwrite: o.overwrite === true, inputs: read === undefined ? [] : [read] });
-      const family = resolveModel(o.model).family;
+      // As predict: the network the weights record (our safetensors) or show (a published .pth), else the paper's.
+      const recorded = o.model === undefined && read !== undefined ? (modelOfWeights(read)?.preset ?? (recordedModel(read) as SegModelConfig | undefined)) : undefined;
+      const config = o.model ?? recorded ?? 'hrnet48';
+      const preset = typeof config === 'string' ? config : undefined;
+      const family = resolveModel(config).family;
       if (!Object.hasOwn(ONNX_EXPORTERS, family.name)) {
-        throw new Error(`--model ${o.model} is a ${family.name} network, which has no ONNX export yet; families with one: ${Object.keys(ONNX_EXPORTERS).join(', ')}`);
+        const what = o.model !== undefined ? `--model ${o.model}` : `the network of ${read}`;
+        throw new Error(`${what} is a ${family.name} network, which has no ONNX export yet; families with one: ${Object.keys(ONNX_EXPORTERS).join(', ')}`);
       }
-      const model = new SegModel(o.model);
+      const model = new SegModel(config);
       try {
-        const file = o.weights !== undefined ? loadWeightsFrom(o.weights, role, model, { modelName: o.model }) : loadWeights(o.weightDir!, role, model, { modelName: o.model });
+        const file = o.weights !== undefined ? loadWeightsFrom(read!, role, model, { modelName: preset }) : loadWeights(o.weightDir!, role, model, { modelName: preset });
         makeOutputFolder(dirname(o.out), 'the folder of --out');
         const bytes = writeOnnx(model.eval(), o.out, {
           outputs,
           opset: o.opset,
-          preset: o.model,
+          preset,
           labels: o.labels,
           overwrite: true,
           metadata: { weights: basename(file), ...(o.weights === undefined ? { weights_role: role } : {}) },

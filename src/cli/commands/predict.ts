@@ -25,6 +25,7 @@ interface PredictFlags {
   list?: string;
   root?: string;
   overwrite?: boolean;
+  resume?: boolean;
   progress: boolean;
 }
 
@@ -46,6 +47,15 @@ const opacity = (v: string): number => {
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1');
   return n;
 };
+
+/** A word as a POSIX shell reads it back: bare where it is safe, else single-quoted. */
+const shellWord = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+/** This command line again, to continue with --resume (an --overwrite would redo the finished images). */
+function resumeCommand(argv: readonly string[]): string {
+  const args = argv.filter((a) => a !== '--overwrite' && a !== '--resume');
+  return `diga ${[...args, '--resume'].map(shellWord).join(' ')}`;
+}
 
 export function registerPredict(program: Command): void {
   program
@@ -71,6 +81,7 @@ export function registerPredict(program: Command): void {
     .option('--list <file>', 'a list file of images (one path per line)')
     .option('--root <dir>', 'the folder list paths are relative to (default: the current folder)')
     .option('--overwrite', 'replace outputs that already exist')
+    .option('--resume', 'keep the outputs already there (each is whole: an interrupted run wrote it) and predict only the images still missing one')
     .option('--no-progress', 'no progress bar')
     .action(async (images: string[], o: PredictFlags) => {
       if (o.weightDir !== undefined && o.weights !== undefined) throw new Error('give --weight-dir or --weights, not both');
@@ -80,11 +91,20 @@ export function registerPredict(program: Command): void {
       const r = await runPredict({ ...o, inputs: images, weights, save: o.save });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       if (r.leftOut > 0) say(`left out ${plural(r.leftOut, 'image')} inside ${r.out}'s output folders (earlier outputs, not inputs)`);
+      if (r.alreadyDone > 0) say(`kept the outputs of ${plural(r.alreadyDone, 'image')} already done (--resume)`);
       say(`predicted ${plural(r.predicted, 'image')} in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(2)} images/s) with ${r.weights} in ${precisionName(r.amp)}; outputs in ${r.out}`);
       if (r.skipped.length > 0) {
         say(`skipped ${r.skipped.length}:`);
         for (const s of r.skipped) say(`  ${s.file}: ${s.reason}`);
         process.exitCode = 3;
+      }
+      if (r.interrupted) {
+        const finished = r.alreadyDone + r.predicted;
+        const left = r.total - finished - r.skipped.length;
+        say(`interrupted: ${finished} of ${plural(r.total, 'image')} finished, ${left} still to predict; continue with:`);
+        say(`  ${resumeCommand(process.argv.slice(2))}`);
+        if (o.overwrite) say('  (outputs of earlier runs this one had not yet replaced are kept as they are; run it with --overwrite again to replace every one)');
+        process.exitCode = 130;
       }
     });
 }

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../checkpoint/atomic.js';
 import { checkOutputFile, samePath } from '../../paths/index.js';
-import { buildReport } from '../../report/build-report.js';
+import { reportFromLogs } from '../../report/build-report.js';
 import { logDirOf, logFilesOf, readRunLogs } from '../../report/run-logs.js';
 import { REPORT_FILE, writeReport } from '../../report/write-report.js';
 
@@ -30,7 +30,9 @@ export function registerReport(program: Command): void {
     .option('--overwrite', `replace an existing --out page (.html) or --json file (.json); the run folder's own ${REPORT_FILE} is always refreshed`)
     .action((runDir: string, o: ReportValues) => {
       if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new Error(`${runDir} is not a folder`);
-      const logs = readRunLogs(runDir);
+      const warn = (m: string) => process.stderr.write(`diga: ${m}\n`);
+      // Read once for the page and the JSON: a long run's logs take seconds to read.
+      const logs = readRunLogs(runDir, { warn });
       if (logs.training.length === 0 && logs.pipeline.length === 0) {
         throw new Error(`no run logs in ${logDirOf(runDir)} (looked for pipeline.jsonl, warm-up.jsonl, self-train.jsonl and round*/self-train.jsonl)`);
       }
@@ -43,11 +45,12 @@ export function registerReport(program: Command): void {
         if (samePath(o.json, page)) throw new Error(`--json ${o.json} is the page itself; give the JSON another file`);
         checkOutputFile(o.json, { what: '--json', kinds: JSON_FILE, overwrite: o.overwrite === true, inputs });
       }
-      const out = writeReport(runDir, page, { warn: (m) => process.stderr.write(`diga: ${m}\n`) });
+      const report = reportFromLogs(runDir, logs);
+      const out = writeReport(runDir, page, { warn, report });
       process.stdout.write(`wrote ${out}\n`);
       if (o.json) {
         mkdirSync(dirname(resolve(o.json)), { recursive: true });
-        writeFileAtomic(o.json, [Buffer.from(`${JSON.stringify(buildReport(runDir), null, 2)}\n`)]);
+        writeFileAtomic(o.json, [Buffer.from(`${JSON.stringify(report, null, 2)}\n`)]);
         process.stdout.write(`wrote ${o.json}\n`);
       }
     });

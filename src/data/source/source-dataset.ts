@@ -9,8 +9,10 @@ import type { SourceDatasetName } from '../../labels/source-maps.js';
 import { sourceLabelTable } from '../../labels/source-maps.js';
 import type { Sample } from '../dataset.js';
 import { assertFilesExist, type FileCheck } from '../file-checks.js';
-import { decodeImage, readBytes, type LabelMap } from '../images.js';
+import { decodeImage, pngPalette, readBytes, type LabelMap } from '../images.js';
+import { repeatedLines } from '../lists.js';
 import type { SampleSource } from '../sample-source.js';
+import { OutsideValues } from './label-values.js';
 import { sourceNames } from './source-list.js';
 
 /** Where a source dataset keeps its files and how its labels are stored. */
@@ -33,6 +35,8 @@ export interface SourceDatasetOptions {
   list?: string;
   /** The classes labels map to (default: the layout's). */
   labels?: LabelSet;
+  /** Told once of label values outside the dataset's ids (default: stderr). */
+  warn?: (message: string) => void;
 }
 
 export interface SourceEntry {
@@ -57,7 +61,10 @@ export class SourceDataset implements SampleSource {
     readonly listName: string,
     /** Set when no list was given: a line for the caller to print (which images are used). */
     readonly note: string | undefined,
+    /** A warning for list lines that repeat an earlier one (they are read as listed); undefined when none does. */
+    readonly repeats: string | undefined,
     private readonly table: Uint8Array,
+    private readonly outside: OutsideValues,
   ) {}
 
   /** Reads the list (or lists the image folder) and resolves every path; reads no image. */
@@ -74,7 +81,13 @@ export class SourceDataset implements SampleSource {
       line: index + 1,
     }));
     const labels = options.labels ?? layout.defaultLabels;
-    return new SourceDataset(layout, root, labels, entries, listName, note, sourceLabelTable(layout.dataset, labels));
+    const warn = options.warn ?? ((m: string) => process.stderr.write(`diga: ${m}\n`));
+    return new SourceDataset(
+      layout, root, labels, entries, listName, note,
+      options.list === undefined ? undefined : repeatedLines(options.list, names),
+      sourceLabelTable(layout.dataset, labels),
+      new OutsideValues(layout.dataset, layout.title, root, labels.classes, warn),
+    );
   }
 
   get size(): number {
@@ -113,7 +126,12 @@ export class SourceDataset implements SampleSource {
     const e = this.entry(index);
     const [image, label] = await Promise.all([
       readBytes(e.image, 'image').then((b) => decodeImage(b, e.image)),
-      readBytes(e.label, 'label').then((b) => this.layout.decodeLabel(b, e.label, this.table)),
+      // Values the table does not define are decoded as marks, counted and ignored here.
+      readBytes(e.label, 'label').then(async (b) => {
+        const label = await this.layout.decodeLabel(b, e.label, this.outside.lut(this.table, pngPalette(b)));
+        this.outside.settle(label.data, e.label);
+        return label;
+      }),
     ]);
     if (label.width !== image.width || label.height !== image.height) {
       throw new Error(

@@ -1,19 +1,36 @@
-// A training stage's loss and mIoU curves, drawn from its run log.
+// A training stage's loss and mIoU curves, drawn from its run log, read a record at a time
+// (a long run's log holds more steps than fit in memory as objects, or in one call's arguments).
 import { join } from 'node:path';
+import { curvePoints } from './curve-points.js';
+import { forEachRecord } from './log-reader.js';
 import { writeLineChart } from './plots.js';
-import { RunLog } from './run-log.js';
+import type { LogRecord } from './run-log.js';
+import { StepTable } from './step-table.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const numberOr = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
 
 /** Writes `<dir>/<stage>-loss.png` (every logged term) and `<dir>/<stage>-miou.png`. */
 export async function writeCurves(logPath: string, stage: string, dir: string): Promise<void> {
-  const records = RunLog.read(logPath).filter((r) => r.stage === stage);
-  const steps = records.filter((r) => r.kind === 'step');
-  const termNames = [...new Set(steps.flatMap((r) => Object.keys((r.terms as Record<string, number>) ?? {})))];
-  await writeLineChart(join(dir, `${stage}-loss.png`), `${stage} losses`, termNames.map((name) => ({
+  const steps = new StepTable();
+  const termNames = new Set<string>();
+  const evals: LogRecord[] = [];
+  forEachRecord(logPath, (r) => {
+    if (r.stage !== stage || typeof r.iteration !== 'number') return;
+    if (r.kind === 'eval') evals.push(r);
+    if (r.kind !== 'step' || !isObject(r.terms)) return;
+    const row = steps.add(r.iteration);
+    for (const [name, value] of Object.entries(r.terms)) {
+      termNames.add(name);
+      steps.set(name, row, numberOr(value));
+    }
+  });
+  const kept = steps.kept();
+  await writeLineChart(join(dir, `${stage}-loss.png`), `${stage} losses`, [...termNames].map((name) => ({
     name,
-    points: steps.map((r) => [r.iteration as number, (r.terms as Record<string, number>)[name]] as [number, number]),
+    points: curvePoints(kept.length, (i) => steps.iteration(kept[i]), (i) => steps.value(name, kept[i])),
   })));
-  const evals = records.filter((r) => r.kind === 'eval');
   await writeLineChart(join(dir, `${stage}-miou.png`), `${stage} val mIoU`, [
-    { name: 'mIoU', points: evals.map((r) => [r.iteration as number, r.miou as number] as [number, number]) },
+    { name: 'mIoU', points: curvePoints(evals.length, (i) => evals[i].iteration as number, (i) => numberOr(evals[i].miou)) },
   ]);
 }

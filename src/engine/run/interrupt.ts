@@ -1,20 +1,32 @@
-// Ctrl-C during training: the first SIGINT asks the loop to save and stop at
-// the end of the current step; a second one exits at once. A data-parallel worker
-// whose launcher has died starts with the stop already asked.
+// Ctrl-C during a long loop (training, predict): the first SIGINT asks the loop to
+// stop where what it did is safe (training: save at the end of the current step); a
+// second one exits at once. A data-parallel worker whose launcher has died starts
+// with the stop already asked.
 import { isLauncherGone } from '../../distributed/launch.js';
+
+export interface InterruptOptions {
+  /** What the first interrupt does, as said on the terminal (default: training's checkpoint). */
+  stopping?: string;
+  /** What a second interrupt leaves undone, as said. */
+  leaving?: string;
+}
 
 export class InterruptFlag {
   #requested = isLauncherGone();
+  readonly #stopping: string;
+  readonly #leaving: string;
   readonly #handler = () => {
     if (this.#requested) {
-      process.stderr.write('\nsecond interrupt: exiting without saving\n');
+      process.stderr.write(`\nsecond interrupt: exiting ${this.#leaving}\n`);
       process.exit(130);
     }
     this.#requested = true;
-    process.stderr.write('\ninterrupt: saving a checkpoint after this step (Ctrl-C again to exit at once)\n');
+    process.stderr.write(`\ninterrupt: ${this.#stopping} (Ctrl-C again to exit at once)\n`);
   };
 
-  constructor() {
+  constructor(options: InterruptOptions = {}) {
+    this.#stopping = options.stopping ?? 'saving a checkpoint after this step';
+    this.#leaving = options.leaving ?? 'without saving';
     process.on('SIGINT', this.#handler);
     process.on('SIGTERM', this.#handler);
   }

@@ -1,6 +1,7 @@
 // Loss and mIoU curves as PNG images, drawn as SVG and rasterised by sharp.
 import sharp from 'sharp';
 import { writeFileAtomic } from '../../checkpoint/atomic.js';
+import { extent } from './curve-points.js';
 
 export interface Series {
   name: string;
@@ -16,11 +17,10 @@ function esc(s: string): string {
 /** An SVG line chart of the series (x: step). */
 export function lineChartSvg(title: string, series: Series[], width = 720, height = 360): string {
   const pad = { l: 60, r: 150, t: 30, b: 40 };
+  // Each pair counted only where both of its values are finite, as drawn; loops, not Math.min(...): a long curve overflows the stack.
   const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  const xs = all.map((p) => p[0]);
-  const ys = all.map((p) => p[1]);
-  const [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
-  const [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
+  const [x0, x1] = extent(all.length, (i) => all[i][0]) ?? [0, 1];
+  const [y0, y1] = extent(all.length, (i) => all[i][1]) ?? [0, 1];
   const sx = (x: number) => pad.l + ((x - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r);
   const sy = (y: number) => height - pad.b - ((y - y0) / (y1 - y0 || 1)) * (height - pad.t - pad.b);
   const parts: string[] = [

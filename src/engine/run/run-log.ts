@@ -2,9 +2,10 @@
 // events), appended as they happen, so a crashed run keeps what it logged.
 // The log is not essential to a run: a failed write is said once and training
 // goes on. A fresh run never truncates an earlier run's log: it is renamed aside.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { checkAppendFault } from '../../faults.js';
+import { forEachRecord, type LogReadOptions } from './log-reader.js';
 
 export type LogRecord = { kind: string; time?: string } & Record<string, unknown>;
 
@@ -29,6 +30,9 @@ export class RunLog {
         const aside = join(dirname(path), `${basename(path, '.jsonl')}.${stamp}.jsonl`);
         renameSync(path, aside);
         options.say?.(`the earlier log ${path} is kept as ${aside}`);
+      } else if (options.append && existsSync(path) && !endsWithNewline(path)) {
+        // A killed run's last line is cut off: this run's first record starts a line of its own.
+        appendFileSync(path, '\n');
       }
     } catch (err) {
       this.#warn(err);
@@ -51,12 +55,25 @@ export class RunLog {
     process.stderr.write(`diga: cannot write the run log ${this.path} (${(err as Error).message}); training goes on without it\n`);
   }
 
-  /** Every record of a log file (for plots and resumed runs). */
-  static read(path: string): LogRecord[] {
+  /** Every record of a log file, held in memory: for short logs (the curves and the report read long ones with forEachRecord). */
+  static read(path: string, options: LogReadOptions = {}): LogRecord[] {
     if (!existsSync(path)) return [];
-    return readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as LogRecord);
+    const records: LogRecord[] = [];
+    forEachRecord(path, (r) => records.push(r), options);
+    return records;
+  }
+}
+
+/** Whether a non-empty file's last byte is a newline (an empty file needs none). */
+function endsWithNewline(path: string): boolean {
+  const size = statSync(path).size;
+  if (size === 0) return true;
+  const fd = openSync(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,5 +1,15 @@
 // Outputs a run can do without (curves, sample grids): a failure to write one is said
-// once per kind, and the run goes on.
+// once per kind, and the run goes on. Warnings about a run's inputs (a log line that is no
+// record, a list line given twice) are said once per process, however often they are read.
+const said = new Set<string>();
+
+/** Writes `diga: <message>` to stderr, unless this process has said it already. */
+export function warnOnce(message: string): void {
+  if (said.has(message)) return;
+  said.add(message);
+  process.stderr.write(`diga: ${message}\n`);
+}
+
 export class NonEssential {
   readonly #warned = new Set<string>();
 

@@ -10,3 +10,4 @@ export {
   type TranslatorPreset,
 } from './config.js';
 export { FrozenSourceTranslator, saveSourceTranslator, TRANSLATOR_FILES } from './frozen.js';
+export { smallestTranslatorSide, translatorTakes } from './input-size.js';

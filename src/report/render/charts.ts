@@ -2,6 +2,7 @@
 // needs nothing from the network and stays one file. Line charts carry their data in a
 // `data-hover` attribute for the page's script (values under the pointer); bars carry a
 // `data-tip`.
+import { extent } from '../../engine/run/curve-points.js';
 import type { Points, Series } from '../types.js';
 import { esc, jsonAttr, short } from './escape.js';
 
@@ -58,8 +59,9 @@ export function lineChart(o: LineChartOptions): string {
   const H = (o.height ?? 240) + top - PAD.t;
   const [x0, x1raw] = o.xDomain;
   const x1 = x1raw > x0 ? x1raw : x0 + 1;
-  const values = o.series.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
-  let [y0, y1] = o.yDomain ?? (values.length > 0 ? [Math.min(...values), Math.max(...values)] : [0, 1]);
+  // Loops, not Math.min(...values): spread, a long curve overflows the call stack.
+  const values = o.series.flatMap((s) => s.points.map((p) => p[1]));
+  let [y0, y1] = o.yDomain ?? extent(values.length, (i) => values[i]) ?? [0, 1];
   if (!o.yDomain) {
     const pad = (y1 - y0) * 0.08 || Math.abs(y1) * 0.1 || 1;
     y0 = y0 >= 0 && y0 - pad < 0 ? 0 : y0 - pad;
@@ -119,8 +121,9 @@ export function barChart(o: BarChartOptions): string {
   const top = Math.max(PAD.t, key.bottom);
   const H = 300 + top - PAD.t;
   const bottom = 86;
-  const values = o.groups.flatMap((g) => g.values).filter((v): v is number => v !== null && Number.isFinite(v));
-  const [y0, y1] = o.yDomain ?? [Math.min(0, ...values), Math.max(...values, 0) * 1.08 || 1];
+  const values = o.groups.flatMap((g) => g.values);
+  const [lo, hi] = extent(values.length, (i) => values[i] ?? Number.NaN) ?? [0, 0];
+  const [y0, y1] = o.yDomain ?? [Math.min(0, lo), Math.max(hi, 0) * 1.08 || 1];
   const sy = (y: number) => H - bottom - ((y - y0) / (y1 - y0 || 1)) * (H - top - bottom);
   const slot = (W - PAD.l - PAD.r) / Math.max(1, o.categories.length);
   const bar = (slot * 0.8) / Math.max(1, o.groups.length);
@@ -158,4 +161,8 @@ export function barChart(o: BarChartOptions): string {
 }
 
 /** The step axis of a stage's charts: from 0 to its configured steps. */
-export const stepDomain = (steps: number, points: Points[]): [number, number] => [0, Math.max(steps, ...points.flatMap((p) => p.map((q) => q[0])), 1)];
+export function stepDomain(steps: number, points: Points[]): [number, number] {
+  let last = Math.max(steps, 1);
+  for (const p of points) for (const [x] of p) if (x > last) last = x;
+  return [0, last];
+}

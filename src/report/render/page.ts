@@ -133,9 +133,16 @@ function pseudoLabelSection(r: Report): string {
     .join('');
 }
 
+/** The longest self-training round's configured steps (the consensus and drift charts' step axis). */
+function selfTrainSteps(r: Report): number {
+  let last = 1;
+  for (const t of r.training) if (t.stage === 'self-train') last = Math.max(last, t.steps);
+  return last;
+}
+
 function consensusSection(r: Report): string {
   if (r.consensus.length === 0) return NOT_RECORDED;
-  const last = Math.max(1, ...r.training.filter((t) => t.stage === 'self-train').map((t) => t.steps));
+  const last = selfTrainSteps(r);
   const line = lineChart({
     series: r.consensus.map((c) => ({ name: c.label, points: c.kept })),
     xDomain: stepDomain(last, r.consensus.map((c) => c.kept)),
@@ -159,7 +166,7 @@ function consensusSection(r: Report): string {
 
 function driftSection(r: Report): string {
   if (r.centroidDrift.length === 0) return NOT_RECORDED;
-  const last = Math.max(1, ...r.training.filter((t) => t.stage === 'self-train').map((t) => t.steps));
+  const last = selfTrainSteps(r);
   const line = lineChart({
     series: r.centroidDrift.flatMap((d) => [
       { name: `${d.label} mean`, points: d.mean },
