@@ -239,7 +239,7 @@ export const AMP_HELP = {
     'evaluation, pseudo-labels and centroids stay float32 unless bf16 or fp16 is given',
   labels:
     'precision: off or auto (the default): float32 | bf16 | fp16 (CUDA); bf16 is 1.2–1.3× faster on CPUs with native bf16 ' +
-    'but changes ~0.17 % of label pixels (README, "Inference on the CPU")',
+    'but changes ~0.4 % of label pixels (README, "Inference on the CPU")',
 };
 const DISTRIBUTED = new Set<StageCommand>(['translate', 'warm-up', 'pseudo-label', 'centroids', 'self-train', 'evaluate', 'pipeline']);
 
