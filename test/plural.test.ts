@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { SegModel } from '../src/models/index.js';
+import { saveWeights } from '../src/models/weights.js';
 import { plural } from '../src/plural.js';
 import { runPredict } from '../src/stages/predict.js';
 
@@ -28,23 +30,26 @@ describe('plural', () => {
 });
 
 describe('diga predict refuses to replace outputs', () => {
-  // The refusal comes before any weights are read: none are needed here.
+  // The weights are checked first, so real ones; the refusal comes before any image is read.
   const root = mkdtempSync(join(tmpdir(), 'diga-plural-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const images = join(root, 'images');
   const out = join(root, 'out');
   mkdirSync(images);
   for (const name of ['a.png', 'b.png']) writeFileSync(join(images, name), '');
-  const predict = () => runPredict({ inputs: [images], weights: join(root, 'no-weights'), out, save: ['color'], progress: false });
+  const model = new SegModel('tiny');
+  saveWeights(root, 'student', model);
+  model.dispose();
+  const predict = () => runPredict({ inputs: [images], weights: join(root, 'student.safetensors'), out, save: ['color'], progress: false });
 
   test('one existing output: "1 output already exists"', async () => {
     mkdirSync(join(out, 'color'), { recursive: true });
     writeFileSync(join(out, 'color', 'a.png'), '');
-    await expect(predict()).rejects.toThrow(`1 output already exists (first: ${join(out, 'color', 'a.png')}); give another --out, or --overwrite`);
+    await expect(predict()).rejects.toThrow(`1 output already exists (first: ${join(out, 'color', 'a.png')}); give another --out, or --overwrite to replace them`);
   });
 
   test('two: "2 outputs already exist"', async () => {
     writeFileSync(join(out, 'color', 'b.png'), '');
-    await expect(predict()).rejects.toThrow(`2 outputs already exist (first: ${join(out, 'color', 'a.png')}); give another --out, or --overwrite`);
+    await expect(predict()).rejects.toThrow(`2 outputs already exist (first: ${join(out, 'color', 'a.png')}); give another --out, or --overwrite to replace them`);
   });
 });

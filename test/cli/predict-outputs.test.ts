@@ -4,37 +4,25 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { SegModel } from '../../src/models/index.js';
-import { saveWeights } from '../../src/models/weights.js';
-import { diga, faultFiles, haveBuild, sha, startDiga } from '../faults/helpers.js';
+import { describe, expect, test } from 'vitest';
+import { diga, haveBuild, predictFiles, sha, startDiga } from '../faults/helpers.js';
 
-const files = faultFiles('predict-outputs');
-let weights: string;
-let image: string;
+const files = predictFiles('predict-outputs');
 
 /** `names` copies of one generated image under `dir`; returns their paths. */
 function photos(dir: string, ...names: string[]): string[] {
   mkdirSync(dir, { recursive: true });
   return names.map((n) => {
-    copyFileSync(image, join(dir, n));
+    copyFileSync(files.image, join(dir, n));
     return join(dir, n);
   });
 }
 
-const predict = (...args: string[]) => diga(['predict', ...args, '--weights', weights, '--no-progress']);
+const predict = (...args: string[]) => diga(['predict', ...args, '--weights', files.weights, '--no-progress']);
 
 /** The files below `dir` but the run lock, relative to it. */
 const tree = (dir: string): string[] => globSync('**/*', { cwd: dir, dot: true, ignore: ['.diga.lock'] }).sort();
 
-beforeAll(() => {
-  if (!haveBuild) return;
-  weights = join(files.root, 'student.safetensors');
-  const model = new SegModel('tiny');
-  saveWeights(files.root, 'student', model);
-  model.dispose();
-  image = join(files.data, 'leftImg8bit', 'val', 'westholm', 'westholm_000000_000019_leftImg8bit.png');
-});
 
 describe.skipIf(!haveBuild)('diga predict: where outputs go', () => {
   test('a list entry that climbs out of --root is refused by name, and nothing lands outside --out', async () => {
@@ -97,7 +85,7 @@ describe.skipIf(!haveBuild)('diga predict: where outputs go', () => {
 
   test('--out under /proc or /sys is refused at once', async () => {
     for (const out of ['/proc/diga-out', '/sys/diga-out']) {
-      const run = startDiga(['predict', image, '--weights', weights, '--out', out, '--no-progress']);
+      const run = startDiga(['predict', files.image, '--weights', files.weights, '--out', out, '--no-progress']);
       // Before the policy, /proc hung; the test ends it rather than wait for the suite's limit.
       const timer = setTimeout(() => run.child.kill('SIGKILL'), 30_000);
       const r = await run.done;
@@ -114,7 +102,7 @@ describe.skipIf(!haveBuild)('diga predict: where outputs go', () => {
     // A private read-only mount, in a user and mount namespace of the child's own.
     if (spawnSync('unshare', ['-rm', 'true']).status !== 0) return;
     const script = `mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"`;
-    const args = [process.execPath, resolve('bin/diga.js'), 'predict', image, '--weights', weights, '--out', join(dir, 'out'), '--no-progress'];
+    const args = [process.execPath, resolve('bin/diga.js'), 'predict', files.image, '--weights', files.weights, '--out', join(dir, 'out'), '--no-progress'];
     const r = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', dir, ...args], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`--out ${join(dir, 'out')}: not writable: ${dir} is on a read-only file system`);

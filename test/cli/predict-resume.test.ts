@@ -4,15 +4,11 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { LOCK_FILE } from '../../src/engine/run/folder-lock.js';
-import { SegModel } from '../../src/models/index.js';
-import { saveWeights } from '../../src/models/weights.js';
-import { diga, faultFiles, haveBuild, sha, startDiga, waitFor } from '../faults/helpers.js';
+import { diga, haveBuild, predictFiles, sha, startDiga, waitFor } from '../faults/helpers.js';
 
-const files = faultFiles('predict-resume');
-let weights: string;
-let image: string;
+const files = predictFiles('predict-resume');
 
 /** `names` copies of `from` under `dir`. */
 function photos(dir: string, from: string, names: string[]): void {
@@ -20,21 +16,13 @@ function photos(dir: string, from: string, names: string[]): void {
   for (const n of names) copyFileSync(from, join(dir, n));
 }
 
-beforeAll(() => {
-  if (!haveBuild) return;
-  weights = join(files.root, 'student.safetensors');
-  const model = new SegModel('tiny');
-  saveWeights(files.root, 'student', model);
-  model.dispose();
-  image = join(files.data, 'leftImg8bit', 'val', 'westholm', 'westholm_000000_000019_leftImg8bit.png');
-});
 
 describe.skipIf(!haveBuild)('diga predict --resume', () => {
   test('keeps the outputs there and predicts only the images missing one', async () => {
     const images = join(files.root, 'four');
-    photos(images, image, ['a.png', 'b.png', 'c.png', 'd.png']);
+    photos(images, files.image, ['a.png', 'b.png', 'c.png', 'd.png']);
     const out = join(files.root, 'four-out');
-    const args = ['predict', images, '--weights', weights, '--out', out, '--save', 'color,probs', '--no-progress'];
+    const args = ['predict', images, '--weights', files.weights, '--out', out, '--save', 'color,probs', '--no-progress'];
     expect((await diga(args)).code).toBe(0);
     // An interrupted run: c got its probabilities but not its colours, d nothing.
     rmSync(join(out, 'color', 'c.png'));
@@ -62,12 +50,14 @@ describe.skipIf(!haveBuild)('diga predict --resume', () => {
 
   test('Ctrl-C stops after the images under way, frees --out, and names the command that continues', async () => {
     const big = join(files.root, 'big.png');
-    await sharp(image).resize(1024, 512).png().toFile(big);
+    await sharp(files.image).resize(1024, 512).png().toFile(big);
     const images = join(files.root, 'many');
-    const names = Array.from({ length: 24 }, (_, i) => `img${String(i).padStart(2, '0')}.png`);
+    // Enough that a machine ten times this 2-core one (3 images/s) is still under way at the signal.
+    const count = 40;
+    const names = Array.from({ length: count }, (_, i) => `img${String(i).padStart(2, '0')}.png`);
     photos(images, big, names);
     const out = join(files.root, 'many-out');
-    const run = startDiga(['predict', images, '--weights', weights, '--out', out, '--no-progress']);
+    const run = startDiga(['predict', images, '--weights', files.weights, '--out', out, '--no-progress']);
     const colours = () => (existsSync(join(out, 'color')) ? readdirSync(join(out, 'color')).filter((f) => f.endsWith('.png')) : []);
     await waitFor(() => colours().length >= 2, 120_000, 'two images predicted');
     run.child.kill('SIGINT');
@@ -78,18 +68,18 @@ describe.skipIf(!haveBuild)('diga predict --resume', () => {
     expect(finished).toBeGreaterThanOrEqual(2);
     expect(finished).toBeLessThan(names.length);
     expect(r.err).toContain('interrupt: stopping once the images under way are written');
-    expect(r.out).toContain(`interrupted: ${finished} of 24 images finished, ${24 - finished} still to predict; continue with:`);
+    expect(r.out).toContain(`interrupted: ${finished} of ${count} images finished, ${count - finished} still to predict; continue with:`);
     expect(existsSync(join(out, LOCK_FILE))).toBe(false);
     const done = new Map(colours().map((f) => [f, sha(join(out, 'color', f))]));
 
     // The command it names, run as given.
     const command = /continue with:\n {2}diga (.*)\n/.exec(r.out)![1];
-    expect(command).toBe(`predict ${images} --weights ${weights} --out ${out} --no-progress --resume`);
+    expect(command).toBe(`predict ${images} --weights ${files.weights} --out ${out} --no-progress --resume`);
     const rest = await diga(command.split(' '));
     expect(rest.code, rest.err).toBe(0);
     expect(rest.out).toContain(`kept the outputs of ${finished} images already done (--resume)`);
-    expect(rest.out).toContain(`predicted ${24 - finished} images`);
-    expect(colours()).toHaveLength(24);
+    expect(rest.out).toContain(`predicted ${count - finished} images`);
+    expect(colours()).toHaveLength(count);
     for (const [f, hash] of done) expect(sha(join(out, 'color', f)), f).toBe(hash);
   });
 });

@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { demoLists } from '../../src/config/defaults.js';
 import { generateDataset } from '../../src/data/synthetic/generate.js';
+import { SegModel } from '../../src/models/index.js';
+import { saveWeights } from '../../src/models/weights.js';
 import { runFolders } from '../helpers.js';
 
 export const haveBuild = existsSync('dist/index.js');
@@ -23,6 +25,25 @@ export function faultFiles(name: string): { root: string; data: string } {
     if (haveBuild) files.data = await tinyData(files.root);
   });
   afterAll(() => rmSync(files.root, { recursive: true, force: true }));
+  return files;
+}
+
+/**
+ * faultFiles plus what a predict test needs: random tiny weights (`<root>/student.safetensors`)
+ * and one generated val image; both filled in before the tests run.
+ */
+export function predictFiles(name: string): { root: string; data: string; weights: string; image: string } {
+  const base = faultFiles(name);
+  const files = { ...base, weights: '', image: '' };
+  beforeAll(() => {
+    if (!haveBuild) return;
+    files.data = base.data; // made by faultFiles' own beforeAll, which runs first
+    files.weights = join(files.root, 'student.safetensors');
+    const model = new SegModel('tiny');
+    saveWeights(files.root, 'student', model);
+    model.dispose();
+    files.image = join(files.data, 'leftImg8bit', 'val', 'westholm', 'westholm_000000_000019_leftImg8bit.png');
+  });
   return files;
 }
 

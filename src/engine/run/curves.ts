@@ -1,5 +1,6 @@
 // A training stage's loss and mIoU curves, drawn from its run log, read a record at a time
 // (a long run's log holds more steps than fit in memory as objects, or in one call's arguments).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { curvePoints } from './curve-points.js';
 import { forEachRecord } from './log-reader.js';
@@ -15,7 +16,8 @@ export async function writeCurves(logPath: string, stage: string, dir: string): 
   const steps = new StepTable();
   const termNames = new Set<string>();
   const evals: LogRecord[] = [];
-  forEachRecord(logPath, (r) => {
+  // A log that could not be written (a full disk) still gets its empty charts, as the run goes on.
+  if (existsSync(logPath)) forEachRecord(logPath, (r) => {
     if (r.stage !== stage || typeof r.iteration !== 'number') return;
     if (r.kind === 'eval') evals.push(r);
     if (r.kind !== 'step' || !isObject(r.terms)) return;
