@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { isWithin, leavesFolder, samePath } from '../paths/real-path.js';
+import { isWithin, leavesFolder, realPath, samePath } from '../paths/real-path.js';
 
 /** Extensions of the image formats sharp decodes. */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic'];
@@ -38,6 +38,8 @@ export interface CollectOptions {
   outputs?: readonly string[];
   /** Told of each image a walk left out because it lies in one of `outputs`. */
   onLeftOut?: (file: string) => void;
+  /** Told of each input that is a file already taken under another name (a link, a link loop). */
+  onRepeat?: (file: string, first: string) => void;
 }
 
 /** Refuses `path` when it lies in an output folder; `what` names it in the message. */
@@ -118,7 +120,22 @@ export function collectImages(args: readonly string[], options: CollectOptions =
     }
     seen.set(key, file);
   }
-  // The same file named twice is predicted once.
-  const files = new Set<string>();
-  return all.filter((input) => !files.has(resolve(input.file)) && files.add(resolve(input.file)));
+  // One file reached twice (named twice, or through a link or a link loop) is predicted once,
+  // under its own name where that is among them (not the link's), else under its first.
+  const keep = new Map<string, ImageInput>();
+  for (const input of all) {
+    const real = realPath(input.file);
+    const kept = keep.get(real);
+    if (kept === undefined || (resolve(input.file) === real && resolve(kept.file) !== real)) keep.set(real, input);
+  }
+  const kept = new Set(keep.values());
+  const named = new Set<string>();
+  return all.filter((input) => {
+    if (kept.has(input)) return true;
+    const chosen = keep.get(realPath(input.file))!;
+    // The same name given twice is no news; another name for the same file is.
+    if (resolve(chosen.file) !== resolve(input.file) && !named.has(input.file)) options.onRepeat?.(input.file, chosen.file);
+    named.add(input.file);
+    return false;
+  });
 }

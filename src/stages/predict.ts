@@ -59,6 +59,8 @@ export interface PredictSummary {
   out: string;
   /** Images the input folders hold inside --out's output folders: earlier outputs, left out. */
   leftOut: number;
+  /** Inputs that were a file already taken under another name (through links), predicted once. */
+  repeated: string[];
   /** Images given in all. */
   total: number;
   /** Images whose every output was there already (--resume): not predicted again. */
@@ -140,7 +142,8 @@ export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> 
   checkOutputFolder(o.out, '--out');
   if (o.backend !== 'onnx') weightFile(o.weights, o.teacher ? 'teacher' : 'student');
   let leftOut = 0;
-  const inputs = collectImages(o.inputs, { list: o.list, root: o.root, outputs: outputFolders(o.out), onLeftOut: () => leftOut++ });
+  const repeats: string[] = [];
+  const inputs = collectImages(o.inputs, { list: o.list, root: o.root, outputs: outputFolders(o.out), onLeftOut: () => leftOut++, onRepeat: (f) => repeats.push(f) });
   // Every output's place, refused before anything is made if it would leave <out>/<kind>/.
   for (const input of inputs) for (const kind of kinds) outputPath(o.out, kind, input);
   makeOutputFolder(o.out, '--out');
@@ -149,7 +152,7 @@ export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> 
   try {
     refuseExisting(o.out, kinds, inputs, { overwrite: o.overwrite ?? false, resume: o.resume ?? false });
     const todo = o.resume ? inputs.filter((input) => !kinds.every((k) => existsSync(outputPath(o.out, k, input)))) : inputs;
-    return { ...(await predictAll(o, kinds, batch, todo)), leftOut, total: inputs.length, alreadyDone: inputs.length - todo.length };
+    return { ...(await predictAll(o, kinds, batch, todo)), leftOut, repeated: repeats, total: inputs.length, alreadyDone: inputs.length - todo.length };
   } finally {
     lock.release();
   }
@@ -160,7 +163,7 @@ async function predictAll(
   kinds: readonly OutputKind[],
   batch: number,
   inputs: ImageInput[],
-): Promise<Omit<PredictSummary, 'leftOut' | 'total' | 'alreadyDone'>> {
+): Promise<Omit<PredictSummary, 'leftOut' | 'repeated' | 'total' | 'alreadyDone'>> {
   const started = Date.now();
   const predictor = await createPredictor(o);
   // Ctrl-C ends the loop after the images under way are written, so that the lock is released and the outputs counted.

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,5 +54,17 @@ describe('collectImages', () => {
   it('refuses two inputs that would write one output, and predicts a file named twice once', () => {
     expect(() => collectImages([join(dir, 'a'), join(dir, 'b')])).toThrow('would write the same outputs (x)');
     expect(collectImages([join(dir, 'c.webp'), join(dir, 'c.webp')])).toHaveLength(1);
+  });
+
+  it('predicts an image reached again through a link loop once, and says so', () => {
+    const loop = join(dir, 'loop');
+    mkdirSync(loop);
+    writeFileSync(join(loop, 'p.png'), '');
+    symlinkSync(loop, join(loop, 'again'));
+    const repeated: string[] = [];
+    const found = collectImages([loop], { onRepeat: (f) => repeated.push(f) });
+    expect(found.map((i) => i.rel)).toEqual(['p.png']);
+    expect(repeated.length).toBeGreaterThan(0);
+    expect(repeated.every((f) => f.endsWith('p.png') && f.includes('again'))).toBe(true);
   });
 });

@@ -91,6 +91,7 @@ export function registerPredict(program: Command): void {
       const r = await runPredict({ ...o, inputs: images, weights, save: o.save });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       if (r.leftOut > 0) say(`left out ${plural(r.leftOut, 'image')} inside ${r.out}'s output folders (earlier outputs, not inputs)`);
+      if (r.repeated.length > 0) say(`${plural(r.repeated.length, 'image')} reached again through links (a link loop?) and predicted once, e.g. ${r.repeated[0]}`);
       if (r.alreadyDone > 0) say(`kept the outputs of ${plural(r.alreadyDone, 'image')} already done (--resume)`);
       say(`predicted ${plural(r.predicted, 'image')} in ${r.seconds.toFixed(1)} s (${r.imagesPerSecond.toFixed(2)} images/s) with ${r.weights} in ${precisionName(r.amp)}; outputs in ${r.out}`);
       if (r.skipped.length > 0) {
