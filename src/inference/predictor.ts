@@ -7,8 +7,8 @@ import { decodeImage, readImage, type RgbImage } from '../data/images.js';
 import { NORMALISATION } from '../data/normalise.js';
 import { labelSet, type LabelSet } from '../labels/index.js';
 import { SegModel } from '../models/index.js';
-import { loadWeightsFrom, recordedModel, weightFile, type WeightRole } from '../models/weights.js';
-import { modelOfWeights } from '../models/weights-model.js';
+import { loadWeightsFrom, weightFile, type WeightRole } from '../models/weights.js';
+import { defaultModelOf } from '../models/weights-model.js';
 import { checkDevice, F, fromBuffer, info, noGrad, stack, tidy, type Tensor } from '../tensor/index.js';
 import { inferenceForward, resolveAmp, type AmpMode } from './forward.js';
 import { multiScaleLogits, multiScaleLogitsAsync, type ForwardFn, type Size2 } from './multiscale.js';
@@ -111,8 +111,7 @@ export class Predictor {
     if (o.backend === 'onnx') return Predictor.#openOnnx(o, scales);
     const role: WeightRole = o.teacher ? 'teacher' : 'student';
     const file = weightFile(o.weights, role);
-    // Our weights record their network; a published .pth is told by its state dict (DeepLabV2), else HRNet-W48.
-    const config = o.model ?? recordedModel(file) ?? modelOfWeights(file)?.preset ?? 'hrnet48';
+    const config = o.model ?? defaultModelOf(file);
     const model = new SegModel(config as string).to(device);
     try {
       // SYNTHIA's networks predict its 16 classes.

@@ -42,3 +42,12 @@ export function modelOfWeights(file: string): WeightsModel | undefined {
   const preset = classes === 19 ? 'deeplabv2' : classes === 16 ? 'deeplabv2-c16' : undefined;
   return { family: DEEPLABV2.name, classes, preset };
 }
+
+/**
+ * The network to build for `file` when the command line names none: the preset it records (our
+ * safetensors) or its recorded config where no preset matches, the DeepLabV2 its state dict
+ * shows (a published .pth), else HRNet-W48, the paper's. predict and export both start here.
+ */
+export function defaultModelOf(file: string): string | object {
+  return modelOfWeights(file)?.preset ?? recordedModel(file) ?? 'hrnet48';
+}

@@ -2,8 +2,8 @@
 // (as `diga evaluate` reads them) or a single checkpoint, as a file for other runtimes.
 import { basename, dirname } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { findWeights, loadWeights, loadWeightsFrom, recordedModel, weightFile } from '../../models/weights.js';
-import { modelOfWeights } from '../../models/weights-model.js';
+import { findWeights, loadWeights, loadWeightsFrom, weightFile } from '../../models/weights.js';
+import { defaultModelOf } from '../../models/weights-model.js';
 import { DEFAULT_OPSET, ONNX_EXPORTERS, ONNX_OPSETS, parseOutputs, writeOnnx } from '../../export/onnx/index.js';
 import { presetNames, resolveModel, SegModel, type SegModelConfig } from '../../models/index.js';
 import { checkOutputFile, makeOutputFolder } from '../../paths/index.js';
@@ -53,8 +53,7 @@ export function registerExport(program: Command): void {
       const read = o.weights !== undefined ? weightFile(o.weights, role) : findWeights(o.weightDir!, role);
       checkOutputFile(o.out, { what: '--out', kinds: ['.onnx'], overwrite: o.overwrite === true, inputs: read === undefined ? [] : [read] });
       // As predict: the network the weights record (our safetensors) or show (a published .pth), else the paper's.
-      const recorded = o.model === undefined && read !== undefined ? (modelOfWeights(read)?.preset ?? (recordedModel(read) as SegModelConfig | undefined)) : undefined;
-      const config = o.model ?? recorded ?? 'hrnet48';
+      const config = o.model ?? (read !== undefined ? (defaultModelOf(read) as SegModelConfig) : 'hrnet48');
       const preset = typeof config === 'string' ? config : undefined;
       const family = resolveModel(config).family;
       if (!Object.hasOwn(ONNX_EXPORTERS, family.name)) {
