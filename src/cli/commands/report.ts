@@ -1,11 +1,11 @@
 // `diga report <run folder>`: the run's report.html, one self-contained page built from
 // its logs (pipeline and demo write it at the end, training stages at each evaluation).
 // It writes only a page and a JSON file, never over the logs it reads or any other file.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../checkpoint/atomic.js';
-import { checkOutputFile, samePath } from '../../paths/index.js';
+import { checkOutputFile, makeOutputFolder, samePath } from '../../paths/index.js';
 import { reportFromLogs } from '../../report/build-report.js';
 import { logDirOf, logFilesOf, readRunLogs } from '../../report/run-logs.js';
 import { REPORT_FILE, writeReport } from '../../report/write-report.js';
@@ -49,7 +49,7 @@ export function registerReport(program: Command): void {
       const out = writeReport(runDir, page, { warn, report });
       process.stdout.write(`wrote ${out}\n`);
       if (o.json) {
-        mkdirSync(dirname(resolve(o.json)), { recursive: true });
+        makeOutputFolder(dirname(o.json), 'the folder of --json');
         writeFileAtomic(o.json, [Buffer.from(`${JSON.stringify(report, null, 2)}\n`)]);
         process.stdout.write(`wrote ${o.json}\n`);
       }
