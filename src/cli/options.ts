@@ -13,7 +13,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { readConfigFile, resolveConfig, runPresetNames } from '../config/load.js';
 import { weightFile } from '../models/weights.js';
 import { modelOfWeights } from '../models/weights-model.js';
-import type { PartialRunConfig, RunConfig } from '../config/schema.js';
+import { MAX_THREADS, type PartialRunConfig, type RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
 import { launchWorkers, stripLaunchFlags } from '../distributed/launch.js';
 import { packageRoot } from '../native/binding.js';
@@ -50,7 +50,7 @@ const size = sizeAtLeast(1, 'height and width');
 /** 0 (every core, the default) or 1 to 4× the cores: more threads than that only contend. */
 const threads: Parser = (v) => {
   const n = Number(v);
-  const max = 4 * availableParallelism();
+  const max = MAX_THREADS;
   if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`expected 0 (all cores) or an integer from 1 to ${max} (4x the ${availableParallelism()} cores)`);
   return n;
 };
@@ -261,7 +261,8 @@ export function addRunOptions(cmd: Command, command: StageCommand): Command {
   cmd
     .option('--cuda-device-id <n>', 'the published flag: same as --device cuda:N', int)
     .addOption(new Option('--amp <mode>', TRAINS.has(command) ? AMP_HELP.training : AMP_HELP.labels).choices(['auto', 'off', 'bf16', 'fp16']))
-    .option('--channels-last', 'channels-last weights and inputs');
+    .option('--channels-last', 'channels-last weights and inputs')
+    .option('--strict', 'stop on data problems that are otherwise warnings (list lines that repeat an earlier line)');
   if (TRAINS.has(command)) {
     cmd.option('--activation-checkpointing', 'recompute backbone stages in backward (less memory, more compute)');
     if (command !== 'demo') cmd.option('--dump-logs [bool]', 'also write what the stage prints to <log-dir>/output.txt (the published flag)', bool);
@@ -279,7 +280,8 @@ export function addRunOptions(cmd: Command, command: StageCommand): Command {
       .option('--nnodes <n>', 'machines in a multi-machine run', intIn(1, 65536, 'the machine count'))
       .option('--node-rank <n>', "this machine's index in a multi-machine run", intIn(0, 65535, 'the machine index'))
       .option('--master-addr <host>', 'address of rank 0 for rendezvous')
-      .option('--master-port <port>', 'port of rank 0 for rendezvous', intIn(1, 65535, 'a port'));
+      .option('--master-port <port>', 'port of rank 0 for rendezvous', intIn(1, 65535, 'a port'))
+      .option('--rdzv-timeout <s>', 'seconds every rank may take to join the rendezvous (default: distTimeoutS, 300; env DIGA_RDZV_TIMEOUT)', num);
   }
   return cmd
     .option('--config <file>', 'YAML or JSON config (validated; unknown keys are errors)')
@@ -316,6 +318,7 @@ export function runConfigFrom(command: StageCommand, values: RunOptionValues, de
   if (values.activationCheckpointing) overrides.activationCheckpointing = true;
   if (values.unlabelledBnPass === false) overrides.unlabelledBnPass = false;
   if (values.overwrite) overrides.overwrite = true;
+  if (values.strict) overrides.strict = true;
   const source = adaptationSource(values);
   if (source) overrides.source = source;
   const layers = (preset: string) => ({ base: COMMAND_DEFAULTS[command], preset, file: values.config, overrides: overrides as PartialRunConfig });
@@ -407,6 +410,10 @@ export async function launchIfAsked(values: RunOptionValues): Promise<boolean> {
   const nnodes = (values.nnodes as number | undefined) ?? 1;
   const nodeRank = (values.nodeRank as number | undefined) ?? 0;
   if (nodeRank >= nnodes) throw new Error(`--node-rank ${nodeRank} is not below --nnodes ${nnodes} (machines count from 0)`);
+  const rdzvTimeout = values.rdzvTimeout as number | undefined;
+  if (rdzvTimeout !== undefined && !(rdzvTimeout > 0)) throw new Error(`--rdzv-timeout ${rdzvTimeout} is not a positive number of seconds`);
+  // Through the environment, so that it reaches this process's group too when another launcher started it.
+  if (rdzvTimeout !== undefined) process.env.DIGA_RDZV_TIMEOUT = String(rdzvTimeout);
   if ((nproc <= 1 && nnodes <= 1) || process.env.WORLD_SIZE) return false;
   const code = await launchWorkers({
     nprocPerNode: nproc,

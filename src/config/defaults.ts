@@ -48,6 +48,7 @@ export const PAPER: RunConfig = {
   resume: false,
   overwrite: false,
   threads: 0,
+  strict: false,
   distTimeoutS: 300,
 
   lr: 1e-3,

@@ -1,9 +1,12 @@
 // Every option of a diga run, validated. Names are the camelCase of the CLI
 // flags (which keep the published scripts' names in kebab-case). Defaults are
 // the paper's recipe; presets and config files override them, flags override those.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
+/** The most intra-op threads a run may ask for. */
+export const MAX_THREADS = 4 * availableParallelism();
 const size = z.tuple([positiveInt, positiveInt]);
 
 export const runConfigSchema = z
@@ -53,7 +56,14 @@ export const runConfigSchema = z
     cudnnBenchmark: z.boolean().describe('cuDNN autotuning on CUDA devices'),
     resume: z.boolean(),
     overwrite: z.boolean().describe("a fresh run may replace a previous run's state and best weights in its folder"),
-    threads: z.number().int().nonnegative().describe('intra-op threads (0: all cores)'),
+    // More threads than 4x the cores only contend (100 000 of them drove a machine's load to 500).
+    threads: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_THREADS, `threads must be 0 (all cores) or at most ${MAX_THREADS} (4x the ${availableParallelism()} cores)`)
+      .describe('intra-op threads (0: all cores)'),
+    strict: z.boolean().describe('data problems that are warnings by default (repeated list lines) stop the run instead'),
     distTimeoutS: z.number().positive().describe('seconds a collective may wait for the other ranks'),
 
     // --- optimiser and losses (docs/method.md §3, §4)

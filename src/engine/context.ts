@@ -14,7 +14,7 @@ import { labelSet, type LabelSet } from '../labels/index.js';
 import { resolveModel, type SegModel } from '../models/index.js';
 import { openDataset, type DatasetRole } from './datasets.js';
 import { FolderLock } from './run/folder-lock.js';
-import { warnOnce } from './run/warn-once.js';
+import { dataProblem, warnOnce } from './run/warn-once.js';
 import { sameFolder } from './run/outputs.js';
 import { createModel, joinProcessGroup, prepareRuntime, rankDevice } from './runtime.js';
 
@@ -75,7 +75,7 @@ export class StageContext {
     // Warnings about the data come from rank 0 alone.
     const warn = this.isMain ? (m: string) => process.stderr.write(`diga: ${m}\n`) : () => {};
     const ds = await openSourceDataset(cfg.source, { root: cfg.sourceDataPath, list: cfg.dataListPathSource ?? undefined, labels: this.labels, warn });
-    if (ds.repeats && this.isMain) warnOnce(ds.repeats);
+    if (ds.repeats) dataProblem(ds.repeats, cfg.strict, this.isMain ? warnOnce : () => {});
     // The published GTA5 runs read a list of 18 111 of the 24 966 images, which cannot ship here.
     const hint = cfg.source === 'gta5' ? ' (the published runs read gta5_list/train_modified.txt, 18 111 of them: give it with --data-list-path-gta5)' : '';
     if (ds.note && this.isMain) say?.(`${ds.note}${hint}`);

@@ -4,7 +4,7 @@ import { CityscapesDataset } from '../data/dataset.js';
 import type { RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
 import { labelSet } from '../labels/index.js';
-import { warnOnce } from './run/warn-once.js';
+import { dataProblem, warnOnce } from './run/warn-once.js';
 
 export type DatasetRole = 'labelled' | 'unlabelled' | 'val' | 'train';
 
@@ -25,8 +25,8 @@ export async function openDataset(
   };
   const [imageList, labelList, split] = lists[role];
   const ds = await CityscapesDataset.open({ root: cfg.cityDataPath, split, imageList, labelList, pseudoDir: options.pseudoDir, labels: labelSet(cfg.labels) });
-  // Said by rank 0 alone, once however many stages open the list.
-  if (ds.repeats && (distEnv()?.rank ?? 0) === 0) warnOnce(ds.repeats);
+  // Said by rank 0 alone, once however many stages open the list; under --strict every rank stops.
+  if (ds.repeats) dataProblem(ds.repeats, cfg.strict, (distEnv()?.rank ?? 0) === 0 ? warnOnce : () => {});
   // Every file is checked before training starts, so a run does not die at step 40 000.
   if (options.validate ?? true) await ds.validate();
   if (options.decode) await ds.decodeCheck(cfg.loaderConcurrency);

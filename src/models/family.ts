@@ -46,6 +46,11 @@ export interface ModelFamily<C extends object = object> {
   paramGroup(name: string): ParamGroupRole;
   /** How often the published optimiser list names a trainable parameter; absent: once each. */
   listings?(name: string): number;
+  /**
+   * Why a training crop of h×w pixels is too small for this network beyond being under one
+   * output pixel, or undefined when it trains.
+   */
+  trainCropProblem?(h: number, w: number): string | undefined;
   /** A short description for messages. */
   describe(config: C): string;
 }

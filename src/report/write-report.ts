@@ -1,8 +1,8 @@
 // Writing a run's report.html: built from its logs and replaced atomically, so a reader
 // never sees half a page (the training stages rewrite it at every evaluation).
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
+import { makeOutputFolder } from '../paths/index.js';
 import { plural } from '../plural.js';
 import { buildReport, type Report } from './build-report.js';
 import { renderReport } from './render/page.js';
@@ -33,7 +33,8 @@ export function writeReport(runDir: string, out = join(runDir, REPORT_FILE), opt
         `${plural(absolute, 'sample grid')} by absolute file: URL (they show only while the run stays there); write the page on the run's drive to avoid this`,
     );
   }
-  mkdirSync(pageDir, { recursive: true });
+  // The CLI checks a --out page first (kind, --overwrite); the folder is made here by the same policy.
+  makeOutputFolder(pageDir, 'the report page folder');
   writeFileAtomic(out, [Buffer.from(renderReport(report, { pageDir }))]);
   return out;
 }

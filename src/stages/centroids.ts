@@ -14,6 +14,7 @@ import { rankSeed } from '../distributed/shard.js';
 import { nextBatch, twoScaleLoader } from '../engine/loaders.js';
 import { forward } from '../inference/forward.js';
 import { loadWeights } from '../models/weights.js';
+import { checkRunFolders } from '../engine/run/run-folders.js';
 
 export interface CentroidResult {
   file: string;
@@ -24,6 +25,9 @@ export interface CentroidResult {
 }
 
 export async function runCentroids(config: RunConfig, options: { weightDir?: string } = {}): Promise<CentroidResult> {
+  // The published file: <centroid-dir>/feat_centroids, a torch.save'd tensor.
+  const file = centroidOutputFile(config.centroidDir);
+  checkRunFolders(config, [[dirname(file), '--centroid-dir']]);
   return runStage(config, async (ctx) => {
     const { cfg, group } = ctx;
     const started = Date.now();
@@ -31,8 +35,6 @@ export async function runCentroids(config: RunConfig, options: { weightDir?: str
     const model = ctx.model();
     loadWeights(options.weightDir ?? cfg.loadWeightDir, 'student', model, { modelName: cfg.model });
     model.eval();
-    // The published file: <centroid-dir>/feat_centroids, a torch.save'd tensor.
-    const file = centroidOutputFile(cfg.centroidDir);
     ctx.lock(dirname(file));
     const bank = new CentroidBank(model.classes, model.featureChannels, cfg.device, { maxCount: cfg.centroidCountCap });
     // One low-scale and one high-scale (flip + crop) sample per step; an epoch

@@ -1,7 +1,6 @@
 // Stage 2, pseudo-labels (docs/method.md §5.2): the student predicts every unlabelled
 // image with multi-scale max fusion; each PNG (train ids) is written as soon
 // as it is predicted, never the whole set in memory.
-import { mkdirSync } from 'node:fs';
 import { pseudoLabelDir } from '../config/paths.js';
 import type { RunConfig } from '../config/schema.js';
 import { pseudoLabelPath } from '../data/dataset.js';
@@ -16,6 +15,8 @@ import { predictShare } from '../inference/predict.js';
 import { Progress } from '../engine/run/progress.js';
 import { shardIndices } from '../distributed/shard.js';
 import { loadWeights } from '../models/weights.js';
+import { checkRunFolders } from '../engine/run/run-folders.js';
+import { makeOutputFolder } from '../paths/index.js';
 
 export interface PseudoLabelResult {
   outDir: string;
@@ -29,11 +30,12 @@ export interface PseudoLabelResult {
 }
 
 export async function runPseudoLabel(config: RunConfig, options: { outDir?: string; weightDir?: string } = {}): Promise<PseudoLabelResult> {
+  const outDir = options.outDir ?? pseudoLabelDir(config);
+  checkRunFolders(config, [[outDir, '--output-dir']]);
   return runStage(config, async (ctx) => {
     const { cfg, group } = ctx;
     const started = Date.now();
-    const outDir = options.outDir ?? pseudoLabelDir(cfg);
-    mkdirSync(outDir, { recursive: true });
+    makeOutputFolder(outDir, '--output-dir');
     const dataset = await ctx.dataset('unlabelled');
     // Files are named after their image's file name: two images of one name would write one file.
     checkDistinctNames(dataset);

@@ -21,6 +21,8 @@ import { FrozenSourceTranslator } from '../models/index.js';
 import { selfTrainLoss } from './step-losses.js';
 import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
+import { checkTrainingCrop } from '../engine/train-crop.js';
+import { checkRunFolders } from '../engine/run/run-folders.js';
 import { isLogStep, stepOutput, Trainer, type TrainResult } from '../engine/trainer.js';
 import { refreshReport } from '../report/write-report.js';
 import { sameFolder } from '../engine/run/outputs.js';
@@ -49,6 +51,11 @@ function loadStartBank(file: string, cfg: RunConfig, classes: number, dim: numbe
 }
 
 export async function runSelfTrain(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
+  checkTrainingCrop(config);
+  checkRunFolders(config, [
+    [config.saveWeightDir, '--save-weight-dir'],
+    [config.logDir, '--log-dir'],
+  ]);
   return runStage(config, async (ctx) => {
     const { cfg, group } = ctx;
     const adapting = cfg.source !== null;

@@ -13,6 +13,7 @@ import { adaptationLoaders, nextBatch, openAdaptationSets } from '../engine/load
 import { isPictureStep, writeGrid } from '../engine/pictures.js';
 import { InterruptFlag } from '../engine/run/interrupt.js';
 import { removeStaleTemps } from '../engine/run/outputs.js';
+import { checkRunFolders } from '../engine/run/run-folders.js';
 import { Progress } from '../engine/run/progress.js';
 import { RunLog } from '../engine/run/run-log.js';
 import { NonEssential } from '../engine/run/warn-once.js';
@@ -106,6 +107,10 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
     }
     checkTranslatorCrop(cfg);
     const dir = cfg.translatorPath ?? cfg.weightDir;
+    checkRunFolders(cfg, [
+      [dir, cfg.translatorPath ? '--translator-path' : '--weight-dir'],
+      [cfg.logDir, '--log-dir'],
+    ]);
     const statePath = join(dir, TRANSLATOR_STATE);
     const record: TrainStateRecord | undefined = cfg.resume ? readTrainStateRecord(statePath) : undefined;
     if (record && record.stage !== 'translate') throw new Error(`${statePath} holds a ${record.stage} state, not the translator's`);

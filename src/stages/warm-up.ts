@@ -20,11 +20,18 @@ import { ADAPTATION_RECIPES, partImages } from '../config/adaptation.js';
 import { warmupLoss } from './step-losses.js';
 import { isPictureStep, predictionAt } from '../engine/pictures.js';
 import { readResumeRecord, resumeLoaders } from '../engine/train-state.js';
+import { checkTrainingCrop } from '../engine/train-crop.js';
+import { checkRunFolders } from '../engine/run/run-folders.js';
 import { stepOutput, Trainer, type TrainResult } from '../engine/trainer.js';
 import { refreshReport } from '../report/write-report.js';
 
 
 export async function runWarmUp(config: RunConfig, hooks: StageHooks = {}): Promise<TrainResult> {
+  checkTrainingCrop(config);
+  checkRunFolders(config, [
+    [config.weightDir, '--weight-dir'],
+    [config.logDir, '--log-dir'],
+  ]);
   return runStage(config, async (ctx) => {
     const { cfg, group } = ctx;
     const adapting = cfg.source !== null;

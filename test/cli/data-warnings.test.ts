@@ -34,5 +34,11 @@ describe.skipIf(!haveBuild)('warnings about the data', () => {
     expect(r.err.split(warning)).toHaveLength(2);
     // Scored as listed, as the published evaluation does.
     expect(JSON.parse(readFileSync(json, 'utf8')).images).toBe(n + 1);
+    // --strict: the same list stops the run before it scores anything.
+    const strict = await diga(['evaluate', '--config', c.file, '--strict']);
+    expect(strict.code).not.toBe(0);
+    expect(strict.err).toContain(`list file ${images.file}: 1 line of ${n + 1} repeats an earlier line`);
+    expect(strict.err).toContain('--strict makes this an error');
+    expect(strict.out).not.toContain('mIoU');
   });
 });

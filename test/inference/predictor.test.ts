@@ -65,6 +65,7 @@ describe('createPredictor', () => {
     const flipped = await createPredictor({ weights: dir, scales: [1], flip: true, amp: 'off' });
     const whole = await createPredictor({ weights: dir, scales: [1], sliding: [64, 128], amp: 'off' });
     const windows = await createPredictor({ weights: dir, scales: [1], sliding: [32, 48], amp: 'off' });
+    const larger = await createPredictor({ weights: dir, scales: [1], sliding: [512, 1024], amp: 'off' });
     const mirrored = { ...image, data: Buffer.alloc(data.length) };
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.copy(mirrored.data, (y * width + (width - 1 - x)) * 3, (y * width + x) * 3, (y * width + x) * 3 + 3);
     tidy(() => {
@@ -74,12 +75,14 @@ describe('createPredictor', () => {
       expectCloseToScale(m, l.flip(3), 1e-5);
       // A window as large as the image is the whole image.
       expectCloseToScale(whole.logits([image]), plain.logits([image]), 1e-6);
+      // A window larger than the image shrinks to it: one window, not a failure or a padded one.
+      expectCloseToScale(larger.logits([image]), plain.logits([image]), 1e-6);
       expect(windows.logits([image]).shape).toEqual([1, 19, height, width]);
     });
     expect(windowStarts(48, 32, 22)).toEqual([0, 16]);
     expect(windowStarts(96, 48, 32)).toEqual([0, 32, 48]);
     expect(windowStarts(20, 32, 22)).toEqual([0]);
-    for (const p of [plain, flipped, whole, windows]) p.dispose();
+    for (const p of [plain, flipped, whole, windows, larger]) p.dispose();
   });
 
   it('says what is wrong with its options', async () => {

@@ -110,12 +110,13 @@ export function registerStages(program: Command): void {
       .command('evaluate')
       .description('stage 5: multi-scale evaluation on val; per-class IoU table')
       .option('--json <file>', 'also write {miou, iou[classes], overall_acc, mean_acc, fwavacc} as JSON')
-      .option('--teacher', 'evaluate teacher weights instead of the student'),
+      .option('--teacher', 'evaluate teacher weights instead of the student')
+      .option('--overwrite', 'replace an existing --json file (only a .json file)'),
     'evaluate',
-  ).action(async (o: RunOptionValues & { json?: string; teacher?: boolean }) => {
+  ).action(async (o: RunOptionValues & { json?: string; teacher?: boolean; overwrite?: boolean }) => {
     if (await launchIfAsked(o)) return;
     const cfg = runConfigFrom('evaluate', o);
-    const r = await runEvaluate(cfg, { json: o.json, role: o.teacher ? 'teacher' : 'student' });
+    const r = await runEvaluate(cfg, { json: o.json, role: o.teacher ? 'teacher' : 'student', overwrite: o.overwrite === true });
     out(`weights ${r.weights}, ${plural(r.images, 'image')}`);
     out(formatIouTable(r, labelSet(cfg.labels)));
     if (o.json) out(`wrote ${o.json}`);

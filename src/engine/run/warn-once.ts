@@ -23,3 +23,12 @@ export class NonEssential {
     }
   }
 }
+
+/**
+ * A data problem the run can go on with (a list line given twice): a warning once per process,
+ * or, under `--strict`, an error that stops the run before it starts.
+ */
+export function dataProblem(message: string, strict: boolean, warn: (message: string) => void = warnOnce): void {
+  if (strict) throw new Error(`${message}; --strict makes this an error (fix the list, or leave --strict out to read it as it is)`);
+  warn(message);
+}

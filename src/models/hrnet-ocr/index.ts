@@ -14,6 +14,12 @@ export const HRNET_OCR: ModelFamily<ModelConfig> = {
   featureChannels: (c) => c.pixelChannels,
   // The published semi-supervised optimiser has one group.
   paramGroup: () => '1x',
+  // Training-mode BatchNorm needs more than one value per channel: the 1/32 branch (the
+  // fourth) must hold two positions of a single crop, whatever the batch.
+  trainCropProblem: (h, w) =>
+    Math.ceil(h / 32) * Math.ceil(w / 32) < 2
+      ? 'its 1/32 branch would hold one position per crop, and BatchNorm cannot train on a single value; give one side more than 32 px'
+      : undefined,
   describe: (c) =>
     `HRNet widths ${c.widths.join('/')}, ${c.blocks} blocks, modules ${c.modules.join('/')}, OCR ${c.pixelChannels}/${c.keyChannels}, ${c.classes} classes`,
 };
