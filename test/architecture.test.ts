@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const LAYERS: string[][] = [
-  ['native', 'tensor', 'checkpoint', 'paths', 'faults.ts', 'version.ts', 'plural.ts'],
+  ['native', 'tensor', 'checkpoint', 'paths', 'tensorboard', 'faults.ts', 'version.ts', 'plural.ts'],
   ['config', 'labels'],
   ['models', 'data', 'distributed', 'optim', 'losses', 'metrics', 'augment', 'centroids'],
   ['inference', 'export'],

@@ -265,6 +265,7 @@ export function addRunOptions(cmd: Command, command: StageCommand): Command {
     .option('--strict', 'stop on data problems that are otherwise warnings (list lines that repeat an earlier line)');
   if (TRAINS.has(command)) {
     cmd.option('--activation-checkpointing', 'recompute backbone stages in backward (less memory, more compute)');
+    cmd.option('--no-tensorboard', 'write no TensorBoard event files (by default each training stage writes them into <log-dir>/tensorboard/<stage>/)');
     if (command !== 'demo') cmd.option('--dump-logs [bool]', 'also write what the stage prints to <log-dir>/output.txt (the published flag)', bool);
   }
   if (command === 'translate' || command === 'warm-up' || command === 'self-train') cmd.option('--resume', 'continue from the saved training state');
@@ -319,6 +320,7 @@ export function runConfigFrom(command: StageCommand, values: RunOptionValues, de
   if (values.unlabelledBnPass === false) overrides.unlabelledBnPass = false;
   if (values.overwrite) overrides.overwrite = true;
   if (values.strict) overrides.strict = true;
+  if (values.tensorboard === false) overrides.tensorboard = false;
   const source = adaptationSource(values);
   if (source) overrides.source = source;
   const layers = (preset: string) => ({ base: COMMAND_DEFAULTS[command], preset, file: values.config, overrides: overrides as PartialRunConfig });

@@ -49,6 +49,7 @@ export const PAPER: RunConfig = {
   overwrite: false,
   threads: 0,
   strict: false,
+  tensorboard: true,
   distTimeoutS: 300,
 
   lr: 1e-3,

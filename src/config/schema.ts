@@ -63,6 +63,7 @@ export const runConfigSchema = z
       .min(0)
       .max(MAX_THREADS, `threads must be 0 (all cores) or at most ${MAX_THREADS} (4x the ${availableParallelism()} cores)`)
       .describe('intra-op threads (0: all cores)'),
+    tensorboard: z.boolean().describe('training stages also write TensorBoard event files into <log-dir>/tensorboard/<stage>/'),
     strict: z.boolean().describe('data problems that are warnings by default (repeated list lines) stop the run instead'),
     distTimeoutS: z.number().positive().describe('seconds a collective may wait for the other ranks'),
 

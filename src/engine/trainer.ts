@@ -21,6 +21,7 @@ import { isPictureStep, tensorsOf, writeGrid, type GridColumn, type PictureTenso
 import { writeCurves } from './run/curves.js';
 import { InterruptFlag } from './run/interrupt.js';
 import { prepareFreshRun, removeStaleTemps } from './run/outputs.js';
+import { tensorboardFor } from './run/tensorboard-sink.js';
 import { Progress } from './run/progress.js';
 import { RunLog } from './run/run-log.js';
 import { NonEssential } from './run/warn-once.js';
@@ -261,7 +262,8 @@ export class Trainer {
   async run(): Promise<TrainResult> {
     const { cfg, stage, student, teacher } = this.#s;
     const started = performance.now();
-    const log = new RunLog(join(cfg.logDir, `${stage}.jsonl`), { append: this.#iteration > 0, enabled: this.#isMain, say: this.#s.say });
+    const logPath = join(cfg.logDir, `${stage}.jsonl`);
+    const log = new RunLog(logPath, { append: this.#iteration > 0, enabled: this.#isMain, say: this.#s.say, tensorboard: tensorboardFor(logPath, cfg) });
     this.#log = log;
     log.write({
       kind: 'start', stage, iteration: this.#iteration, steps: cfg.steps, model: cfg.model, device: cfg.device, amp: cfg.amp,
@@ -327,9 +329,10 @@ export class Trainer {
         }
         if (out.pictures && isPictureStep(cfg, iter) && this.#isMain) {
           const columns = out.pictures();
-          await this.#optional.write('sample grids', () =>
-            writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0]), student.family.inputOrder),
-          );
+          await this.#optional.write('sample grids', async () => {
+            const file = await writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0]), student.family.inputOrder);
+            log.write({ kind: 'samples', stage, iteration: n, file });
+          });
           dispose(columns);
         }
         dispose(out);
@@ -353,6 +356,9 @@ export class Trainer {
         }
         if ((n % cfg.checkpointEvery === 0 || n === cfg.steps) && !evaluated) this.#saveState();
       }
+    } catch (err) {
+      log.close();
+      throw err;
     } finally {
       progress.stop();
       interrupt.dispose();
@@ -362,6 +368,7 @@ export class Trainer {
       kind: 'end', stage, iteration: this.#iteration, bestMiou: this.#best.miou, bestIteration: this.#best.iteration, interrupted,
       seconds: (performance.now() - started) / 1000, memory: peakMemory(cfg.device),
     });
+    log.close();
     this.#log = null;
     return {
       iterations: this.#iteration,

@@ -14,6 +14,7 @@ import { isPictureStep, writeGrid } from '../engine/pictures.js';
 import { InterruptFlag } from '../engine/run/interrupt.js';
 import { removeStaleTemps } from '../engine/run/outputs.js';
 import { checkRunFolders } from '../engine/run/run-folders.js';
+import { tensorboardFor } from '../engine/run/tensorboard-sink.js';
 import { Progress } from '../engine/run/progress.js';
 import { RunLog } from '../engine/run/run-log.js';
 import { NonEssential } from '../engine/run/warn-once.js';
@@ -181,7 +182,8 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       } else if (group) {
         group.broadcast(netList(nets).flatMap((n) => [...n.stateDict().values()]));
       }
-      const log = new RunLog(join(cfg.logDir, 'translate.jsonl'), { append: iteration > 0, enabled: ctx.isMain, say: hooks.say });
+      const logPath = join(cfg.logDir, 'translate.jsonl');
+      const log = new RunLog(logPath, { append: iteration > 0, enabled: ctx.isMain, say: hooks.say, tensorboard: tensorboardFor(logPath, cfg) });
       log.write({ kind: 'start', stage: 'translate', iteration, steps: cfg.translatorSteps, device: cfg.device, source: cfg.source, translator: cfg.translator, ranks: group?.worldSize ?? 1 });
       const progress = new Progress({ title: 'translate', total: cfg.translatorSteps, start: iteration, enabled: ctx.isMain });
       const interrupt = new InterruptFlag();
@@ -234,11 +236,15 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
           // The published run saves every 2000 steps; the last step is saved too.
           if (iteration % cfg.translatorSaveEvery === 0 || iteration % cfg.checkpointEvery === 0 || iteration === cfg.translatorSteps) save();
         }
+      } catch (err) {
+        log.close();
+        throw err;
       } finally {
         progress.stop();
         interrupt.dispose();
       }
       log.write({ kind: 'end', stage: 'translate', iteration, interrupted, memory: peakMemory(cfg.device) });
+      log.close();
       return { iterations: iteration, interrupted, files, dir };
     } finally {
       optD.dispose();

@@ -21,6 +21,7 @@ import { runWarmUp } from '../../src/stages/warm-up.js';
 import { memory } from '../../src/tensor/index.js';
 import { runFolders } from '../helpers.js';
 import { limitFor } from '../limits.js';
+import { imagesOf, readEventDir, scalarsOf, textsOf } from '../../src/tensorboard/index.js';
 
 let root: string;
 let data: string;
@@ -67,6 +68,17 @@ describe('the five stages end to end', () => {
     expect(log.filter((r) => r.kind === 'eval')).toHaveLength(2);
     expect(existsSync(join(cfg.logDir, 'warm-up-loss.png'))).toBe(true);
     expect(readdirSync(cfg.genImgDir).filter((f) => f.startsWith('warm-up'))).toHaveLength(2);
+    // The same records as TensorBoard events, one folder (one TensorBoard run) per stage.
+    const warmEvents = readEventDir(join(cfg.logDir, 'tensorboard', 'warm-up')).events;
+    const warmScalars = scalarsOf(warmEvents);
+    for (const tag of ['loss/loss', 'lr', 'time/seconds_per_step', 'memory/peak']) expect(warmScalars.get(tag)?.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(warmScalars.get('val/mIoU')?.map((p) => p.step)).toEqual([2, 4]);
+    const lastEval = log.filter((r) => r.kind === 'eval').at(-1);
+    expect(warmScalars.get('val/mIoU')!.at(-1)!.value).toBeCloseTo(lastEval.miou * 100, 4);
+    expect(warmScalars.get('val/IoU/road')!.at(-1)!.value).toBeCloseTo(lastEval.iou[0] * 100, 4);
+    expect(imagesOf(warmEvents).get('samples/grid')?.map((p) => p.step)).toEqual([2, 4]);
+    expect(textsOf(warmEvents).get('run/command')).toHaveLength(1);
+    expect(textsOf(warmEvents).get('run/config')![0].text).toContain('| model | `"tiny"` |');
 
     const pl = await runPseudoLabel(cfg);
     expect(pl.images).toBe(14);
@@ -90,6 +102,9 @@ describe('the five stages end to end', () => {
     expect(memory().numTensors).toBeLessThanOrEqual(before);
     expect(existsSync(join(cfg.saveWeightDir, 'student.safetensors'))).toBe(true);
     expect(readdirSync(cfg.genImgDir).filter((f) => f.startsWith('self-train'))).toHaveLength(2);
+    const selfScalars = scalarsOf(readEventDir(join(cfg.logDir, 'tensorboard', 'self-train')).events);
+    for (const tag of ['consensus/kept', 'centroids/drift']) expect(selfScalars.get(tag)?.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(selfScalars.get('consensus/kept')!.every((p) => p.value >= 0 && p.value <= 1)).toBe(true);
 
     const json = join(root, 'run', 'output', 'eval.json');
     const ev = await runEvaluate({ ...cfg, loadWeightDir: cfg.saveWeightDir }, { json });
@@ -140,13 +155,22 @@ describe('the five stages end to end', () => {
     expect([...b.keys()]).toEqual([...a.keys()]);
     const different = [...a.keys()].filter((k) => !a.get(k)!.data.equals(b.get(k)!.data));
     expect(different).toEqual([]);
+    // TensorBoard: the resumed run writes a second file, which starts its session at its first
+    // step, so TensorBoard drops anything the first file logged from there on.
+    const files = readEventDir(join(cut.logDir, 'tensorboard', 'warm-up')).files;
+    expect(files).toHaveLength(2);
+    const starts = files[1].events.filter((e) => e.session_log?.status === 1).map((e) => e.step);
+    expect(starts).toEqual([3]);
+    expect(scalarsOf(files[0].events).get('lr')!.map((p) => p.step)).toEqual([1, 2]);
+    expect(scalarsOf(files[1].events).get('lr')!.map((p) => p.step)).toEqual([3, 4]);
   });
 });
 
 describe('weight folders for the published code', () => {
   test("--save-format pth keeps the best weights as student.pth / teacher.pth, which evaluate reads", async () => {
-    const cfg = config('pth', { steps: 2, evalEvery: 2, imageEvery: 0, saveFormat: 'pth' });
+    const cfg = config('pth', { steps: 2, evalEvery: 2, imageEvery: 0, saveFormat: 'pth', tensorboard: false });
     await runWarmUp(cfg);
+    expect(existsSync(join(cfg.logDir, 'tensorboard'))).toBe(false);
     expect(readdirSync(cfg.weightDir).sort()).toEqual(['state.safetensors', 'student.pth', 'teacher.pth']);
     const ev = await runEvaluate({ ...cfg, loadWeightDir: cfg.weightDir });
     expect(ev.weights).toBe(join(cfg.weightDir, 'student.pth'));

@@ -6,6 +6,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readSync, r
 import { basename, dirname, join } from 'node:path';
 import { checkAppendFault } from '../../faults.js';
 import { forEachRecord, type LogReadOptions } from './log-reader.js';
+import { TensorBoardSink, type TensorBoardOptions } from './tensorboard-sink.js';
 
 export type LogRecord = { kind: string; time?: string } & Record<string, unknown>;
 
@@ -14,12 +15,14 @@ export class RunLog {
 
   readonly #enabled: boolean;
   #warned = false;
+  /** The same records as TensorBoard events, when asked for; dropped (said once) if it fails. */
+  #tensorboard: TensorBoardSink | null = null;
 
   /**
    * `enabled: false` makes a log that writes nothing (ranks other than 0). Without `append`,
    * an existing non-empty log is renamed to `<name>.<time>.jsonl` (and `say` is told).
    */
-  constructor(path: string, options: { append?: boolean; enabled?: boolean; say?: (line: string) => void } = {}) {
+  constructor(path: string, options: { append?: boolean; enabled?: boolean; say?: (line: string) => void; tensorboard?: TensorBoardOptions } = {}) {
     this.path = path;
     this.#enabled = options.enabled ?? true;
     if (!this.#enabled) return;
@@ -37,6 +40,13 @@ export class RunLog {
     } catch (err) {
       this.#warn(err);
     }
+    if (options.tensorboard) {
+      try {
+        this.#tensorboard = new TensorBoardSink(options.tensorboard);
+      } catch (err) {
+        this.#dropTensorBoard(err);
+      }
+    }
   }
 
   write(record: LogRecord): void {
@@ -47,6 +57,31 @@ export class RunLog {
     } catch (err) {
       this.#warn(err);
     }
+    try {
+      this.#tensorboard?.write(record);
+    } catch (err) {
+      this.#dropTensorBoard(err);
+    }
+  }
+
+  /** Closes the TensorBoard file, if any (the JSONL log is appended line by line and needs no closing). */
+  close(): void {
+    try {
+      this.#tensorboard?.close();
+    } catch (err) {
+      this.#dropTensorBoard(err);
+    }
+    this.#tensorboard = null;
+  }
+
+  /** The events file written beside the log, if any. */
+  get eventsPath(): string | null {
+    return this.#tensorboard?.path ?? null;
+  }
+
+  #dropTensorBoard(err: unknown): void {
+    this.#tensorboard = null;
+    process.stderr.write(`diga: cannot write TensorBoard events for ${this.path} (${(err as Error).message}); training goes on without them\n`);
   }
 
   #warn(err: unknown): void {

@@ -4,7 +4,7 @@ import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, writeSync } f
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { histogramOf } from './histogram.js';
-import { pngHeader } from './png-header.js';
+import { imageHeader } from './image-header.js';
 import { DataType, encodeEvent, type EventMessage, type SummaryValueMessage } from './proto.js';
 import { frameRecord } from './record.js';
 
@@ -70,12 +70,12 @@ export class EventWriter {
     );
   }
 
-  /** A PNG image; `width` and `height` must be the PNG's own. */
-  image(tag: string, png: Uint8Array, width: number, height: number, step: number): void {
-    const header = pngHeader(png);
+  /** A PNG or JPEG image; `width` and `height` must be the image's own. */
+  image(tag: string, encoded: Uint8Array, width: number, height: number, step: number): void {
+    const header = imageHeader(encoded);
     if (header.width !== width || header.height !== height)
-      throw new Error(`image ${tag}: the PNG is ${header.width}x${header.height}, not ${width}x${height}`);
-    this.summary([{ tag, image: { height, width, colorspace: header.colorspace, encoded_image_string: png } }], step);
+      throw new Error(`image ${tag}: the image is ${header.width}x${header.height}, not ${width}x${height}`);
+    this.summary([{ tag, image: { height, width, colorspace: header.colorspace, encoded_image_string: encoded } }], step);
   }
 
   /** Markdown for the text plugin: a one-element string tensor (as PyTorch's add_text writes
@@ -110,6 +110,16 @@ export class EventWriter {
     if (values.length === 0) throw new RangeError('a summary needs at least one value');
     for (const v of values) if (typeof v.tag !== 'string' || v.tag === '') throw new TypeError('a summary needs a tag');
     this.#append({ wall_time: this.#clock(), step, summary: { value: values } });
+  }
+
+  /**
+   * A session START at `step`: TensorBoard then drops the values earlier files of this run hold at
+   * `step` and after, so a resumed run's steps replace those its predecessor logged past the
+   * checkpoint it resumed from. Nothing is rewritten.
+   */
+  sessionStart(step: number, msg = ''): void {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`step must be a whole number >= 0, not ${step}`);
+    this.#append({ wall_time: this.#clock(), step, session_log: { status: 1, ...(msg && { msg }) } });
   }
 
   /** Makes what was written durable (fsync); does nothing when nothing was written since. */

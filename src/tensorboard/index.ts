@@ -13,6 +13,7 @@ export {
   type TensorMessage,
 } from './proto.js';
 export { isEventFile, readEventDir, readEvents, type EventFile, type ReadEventsOptions } from './reader.js';
+export { imageHeader, type ImageHeader } from './image-header.js';
 export { frameRecord, walkRecords, type RawRecord, type RecordWalkEnd } from './record.js';
 export { histogramsOf, imagesOf, scalarsOf, textsOf, type HistogramPoint, type ImagePoint, type ScalarPoint, type TextPoint } from './summaries.js';
 export { EventWriter, type EventWriterOptions } from './writer.js';

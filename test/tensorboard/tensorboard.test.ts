@@ -6,12 +6,14 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode as encodePng } from 'fast-png';
+import sharp from 'sharp';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   crc32c,
   decodeEvent,
   EventWriter,
   histogramsOf,
+  imageHeader,
   imagesOf,
   maskCrc,
   maskedCrc32c,
@@ -21,7 +23,7 @@ import {
   textsOf,
   walkRecords,
   type EventMessage,
-} from '../../src/report/tensorboard/index.js';
+} from '../../src/tensorboard/index.js';
 
 const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'tensorboard');
 const expected = JSON.parse(readFileSync(join(FIXTURE_DIR, 'expected.json'), 'utf8')) as {
@@ -231,11 +233,22 @@ describe('our writer', () => {
     expect(scalarLists(events)).toEqual({ acc: [[1, 0.75], [2, 0.125]] });
   });
 
+  test('a JPEG (the sample grids) is an image summary too, its size read from its frame header', async () => {
+    const jpeg = await sharp({ create: { width: 7, height: 5, channels: 3, background: { r: 10, g: 200, b: 30 } } }).jpeg().toBuffer();
+    expect(imageHeader(jpeg)).toEqual({ width: 7, height: 5, colorspace: 3 });
+    const writer = new EventWriter(freshDir());
+    writer.image('grid', jpeg, 7, 5, 3);
+    writer.close();
+    const [shown] = imagesOf(readEvents(writer.path).events).get('grid')!;
+    expect([shown.step, shown.width, shown.height, Buffer.from(shown.png).equals(jpeg)]).toEqual([3, 7, 5, true]);
+    expect(() => imageHeader(jpeg.subarray(0, 4))).toThrow('the JPEG has no frame header');
+  });
+
   test('refuses what TensorBoard could not show', () => {
     const writer = new EventWriter(freshDir());
     const png = encodePng({ width: 2, height: 2, data: new Uint8Array(12), channels: 3, depth: 8 });
-    expect(() => writer.image('i', png, 3, 2, 0)).toThrow('the PNG is 2x2, not 3x2');
-    expect(() => writer.image('i', Buffer.from('GIF89a...............................'), 2, 2, 0)).toThrow('no PNG');
+    expect(() => writer.image('i', png, 3, 2, 0)).toThrow('the image is 2x2, not 3x2');
+    expect(() => writer.image('i', Buffer.from('GIF89a...............................'), 2, 2, 0)).toThrow('PNG or JPEG bytes; these are neither');
     expect(() => writer.histogram('h', [1, Number.POSITIVE_INFINITY], 0)).toThrow('histogram h: a histogram takes finite values; value 1 is Infinity');
     expect(() => writer.histogram('h', [], 0)).toThrow('at least one value');
     expect(() => writer.scalar('s', 1, -1)).toThrow('step must be a whole number');

@@ -3,7 +3,7 @@
 // images, text and histograms need, as a protobufjs JSON descriptor. Field numbers are the
 // .proto files'. protobufjs takes a JSON descriptor's messages as proto3: repeated numbers
 // packed, a field equal to its default left out, except oneof members, which are written when
-// set (a scalar of 0 is a value). Left out here (session logs, audio, run metadata) is skipped
+// set (a scalar of 0 is a value). Left out here (audio, run metadata) is skipped
 // unread.
 import type { INamespace } from 'protobufjs';
 
@@ -15,16 +15,23 @@ export const TENSORBOARD_SCHEMA: INamespace = {
     tensorboard: {
       nested: {
         Event: {
-          oneofs: { what: { oneof: ['file_version', 'graph_def', 'summary', 'meta_graph_def'] } },
+          oneofs: { what: { oneof: ['file_version', 'graph_def', 'summary', 'session_log', 'meta_graph_def'] } },
           fields: {
             wall_time: field('double', 1),
             step: field('int64', 2),
             file_version: field('string', 3),
             graph_def: field('bytes', 4),
             summary: field('Summary', 5),
+            session_log: field('SessionLog', 7),
             meta_graph_def: field('bytes', 9),
             source_metadata: field('SourceMetadata', 10),
           },
+        },
+        // A START at step s tells TensorBoard to drop what earlier files hold at steps >= s:
+        // how a resumed run replaces the steps its killed predecessor logged past its checkpoint.
+        SessionLog: {
+          fields: { status: field('SessionStatus', 1), checkpoint_path: field('string', 2), msg: field('string', 3) },
+          nested: { SessionStatus: { values: { STATUS_UNSPECIFIED: 0, START: 1, STOP: 2, CHECKPOINT: 3 } } },
         },
         SourceMetadata: {
           fields: { writer: field('string', 1) },

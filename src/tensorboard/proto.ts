@@ -63,6 +63,8 @@ export interface EventMessage {
   step: number;
   file_version?: string;
   summary?: { value: SummaryValueMessage[] };
+  /** status 1: START (see schema.ts). */
+  session_log?: { status?: number; checkpoint_path?: string; msg?: string };
   source_metadata?: { writer?: string };
 }
 
