@@ -4,7 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { LogReadOptions } from '../engine/run/log-reader.js';
 import { RunLog, type LogRecord } from '../engine/run/run-log.js';
-import { readTrainingLog, type TrainingLog } from './training-log.js';
+import { eventRecords, hasEvents } from './events-log.js';
+import { readTrainingLog, type RecordSource, type TrainingLog } from './training-log.js';
 
 export type { TrainingLog } from './training-log.js';
 
@@ -26,11 +27,14 @@ export function runDirOf(logDir: string): string {
   return basename(dir) === 'logs' ? dirname(dir) : dir;
 }
 
+/** A stage's TensorBoard events beside its log: `<dir>/tensorboard/<stage>/`. */
+const eventsDirOf = (logFile: string) => join(dirname(logFile), 'tensorboard', basename(logFile, '.jsonl'));
+
 const roundsIn = (logDir: string): number[] =>
   existsSync(logDir)
     ? readdirSync(logDir)
         .map((f) => /^round(\d+)$/.exec(f))
-        .filter((m): m is RegExpExecArray => m !== null && existsSync(join(logDir, m[0], 'self-train.jsonl')))
+        .filter((m): m is RegExpExecArray => m !== null && (existsSync(join(logDir, m[0], 'self-train.jsonl')) || hasEvents(eventsDirOf(join(logDir, m[0], 'self-train.jsonl')))))
         .map((m) => Number(m[1]))
         .sort((a, b) => a - b)
     : [];
@@ -42,22 +46,38 @@ export function logFilesOf(runDir: string): string[] {
   return files.map((f) => join(logDir, f)).filter((f) => existsSync(f));
 }
 
-/** A training log, when the file is there and holds a record. */
-function nonEmpty(file: string, name: Pick<TrainingLog, 'label' | 'stage' | 'round'>, options: LogReadOptions): TrainingLog[] {
-  if (!existsSync(file)) return [];
-  const log = readTrainingLog(file, name, options);
+export interface RunLogReadOptions extends LogReadOptions {
+  /** Read the training stages from their TensorBoard events even where their JSONL logs are there. */
+  fromEvents?: boolean;
+}
+
+/** Where a stage's records come from: its JSONL log, else (or when asked) its TensorBoard events; undefined when neither is there. */
+function recordSource(file: string, fromEvents: boolean): string | RecordSource | undefined {
+  const events = eventsDirOf(file);
+  if ((fromEvents || !existsSync(file)) && hasEvents(events)) return eventRecords(events);
+  return existsSync(file) ? file : undefined;
+}
+
+/** A training log, when its source is there and holds a record. */
+function nonEmpty(file: string, name: Pick<TrainingLog, 'label' | 'stage' | 'round'>, options: RunLogReadOptions): TrainingLog[] {
+  const source = recordSource(file, options.fromEvents ?? false);
+  if (source === undefined) return [];
+  const log = readTrainingLog(source, name, options);
   return log.records.length > 0 || log.steps.rows > 0 ? [log] : [];
 }
 
-/** Every log of the run, each read once, a record at a time; `warn` hears of lines that are no records. */
-export function readRunLogs(runDir: string, options: LogReadOptions = {}): RunLogs {
+/**
+ * Every log of the run, each read once, a record at a time; `warn` hears of lines that are no
+ * records. A training stage whose JSONL log is missing is read from its TensorBoard events.
+ */
+export function readRunLogs(runDir: string, options: RunLogReadOptions = {}): RunLogs {
   const logDir = logDirOf(runDir);
   const training: TrainingLog[] = [
     ...nonEmpty(join(logDir, 'warm-up.jsonl'), { label: 'warm-up', stage: 'warm-up', round: null }, options),
     ...nonEmpty(join(logDir, 'self-train.jsonl'), { label: 'self-train', stage: 'self-train', round: null }, options),
   ];
   for (const r of roundsIn(logDir)) {
-    training.push(readTrainingLog(join(logDir, `round${r}`, 'self-train.jsonl'), { label: `self-train round ${r}`, stage: 'self-train', round: r }, options));
+    training.push(...nonEmpty(join(logDir, `round${r}`, 'self-train.jsonl'), { label: `self-train round ${r}`, stage: 'self-train', round: r }, options));
   }
   return { logDir, pipeline: RunLog.read(join(logDir, 'pipeline.jsonl'), options), training };
 }

@@ -84,12 +84,22 @@ function statsOf(r: LogRecord): { kept: number[] | null; pseudo: number[] | null
   return { kept: kept && pseudo ? kept : null, pseudo: kept && pseudo ? pseudo : null, drift: nums(s.centroidDrift) };
 }
 
-/** Reads the training log at `file`; see TrainingLog. */
+/** Where a training log's records come from: a JSONL file, read a line at a time, or records made otherwise (TensorBoard events). */
+export type RecordSource = (visit: (record: LogRecord) => void, options: LogReadOptions) => void;
+
+const fileRecords =
+  (file: string): RecordSource =>
+  (visit, options) => {
+    forEachRecord(file, visit, options);
+  };
+
+/** Reads the training log at `file` (or from `source`); see TrainingLog. */
 export function readTrainingLog(
-  file: string,
+  from: string | RecordSource,
   name: Pick<TrainingLog, 'label' | 'stage' | 'round'>,
   options: LogReadOptions = {},
 ): TrainingLog {
+  const source = typeof from === 'string' ? fileRecords(from) : from;
   const records: LogRecord[] = [];
   const steps = new StepTable();
   const termNames = new Set<string>();
@@ -107,8 +117,7 @@ export function readTrainingLog(
     if (Number.isFinite(span)) stamps.seconds += span;
   };
 
-  forEachRecord(
-    file,
+  source(
     (r) => {
       count++;
       const time = timeOf(r);
@@ -176,7 +185,7 @@ export function readTrainingLog(
     stampSecondsPerStep: gaps.median(),
     stampSeconds: count > 1 ? stamps.seconds : null,
   };
-  settleRelogged(file, out, kept, drift);
+  settleRelogged(source, out, kept, drift);
   return out;
 }
 
@@ -185,7 +194,7 @@ export function readTrainingLog(
  * the drift may be an earlier record's: the file is read once more for those records alone.
  * A run never resumed (or resumed exactly where it saved) skips this.
  */
-function settleRelogged(file: string, log: TrainingLog, kept: Uint32Array, drift: { row: number; last: number[] } | null): void {
+function settleRelogged(source: RecordSource, log: TrainingLog, kept: Uint32Array, drift: { row: number; last: number[] } | null): void {
   const { steps } = log;
   const isKept = new Uint8Array(steps.rows);
   for (const row of kept) isKept[row] = 1;
@@ -200,8 +209,7 @@ function settleRelogged(file: string, log: TrainingLog, kept: Uint32Array, drift
     return;
   }
   let row = -1;
-  forEachRecord(
-    file,
+  source(
     (r) => {
       if (r.kind !== 'step' || typeof r.iteration !== 'number') return;
       row++;

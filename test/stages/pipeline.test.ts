@@ -22,6 +22,8 @@ import { memory } from '../../src/tensor/index.js';
 import { runFolders } from '../helpers.js';
 import { limitFor } from '../limits.js';
 import { imagesOf, readEventDir, scalarsOf, textsOf } from '../../src/tensorboard/index.js';
+import { buildReport, reportFromLogs } from '../../src/report/build-report.js';
+import { readRunLogs } from '../../src/report/run-logs.js';
 
 let root: string;
 let data: string;
@@ -105,6 +107,19 @@ describe('the five stages end to end', () => {
     const selfScalars = scalarsOf(readEventDir(join(cfg.logDir, 'tensorboard', 'self-train')).events);
     for (const tag of ['consensus/kept', 'centroids/drift']) expect(selfScalars.get(tag)?.map((p) => p.step)).toEqual([1, 2, 3, 4]);
     expect(selfScalars.get('consensus/kept')!.every((p) => p.value >= 0 && p.value <= 1)).toBe(true);
+    // The report read from the events alone draws the same training curves and evaluations.
+    const fromLogs = buildReport(join(root, 'run'), { warn: () => {} });
+    const fromEvents = reportFromLogs(join(root, 'run'), readRunLogs(join(root, 'run'), { fromEvents: true, warn: () => {} }));
+    expect(fromEvents.training.map((t) => t.label)).toEqual(['warm-up', 'self-train']);
+    fromEvents.training.forEach((t, i) => {
+      const l = fromLogs.training[i];
+      expect(t.lr.map(([s]) => s)).toEqual(l.lr.map(([s]) => s));
+      t.lr.forEach(([, v], j) => expect(v).toBeCloseTo(l.lr[j][1], 6));
+      expect(t.terms.map((x) => x.name).sort()).toEqual(l.terms.map((x) => x.name).sort());
+      expect(t.miou.map(([s]) => s)).toEqual(l.miou.map(([s]) => s));
+      t.miou.forEach(([, v], j) => expect(v).toBeCloseTo(l.miou[j][1], 6));
+    });
+    expect(fromEvents.classes?.columns.length).toBe(fromLogs.classes?.columns.length);
 
     const json = join(root, 'run', 'output', 'eval.json');
     const ev = await runEvaluate({ ...cfg, loadWeightDir: cfg.saveWeightDir }, { json });

@@ -11,6 +11,7 @@ import { logDirOf, logFilesOf, readRunLogs } from '../../report/run-logs.js';
 import { REPORT_FILE, writeReport } from '../../report/write-report.js';
 
 interface ReportValues {
+  fromEvents?: boolean;
   out?: string;
   json?: string;
   overwrite?: boolean;
@@ -27,14 +28,17 @@ export function registerReport(program: Command): void {
     .argument('<run-folder>', 'the run folder (holding logs/, as the demo and pipeline leave it) or a training stage\'s --log-dir')
     .option('--out <file>', `where to write the page (default <run-folder>/${REPORT_FILE}); its links to the sample grids are relative to its folder`)
     .option('--json <file>', 'also write the data behind the page as JSON')
+    .option('--from-events', "read the training stages from their TensorBoard events (<log-dir>/tensorboard/<stage>/) instead of their JSONL logs; a stage whose log is missing is read from them anyway")
     .option('--overwrite', `replace an existing --out page (.html) or --json file (.json); the run folder's own ${REPORT_FILE} is always refreshed`)
     .action((runDir: string, o: ReportValues) => {
       if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new Error(`${runDir} is not a folder`);
       const warn = (m: string) => process.stderr.write(`diga: ${m}\n`);
       // Read once for the page and the JSON: a long run's logs take seconds to read.
-      const logs = readRunLogs(runDir, { warn });
+      const logs = readRunLogs(runDir, { warn, fromEvents: o.fromEvents === true });
       if (logs.training.length === 0 && logs.pipeline.length === 0) {
-        throw new Error(`no run logs in ${logDirOf(runDir)} (looked for pipeline.jsonl, warm-up.jsonl, self-train.jsonl and round*/self-train.jsonl)`);
+        throw new Error(
+          `no run logs in ${logDirOf(runDir)} (looked for pipeline.jsonl, warm-up.jsonl, self-train.jsonl and round*/self-train.jsonl, and for TensorBoard events in tensorboard/<stage>/ beside them)`,
+        );
       }
       const page = o.out ?? join(runDir, REPORT_FILE);
       const inputs = logFilesOf(runDir);
