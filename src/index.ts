@@ -86,9 +86,9 @@ export { exportOnnx, writeOnnx, ONNX_OPSETS, ONNX_OUTPUTS, type OnnxExportOption
 export { uploadBatch, disposeBatch, type DeviceBatch } from './data/device-batch.js';
 export { demoLists } from './config/defaults.js';
 export { inferenceConvs, setWinograd, type InferenceConvs } from './inference/convolutions.js';
-export { createPredictor, Predictor, defaultScales, type Prediction, type PredictorOptions, type PredictInput } from './inference/predictor.js';
+export { createPredictor, DEFAULT_MAX_PIXELS, ImageTooLargeError, Predictor, defaultScales, type Prediction, type PredictorOptions, type PredictInput } from './inference/predictor.js';
 export { precisionName, resolveAmp, type AmpMode, type AmpUse } from './inference/forward.js';
 export { runPredict, OUTPUT_KINDS, type OutputKind, type PredictRunOptions, type PredictSummary } from './stages/predict.js';
 export { colourise, overlay, encodeRgb, encodePalettePng, encodeGreyPng } from './data/writers.js';
-export { readImage, decodeImage, readLabel, type RgbImage, type LabelMap } from './data/images.js';
+export { readImage, decodeImage, imageSize, readLabel, type ImageSize, type RgbImage, type LabelMap } from './data/images.js';
 export { CITYSCAPES_16, CITYSCAPES_19, LABEL_SETS, labelSet, defineLabelSet, sourceLabelTable, type LabelSet, type SourceDatasetName } from './labels/index.js';

@@ -54,11 +54,38 @@ export async function readImage(file: string): Promise<RgbImage> {
   return decodeImage(bytes, file);
 }
 
-/** Decodes image bytes; `name` only names the source in errors. */
-export async function decodeImage(bytes: Buffer, name: string): Promise<RgbImage> {
-  let out: { data: Buffer; info: sharp.OutputInfo };
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * An image's width and height from its header, without decoding its pixels (sharp reads only
+ * the header), so that an image too large to predict is refused before it is decoded.
+ */
+export async function imageSize(input: string | Buffer, name = typeof input === 'string' ? input : 'the given bytes'): Promise<ImageSize> {
+  const bytes = typeof input === 'string' ? await readBytes(input, 'image') : input;
+  let meta: sharp.Metadata;
   try {
-    out = await sharp(bytes)
+    meta = await sharp(bytes).metadata();
+  } catch (err) {
+    throw new Error(`image ${name} cannot be decoded (${describe(err)}); is it a complete PNG or JPEG file?`);
+  }
+  // A multi-page file (GIF, TIFF) decodes to its first page.
+  const height = meta.pageHeight ?? meta.height;
+  if (!meta.width || !height) throw new Error(`image ${name} has no size in its header; is it a complete PNG or JPEG file?`);
+  return { width: meta.width, height };
+}
+
+/**
+ * Decodes image bytes; `name` only names the source in errors. `maxPixels` replaces sharp's own
+ * limit (about 268 megapixels) for an image whose size was admitted already (predict's limit).
+ */
+export async function decodeImage(bytes: Buffer, name: string, options: { maxPixels?: number } = {}): Promise<RgbImage> {
+  let out: { data: Buffer; info: sharp.OutputInfo };
+  const limit = options.maxPixels === undefined ? undefined : { limitInputPixels: Math.max(1, Math.ceil(options.maxPixels)) };
+  try {
+    out = await sharp(bytes, limit)
       .removeAlpha()
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })

@@ -36,6 +36,7 @@ export function slidingForward(window: Size2, inner: ForwardFn): ForwardFn {
           });
         }
       }
-      return { main: sum.div(count) };
+      // In place: a second map of this scale's size would only add to a large image's peak.
+      return { main: sum.div_(count) };
     });
 }

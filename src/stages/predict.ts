@@ -1,7 +1,8 @@
 // `diga predict`: a trained network over a user's images. Decoding runs ahead of
 // inference and encoding runs behind it (both in sharp's threads), so the network
 // is rarely idle. Outputs mirror the input tree under one folder per kind. A corrupt
-// image is reported by name and skipped; the run goes on. No output is written outside
+// image, or one over the pixel limit (told from its header, before it is decoded), is
+// reported by name and skipped; the run goes on. No output is written outside
 // <out>/<kind>/, over an input, or over an existing file without --overwrite. Every output
 // is written whole or not at all, so Ctrl-C stops after the images under way and --resume
 // takes an existing output as done.
@@ -10,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
 import { saveTensors } from '../checkpoint/tensors.js';
 import { collectImages, type ImageInput } from '../data/image-inputs.js';
-import { readImage, type RgbImage } from '../data/images.js';
+import { decodeImage, imageSize, readBytes, type RgbImage } from '../data/images.js';
 import { encodeGreyPng, encodePalettePng, encodeRgb, overlay } from '../data/writers.js';
 import { FolderLock } from '../engine/run/folder-lock.js';
 import { InterruptFlag } from '../engine/run/interrupt.js';
@@ -158,6 +159,19 @@ export async function runPredict(o: PredictRunOptions): Promise<PredictSummary> 
   }
 }
 
+/** An image decoded for its turn, with the memory warning to say before it is predicted. */
+interface Decoded {
+  image: RgbImage;
+  warning?: string;
+}
+
+/** Reads `file`; one over the predictor's limit is refused from its header, before its pixels are decoded. */
+async function load(predictor: Predictor, file: string): Promise<Decoded> {
+  const bytes = await readBytes(file, 'image');
+  const warning = predictor.admit(file, await imageSize(bytes, file));
+  return { image: await decodeImage(bytes, file, { maxPixels: predictor.maxPixels }), warning };
+}
+
 async function predictAll(
   o: PredictRunOptions,
   kinds: readonly OutputKind[],
@@ -173,12 +187,17 @@ async function predictAll(
   });
   const progress = new Progress({ title: 'predict', total: inputs.length, enabled: o.progress ?? true, unit: 'images' });
   const skipped: PredictSummary['skipped'] = [];
+  // Said without a progress bar too: it comes before a prediction that may run out of memory.
+  const warn = (line: string): void => {
+    if (o.progress === false) process.stderr.write(`${line}\n`);
+    else progress.log(line);
+  };
   const writes = new Set<Promise<void>>();
   // A few images decode ahead of the network; their errors are kept for their turn.
   const ahead = Math.max(4, 2 * batch);
-  const decoded: Array<Promise<RgbImage | Error> | undefined> = [];
+  const decoded: Array<Promise<Decoded | Error> | undefined> = [];
   const decode = (i: number) => {
-    if (i < inputs.length && decoded[i] === undefined) decoded[i] = readImage(inputs[i].file).catch((e: unknown) => e as Error);
+    if (i < inputs.length && decoded[i] === undefined) decoded[i] = load(predictor, inputs[i].file).catch((e: unknown) => e as Error);
   };
   let done = 0;
   let predicted = 0;
@@ -191,16 +210,18 @@ async function predictAll(
       const group: Array<{ input: ImageInput; image: RgbImage }> = [];
       while (i < inputs.length && group.length < batch) {
         decode(i);
-        const image = await decoded[i]!;
-        if (image instanceof Error) {
-          skipped.push({ file: inputs[i].file, reason: image.message });
-          progress.log(`skipped ${inputs[i].file}: ${image.message}`);
+        const next = await decoded[i]!;
+        if (next instanceof Error) {
+          skipped.push({ file: inputs[i].file, reason: next.message });
+          progress.log(`skipped ${inputs[i].file}: ${next.message}`);
           decoded[i] = undefined;
           i++;
           done++;
           continue;
         }
+        const { image, warning } = next;
         if (group.length > 0 && (image.width !== group[0].image.width || image.height !== group[0].image.height)) break;
+        if (warning) warn(`warning: ${warning}`);
         group.push({ input: inputs[i], image });
         decoded[i] = undefined;
         i++;

@@ -1,6 +1,7 @@
 // `diga predict <images...>`: a trained network over files, folders and globs.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { precisionName } from '../../inference/forward.js';
+import { DEFAULT_MAX_PIXELS } from '../../inference/predictor.js';
 import { MIN_WINDOW } from '../../inference/sliding.js';
 import { runPredict, OUTPUT_KINDS, type OutputKind } from '../../stages/predict.js';
 import { plural } from '../../plural.js';
@@ -19,6 +20,7 @@ interface PredictFlags {
   scales?: number[];
   flip?: boolean;
   sliding?: [number, number];
+  maxMegapixels: number;
   save: OutputKind[];
   opacity: number;
   batch: number;
@@ -33,6 +35,12 @@ const scaleList = (v: string): number[] => {
   const scales = v.split(',').map(Number);
   if (scales.some((s) => !(s > 0 && s <= 8))) throw new InvalidArgumentError('expected factors in (0, 8], comma-separated, e.g. 1,0.5');
   return scales;
+};
+
+const megapixels = (v: string): number => {
+  const n = Number(v);
+  if (!(n > 0 && n < Infinity)) throw new InvalidArgumentError('expected a positive number of megapixels, e.g. 100');
+  return n;
 };
 
 const saveList = (v: string): OutputKind[] => {
@@ -75,6 +83,7 @@ export function registerPredict(program: Command): void {
     .option('--scales <factors>', 'image-size factors fused by maximum (default 1,0.5: the published evaluation)', scaleList)
     .option('--flip', 'average each scale with its mirrored image')
     .option('--sliding <HxW>', `sliding-window inference with windows of this size, at least ${MIN_WINDOW}x${MIN_WINDOW} (stride 2/3)`, parsers.sizeAtLeast(MIN_WINDOW, 'windows'))
+    .option('--max-megapixels <n>', 'refuse larger images, from their header and with an estimate of the memory they would take', megapixels, DEFAULT_MAX_PIXELS / 1e6)
     .option('--save <kinds>', `comma list of ${OUTPUT_KINDS.join(', ')}`, saveList, ['color'] as OutputKind[])
     .option('--opacity <n>', 'colour weight of overlays, 0..1', opacity, 0.5)
     .option('--batch <n>', 'images per forward (consecutive images of one size)', parsers.intIn(1, 1024, '--batch'), 1)
@@ -88,7 +97,7 @@ export function registerPredict(program: Command): void {
       if (o.backend === 'onnx' && o.weights === undefined) throw new Error('--backend onnx runs an exported file: give it as --weights <file.onnx>');
       const weights = o.weights ?? o.weightDir;
       if (weights === undefined) throw new Error('give the weights: --weight-dir <folder> or --weights <file>');
-      const r = await runPredict({ ...o, inputs: images, weights, save: o.save });
+      const r = await runPredict({ ...o, inputs: images, weights, save: o.save, maxPixels: o.maxMegapixels * 1e6 });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       if (r.leftOut > 0) say(`left out ${plural(r.leftOut, 'image')} inside ${r.out}'s output folders (earlier outputs, not inputs)`);
       if (r.repeated.length > 0) say(`${plural(r.repeated.length, 'image')} reached again through links (a link loop?) and predicted once, e.g. ${r.repeated[0]}`);
