@@ -13,6 +13,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { readConfigFile, resolveConfig, runPresetNames } from '../config/load.js';
 import { weightFile } from '../models/weights.js';
 import { modelOfWeights } from '../models/weights-model.js';
+import { presetHelp } from '../models/registry.js';
 import { MAX_THREADS, type PartialRunConfig, type RunConfig } from '../config/schema.js';
 import { distEnv } from '../distributed/env.js';
 import { launchWorkers, stripLaunchFlags } from '../distributed/launch.js';
@@ -131,7 +132,7 @@ const LOGS = [
 const CENTROIDS_IN = flag('--centroid-dir <path>', 'centroidDir', 'the feat_centroids file, or the folder holding it');
 const PSEUDO_IN = flag('--pseudo-dir <dir>', 'pseudoDir', 'pseudo-label folder, relative to --city-data-path (or absolute)');
 const PRETRAINED = flag('--pretrained <file>', 'pretrained', 'pretrained backbone (.pth): the ImageNet HRNet, or for domain adaptation the DeepLab ResNet-101 init (DeepLab_resnet_pretrained_init-f81d91e8.pth)');
-const MODEL = [flag('--model <preset>', 'model', 'hrnet48 | hrnet32 | hrnet18 | hrnet18-small | tiny; adaptation: deeplabv2 | deeplabv2-c16 | deeplabv2-small | deeplabv2-tiny')];
+const MODEL = [flag('--model <preset>', 'model', presetHelp())];
 const RUNTIME = [
   flag('--device <device>', 'device', 'cpu, cuda or cuda:N'),
   flag('--threads <n>', 'threads', 'CPU threads, up to 4x the cores (0: all cores)', threads),

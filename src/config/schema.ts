@@ -36,7 +36,7 @@ export const runConfigSchema = z
 
     // --- run
     device: z.string(),
-    model: z.string().describe('model preset (semi-supervised: hrnet48, hrnet32, hrnet18, hrnet18-small, tiny; domain adaptation: deeplabv2, deeplabv2-c16, deeplabv2-small, deeplabv2-tiny)'),
+    model: z.string().describe("model preset (each family's presets: the --model help of a stage command)"),
     labels: z.string().describe('the label set the datasets and the model use (cityscapes-19, or cityscapes-16 for SYNTHIA)'),
     pretrained: z.string().nullable().describe('ImageNet-pretrained backbone file'),
     steps: positiveInt,

@@ -6,7 +6,7 @@
  * Source loaders redraw flip and crop while the crop shows too few classes (redraw.ts). All
  * randomness comes from the Rng given: a sample's plan fixes it.
  */
-import type { Sample } from './dataset.js';
+import type { Sample } from './sample-source.js';
 import type { Rng } from './random.js';
 import { classDiversity, drawUntil, REDRAW_MAX_DRAWS } from './redraw.js';
 import { cropSample, flipSample, resizeSample, type Size } from './transforms.js';

@@ -6,9 +6,9 @@ import path from 'node:path';
 import type { LabelSet } from '../labels/label-set.js';
 import { plural } from '../plural.js';
 import { assertFilesExist, type FileCheck } from './file-checks.js';
-import { readImage, readLabel, type LabelEncoding, type LabelMap, type RgbImage } from './images.js';
+import { readImage, readLabel, type LabelEncoding } from './images.js';
 import { readPairedLists, repeatedLines } from './lists.js';
-import type { SampleSource } from './sample-source.js';
+import type { Sample, SampleSource } from './sample-source.js';
 
 export interface DatasetOptions {
   /** Dataset root holding `leftImg8bit/` and `gtFine/`. */
@@ -36,13 +36,6 @@ export interface DatasetEntry {
   pseudo?: string;
   /** 1-based line in the list files. */
   line: number;
-}
-
-export interface Sample {
-  name: string;
-  image: RgbImage;
-  label?: LabelMap;
-  pseudo?: LabelMap;
 }
 
 /** Where the pseudo-label of an image lives: `<pseudoDir>/<image file name>`. */

@@ -9,7 +9,7 @@
  * samples beats parallelism inside one image at these sizes).
  */
 import sharp from 'sharp';
-import type { Sample } from './dataset.js';
+import type { Sample } from './sample-source.js';
 import { Limiter, Prefetcher, type PrefetchStats } from './prefetch.js';
 import { Rng } from './random.js';
 import type { SampleSource } from './sample-source.js';

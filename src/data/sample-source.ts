@@ -1,6 +1,14 @@
 // What the batch loaders read from: any dataset layout (Cityscapes, GTA5, SYNTHIA) that yields
 // the same samples by index.
-import type { Sample } from './dataset.js';
+import type { LabelMap, RgbImage } from './images.js';
+
+/** One decoded sample: its image and, where the set has them, its label and pseudo-label in train ids. */
+export interface Sample {
+  name: string;
+  image: RgbImage;
+  label?: LabelMap;
+  pseudo?: LabelMap;
+}
 
 export interface SampleSource {
   /** Samples in the set; indices are 0..size-1. */

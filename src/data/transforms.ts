@@ -5,7 +5,7 @@
  * Flips and crops are plain row copies. All randomness comes from the Rng passed in.
  */
 import sharp from 'sharp';
-import type { Sample } from './dataset.js';
+import type { Sample } from './sample-source.js';
 import type { LabelMap, RgbImage } from './images.js';
 import type { Rng } from './random.js';
 

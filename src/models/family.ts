@@ -3,6 +3,7 @@
 // aux, pixelFeatures), for its class count and feature width, and for its
 // parameters' optimiser groups.
 import type { z } from 'zod';
+import type { SegModel } from './seg-model.js';
 
 /** The SegModel outputs a family can provide, each named after the native forward's key it comes from. */
 export interface FamilyOutputs {
@@ -21,9 +22,14 @@ export interface FamilyOutputs {
 /** The learning-rate group of a parameter: the base rate, or 10x (a head trained from scratch). */
 export type ParamGroupRole = '1x' | '10x';
 
+/** What a state-dict key holds, as far as telling a network by its weights needs. */
+export type StateDictEntry = (key: string) => { shape: readonly number[] } | undefined;
+
 export interface ModelFamily<C extends object = object> {
   /** As shown to users: "hrnet-ocr". */
   readonly name: string;
+  /** The setting its presets serve, as the help lists them ("domain adaptation"). */
+  readonly setting: string;
   readonly presets: Readonly<Record<string, C>>;
   /** Validates a config object of this family (strict: another family's config does not pass). */
   readonly schema: z.ZodType<C>;
@@ -51,6 +57,13 @@ export interface ModelFamily<C extends object = object> {
    * output pixel, or undefined when it trains.
    */
   trainCropProblem?(h: number, w: number): string | undefined;
+  /** Loads the family's pretrained starting point from `path` into `model`; returns the line a stage prints. */
+  loadPretrained(model: SegModel, path: string): string;
+  /**
+   * The classes and preset of a published checkpoint (a state dict with no recorded config) that
+   * holds this family's network, or undefined when it does not.
+   */
+  recognise?(entry: StateDictEntry): { classes: number; preset?: string } | undefined;
   /** A short description for messages. */
   describe(config: C): string;
 }

@@ -1,5 +1,5 @@
 // The networks: model families with their presets, and the SegModel class.
-export type { FamilyOutputs, ModelFamily, ParamGroupRole } from './family.js';
+export type { FamilyOutputs, ModelFamily, ParamGroupRole, StateDictEntry } from './family.js';
 export { backboneChannels, HRNET_OCR, modelConfigSchema, type ModelConfig } from './hrnet-ocr/index.js';
 export {
   DEEPLABV2,
@@ -16,6 +16,7 @@ export {
   isPresetName,
   MODEL_FAMILIES,
   PRESETS,
+  presetHelp,
   presetNames,
   resolveModel,
   resolveModelConfig,

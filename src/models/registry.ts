@@ -64,3 +64,8 @@ export function resolvePreset(name: string): SegModelConfig {
 export function resolveModelConfig(config: PresetName | string | SegModelConfig): SegModelConfig {
   return resolveModel(config).config;
 }
+
+/** The presets by setting, for the help of --model: "semi-supervised: hrnet48 | ...; domain adaptation: ...". */
+export function presetHelp(): string {
+  return MODEL_FAMILIES.map((f) => `${f.setting}: ${Object.keys(f.presets).join(' | ')}`).join('; ');
+}

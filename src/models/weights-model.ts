@@ -4,8 +4,7 @@
 // DeepLabV2 from the semi-supervised HRNet when the command line does not say.
 import { readStateDict } from '../checkpoint/index.js';
 import { recordedModel } from './weights.js';
-import { DEEPLABV2 } from './deeplabv2/index.js';
-import { resolveModel } from './registry.js';
+import { MODEL_FAMILIES, resolveModel } from './registry.js';
 
 export interface WeightsModel {
   family: string;
@@ -35,12 +34,11 @@ export function modelOfWeights(file: string): WeightsModel | undefined {
   }
   // DataParallel checkpoints carry a `module.` prefix on every key.
   const entry = (key: string) => dict.get(key) ?? dict.get(`module.${key}`);
-  const head = entry('final.head.1.weight');
-  if (!head || !entry('layer0.0.weight')) return undefined;
-  const classes = head.shape[0];
-  // A published checkpoint is the full-size network.
-  const preset = classes === 19 ? 'deeplabv2' : classes === 16 ? 'deeplabv2-c16' : undefined;
-  return { family: DEEPLABV2.name, classes, preset };
+  for (const family of MODEL_FAMILIES) {
+    const seen = family.recognise?.(entry);
+    if (seen) return { family: family.name, ...seen };
+  }
+  return undefined;
 }
 
 /**

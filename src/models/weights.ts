@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { readSafetensorsHeader, readStateDict } from '../checkpoint/index.js';
 import type { RawStateDict } from '../checkpoint/raw.js';
 import { saveTensors } from '../checkpoint/tensors.js';
-import { presetNames, StateDictMismatch, type NativeNet, type SegModel } from './index.js';
+import type { NativeNet } from './native-net.js';
+import { presetNames } from './registry.js';
+import { StateDictMismatch, type SegModel } from './seg-model.js';
 
 export type WeightRole = 'student' | 'teacher';
 

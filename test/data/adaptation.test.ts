@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { adaptSample, cropOrResize, drawAdaptationCrop, rescaleThenCrop, type AdaptationConfig } from '../../src/data/adaptation.js';
 import { createAdaptationLoader } from '../../src/data/adaptation-loader.js';
-import type { Sample } from '../../src/data/dataset.js';
+import type { Sample } from '../../src/data/sample-source.js';
 import type { Batch } from '../../src/data/loader.js';
 import { Rng } from '../../src/data/random.js';
 import { classDiversity } from '../../src/data/redraw.js';

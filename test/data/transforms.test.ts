@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sample } from '../../src/data/dataset.js';
+import type { Sample } from '../../src/data/sample-source.js';
 import type { LabelMap } from '../../src/data/images.js';
 import { Rng } from '../../src/data/random.js';
 import {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { LabelSet } from '../../labels/label-set.js';
 import type { SourceDatasetName } from '../../labels/source-maps.js';
 import { sourceLabelTable } from '../../labels/source-maps.js';
-import type { Sample } from '../dataset.js';
+import type { Sample } from '../sample-source.js';
 import { assertFilesExist, type FileCheck } from '../file-checks.js';
 import { decodeImage, pngPalette, readBytes, type LabelMap } from '../images.js';
 import { repeatedLines } from '../lists.js';

@@ -1,9 +1,12 @@
 // HRNetV2 + OCR, the semi-supervised setting's network (native/model/), as a model family.
 import type { ModelFamily } from '../family.js';
+import { plural } from '../../plural.js';
 import { HRNET_OCR_PRESETS, modelConfigSchema, type ModelConfig } from './config.js';
+import { loadPretrainedBackbone } from './pretrained.js';
 
 export const HRNET_OCR: ModelFamily<ModelConfig> = {
   name: 'hrnet-ocr',
+  setting: 'semi-supervised',
   presets: HRNET_OCR_PRESETS,
   schema: modelConfigSchema,
   nativeClass: 'Model',
@@ -20,6 +23,8 @@ export const HRNET_OCR: ModelFamily<ModelConfig> = {
     Math.ceil(h / 32) * Math.ceil(w / 32) < 2
       ? 'its 1/32 branch would hold one position per crop, and BatchNorm cannot train on a single value; give one side more than 32 px'
       : undefined,
+  // The ImageNet HRNet backbone.
+  loadPretrained: (model, path) => `loaded ${plural(loadPretrainedBackbone(model, path), 'backbone tensor')} from ${path}`,
   describe: (c) =>
     `HRNet widths ${c.widths.join('/')}, ${c.blocks} blocks, modules ${c.modules.join('/')}, OCR ${c.pixelChannels}/${c.keyChannels}, ${c.classes} classes`,
 };
