@@ -15,17 +15,17 @@ import { GradScaler } from '../optim/grad-scaler.js';
 import { scheduledLr, type LrScheduleName } from '../optim/schedule.js';
 import { SGD, sgdGroups } from '../optim/sgd.js';
 import { dispose, getRngState, noGrad, setRngState, type Tensor } from '../tensor/index.js';
-import { checkReplicas, stopRequested } from './agreement.js';
+import { checkReplicas } from './agreement.js';
 import { BestWeights } from './best-weights.js';
-import { isPictureStep, tensorsOf, writeGrid, type GridColumn, type PictureTensors } from './pictures.js';
+import { isLogIteration, runLoop } from './loop.js';
+import { isPictureStep, tensorsOf, type GridColumn, type PictureTensors } from './pictures.js';
 import { writeCurves } from './run/curves.js';
-import { InterruptFlag } from './run/interrupt.js';
 import { prepareFreshRun, removeStaleTemps } from './run/outputs.js';
 import { tensorboardFor } from './run/tensorboard-sink.js';
 import { Progress } from './run/progress.js';
 import { RunLog } from './run/run-log.js';
 import { NonEssential } from './run/warn-once.js';
-import { describeRun, peakMemory, readBack } from './run/describe.js';
+import { peakMemory } from './run/describe.js';
 import { addGroup, group, loadTrainState, readResumeRecord, saveTrainState, statePath, type TrainStateRecord } from './train-state.js';
 
 export interface StepOutput {
@@ -46,8 +46,7 @@ export interface StepOutput {
 
 /** Whether step `iter` (0-based) ends on a log step, where the terms are read back and logged. */
 export function isLogStep(cfg: Pick<RunConfig, 'logEvery' | 'steps'>, iter: number): boolean {
-  const n = iter + 1;
-  return n % cfg.logEvery === 0 || n === cfg.steps;
+  return isLogIteration(cfg.logEvery, cfg.steps, iter + 1);
 }
 
 /**
@@ -258,25 +257,13 @@ export class Trainer {
     group.finishGradients();
   }
 
-  /** Runs from the current iteration to cfg.steps. */
+  /** Runs from the current iteration to cfg.steps, in the shared loop (loop.ts). */
   async run(): Promise<TrainResult> {
     const { cfg, stage, student, teacher } = this.#s;
-    const started = performance.now();
     const logPath = join(cfg.logDir, `${stage}.jsonl`);
     const log = new RunLog(logPath, { append: this.#iteration > 0, enabled: this.#isMain, say: this.#s.say, tensorboard: tensorboardFor(logPath, cfg) });
     this.#log = log;
-    log.write({
-      kind: 'start', stage, iteration: this.#iteration, steps: cfg.steps, model: cfg.model, device: cfg.device, amp: cfg.amp,
-      ...describeRun(cfg), ranks: this.#s.group?.worldSize ?? 1, imagesPerStep: this.#s.imagesPerStep ?? null, genImgDir: cfg.genImgDir,
-    });
-    // Seconds spent in steps since the last log step (evaluation, checkpoints and pictures left out).
-    let busy = 0;
-    let busySteps = 0;
-    const interrupt = new InterruptFlag();
-    const progress = new Progress({ title: stage, total: cfg.steps, start: this.#iteration, enabled: this.#isMain });
     let last: EvaluationResult | null = null;
-    let interrupted = false;
-    let stoppedAt = false;
     student.train();
     teacher.train(); // the published code runs the teacher in training mode under no-grad
     if (this.#s.group && !this.#reducing) {
@@ -285,16 +272,25 @@ export class Trainer {
       this.#s.group.attachGradients([...this.optimizer.params]);
       this.#reducing = true;
     }
-    try {
-      if (this.#evalPending) {
+    const r = await runLoop({
+      stage,
+      cfg,
+      steps: cfg.steps,
+      start: this.#iteration,
+      log,
+      group: this.#s.group ?? null,
+      isMain: this.#isMain,
+      inputOrder: student.family.inputOrder,
+      startFields: { imagesPerStep: this.#s.imagesPerStep ?? null },
+      begin: async (progress) => {
+        if (!this.#evalPending) return;
         // The saved state was written just before an evaluation that did not finish.
         last = await this.#evaluate(log, progress);
         this.#saveState();
         this.#evalPending = false;
-      }
-      while (this.#iteration < cfg.steps) {
-        const iter = this.#iteration;
-        const stepStarted = performance.now();
+      },
+      lr: (iter) => scheduledLr(this.#s.lrSchedule ?? 'poly', cfg.lr, iter, cfg.steps, cfg.lrPower),
+      step: async (iter) => {
         noGrad(() => this.ema.update(iter));
         this.optimizer.setLr(scheduledLr(this.#s.lrSchedule ?? 'poly', cfg.lr, iter, cfg.steps, cfg.lrPower));
         const out = await this.#s.step(iter);
@@ -310,63 +306,27 @@ export class Trainer {
         }
         this.optimizer.zeroGrad();
         this.#iteration = iter + 1;
-        const n = this.#iteration;
-        if (isLogStep(cfg, iter)) {
-          const terms = Object.fromEntries(Object.entries(out.terms).map(([k, t]) => [k, t.item()]));
-          const stats = out.stats && Object.fromEntries(Object.entries(out.stats).map(([k, t]) => [k, readBack(t)]));
-          // The read-backs above waited for the device, so the window's time is its steps' time.
-          busy += (performance.now() - stepStarted) / 1000;
-          busySteps += 1;
-          const secondsPerStep = busy / busySteps;
-          log.write({ kind: 'step', stage, iteration: n, lr: this.optimizer.lr, terms, ...(stats && { stats }), secondsPerStep, memory: peakMemory(cfg.device) });
-          busy = 0;
-          busySteps = 0;
-          progress.update(n, terms, true);
-        } else {
-          progress.update(n);
-          busy += (performance.now() - stepStarted) / 1000;
-          busySteps += 1;
-        }
-        if (out.pictures && isPictureStep(cfg, iter) && this.#isMain) {
-          const columns = out.pictures();
-          await this.#optional.write('sample grids', async () => {
-            const file = await writeGrid(cfg.genImgDir, `${stage}-${String(n).padStart(6, '0')}`, columns, Math.min(2, columns[0].image.shape[0]), student.family.inputOrder);
-            log.write({ kind: 'samples', stage, iteration: n, file });
-          });
-          dispose(columns);
-        }
-        dispose(out);
-        this.#s.onStep?.(n);
-        const evaluated = n % cfg.evalEvery === 0 || n === cfg.steps;
-        if (evaluated) {
-          // The steps are saved before evaluation reads val, and again with its result.
-          this.#saveState(true);
-          last = await this.#evaluate(log, progress);
-          this.#saveState();
-        }
-        // Every rank takes part in the stop agreement on every step (it is a collective).
-        const signalled = stopRequested(this.#s.group ?? null, interrupt.requested);
-        if (signalled || (n === cfg.stopAt && n < cfg.steps)) {
-          interrupted = true;
-          stoppedAt = !signalled;
-          this.#saveState();
-          const why = signalled ? 'interrupted' : 'stopped as --stop-at asked';
-          progress.log(`[${stage}] ${why} at step ${n}; state saved to ${statePath(this.#s.saveDir)} (continue with --resume)`);
-          break;
-        }
-        if ((n % cfg.checkpointEvery === 0 || n === cfg.steps) && !evaluated) this.#saveState();
-      }
-    } catch (err) {
-      log.close();
-      throw err;
-    } finally {
-      progress.stop();
-      interrupt.dispose();
-    }
-    if (last && !interrupted && this.#isMain) this.#s.say?.(formatIouTable(last, labelSet(cfg.labels)));
+        return { terms: out.terms, stats: out.stats, pictures: out.pictures, dispose: () => dispose(out) };
+      },
+      isPictureStep: (iter) => isPictureStep(cfg, iter),
+      afterStep: async (n, progress) => {
+        if (n % cfg.evalEvery !== 0 && n !== cfg.steps) return false;
+        // The steps are saved before evaluation reads val, and again with its result.
+        this.#saveState(true);
+        last = await this.#evaluate(log, progress);
+        this.#saveState();
+        return true;
+      },
+      checkpointDue: (n) => n % cfg.checkpointEvery === 0 || n === cfg.steps,
+      save: () => this.#saveState(),
+      statePath: statePath(this.#s.saveDir),
+      onStep: this.#s.onStep,
+    });
+    const lastEvaluation = last as EvaluationResult | null;
+    if (lastEvaluation && !r.interrupted && this.#isMain) this.#s.say?.(formatIouTable(lastEvaluation, labelSet(cfg.labels)));
     log.write({
-      kind: 'end', stage, iteration: this.#iteration, bestMiou: this.#best.miou, bestIteration: this.#best.iteration, interrupted,
-      seconds: (performance.now() - started) / 1000, memory: peakMemory(cfg.device),
+      kind: 'end', stage, iteration: this.#iteration, bestMiou: this.#best.miou, bestIteration: this.#best.iteration, interrupted: r.interrupted,
+      seconds: r.seconds, memory: peakMemory(cfg.device),
     });
     log.close();
     this.#log = null;
@@ -374,9 +334,9 @@ export class Trainer {
       iterations: this.#iteration,
       bestMiou: this.#best.miou,
       bestIteration: this.#best.iteration,
-      lastEvaluation: last,
-      interrupted,
-      stoppedAt,
+      lastEvaluation,
+      interrupted: r.interrupted,
+      stoppedAt: r.stoppedAt,
       statePath: statePath(this.#s.saveDir),
     };
   }

@@ -10,17 +10,15 @@ import { disposeBatch, uploadBatch } from '../data/device-batch.js';
 import type { ProcessGroup } from '../distributed/group.js';
 import { runStage, type StageHooks } from '../engine/context.js';
 import { adaptationLoaders, nextBatch, openAdaptationSets } from '../engine/loaders.js';
-import { isPictureStep, writeGrid } from '../engine/pictures.js';
-import { InterruptFlag } from '../engine/run/interrupt.js';
+import { runLoop } from '../engine/loop.js';
+import { isPictureStep } from '../engine/pictures.js';
 import { removeStaleTemps } from '../engine/run/outputs.js';
 import { checkRunFolders } from '../engine/run/run-folders.js';
 import { tensorboardFor } from '../engine/run/tensorboard-sink.js';
-import { Progress } from '../engine/run/progress.js';
 import { RunLog } from '../engine/run/run-log.js';
-import { NonEssential } from '../engine/run/warn-once.js';
 import { peakMemory } from '../engine/run/describe.js';
 import { addGroup, group as groupOf, loadTrainState, readTrainStateRecord, resumeLoaders, saveTrainState, type TrainStateRecord } from '../engine/train-state.js';
-import { checkReplicas, stopRequested } from '../engine/agreement.js';
+import { checkReplicas } from '../engine/agreement.js';
 import {
   Discriminator, ImageDecoder, ImageEncoder, NativeNet, saveSourceTranslator, smallestTranslatorSide, TRANSLATOR_FILES, TRANSLATOR_PRESETS, translatorTakes, Vgg19Features,
 } from '../models/index.js';
@@ -137,7 +135,6 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
     const order = ctx.inputOrder;
     let iteration = 0;
     let files: string[] = [];
-    const optional = new NonEssential();
 
     const save = (): void => {
       // Every rank takes part in gathering the data streams; rank 0 writes.
@@ -184,19 +181,24 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
       }
       const logPath = join(cfg.logDir, 'translate.jsonl');
       const log = new RunLog(logPath, { append: iteration > 0, enabled: ctx.isMain, say: hooks.say, tensorboard: tensorboardFor(logPath, cfg) });
-      log.write({ kind: 'start', stage: 'translate', iteration, steps: cfg.translatorSteps, device: cfg.device, source: cfg.source, translator: cfg.translator, ranks: group?.worldSize ?? 1 });
-      const progress = new Progress({ title: 'translate', total: cfg.translatorSteps, start: iteration, enabled: ctx.isMain });
-      const interrupt = new InterruptFlag();
-      let interrupted = false;
-      try {
-        while (iteration < cfg.translatorSteps) {
-          const iter = iteration;
-          const lr = polyLr(cfg.translatorLr, iter, cfg.translatorSteps, TRANSLATOR_LR_POWER);
-          optD.setLr(lr);
-          optG.setLr(lr);
+      const steps = cfg.translatorSteps;
+      const lrAt = (iter: number) => polyLr(cfg.translatorLr, iter, steps, TRANSLATOR_LR_POWER);
+      const r = await runLoop({
+        stage: 'translate',
+        cfg,
+        steps,
+        start: iteration,
+        log,
+        group,
+        isMain: ctx.isMain,
+        inputOrder: order,
+        startFields: { model: undefined, source: cfg.source, translator: cfg.translator },
+        lr: lrAt,
+        step: async (iter) => {
+          optD.setLr(lrAt(iter));
+          optG.setLr(lrAt(iter));
           const s = uploadBatch(await nextBatch(source, 'source'), cfg.device, order);
           const t = uploadBatch(await nextBatch(target, 'target'), cfg.device, order);
-          const started = performance.now();
           const out = tidy(() => {
             const o = translatorStep(nets, { discriminators: optD, generators: optG }, { s: s.images, t: t.images, sourceLabels: s.labels }, weights, (which) =>
               averageGradients(group, which === 'discriminators' ? dParams : gParams),
@@ -208,43 +210,23 @@ export async function runTranslate(config: RunConfig, hooks: StageHooks = {}): P
           disposeBatch(s);
           disposeBatch(t);
           iteration = iter + 1;
-          const logStep = iteration % cfg.logEvery === 0 || iteration === cfg.translatorSteps;
-          if (logStep) {
-            const values = Object.fromEntries(Object.entries(out.terms).map(([k, v]) => [k, v.item()]));
-            log.write({ kind: 'step', stage: 'translate', iteration, lr, terms: values, secondsPerStep: (performance.now() - started) / 1000, memory: peakMemory(cfg.device) });
-            progress.update(iteration, values, true);
-          } else {
-            progress.update(iteration);
-          }
-          if (out.shown && ctx.isMain) {
-            const sh = out.shown;
-            await optional.write('sample grids', () =>
-              writeGrid(cfg.genImgDir, `translate-${String(iteration).padStart(6, '0')}`, [
-                { image: sh.s, maps: [] }, { image: sh.sToT, maps: [] }, { image: sh.cycleS, maps: [] }, { image: sh.t, maps: [] }, { image: sh.tToS, maps: [] },
-              ], Math.min(2, sh.s.shape[0]), order),
-            );
-          }
-          dispose([...Object.values(out.terms), ...(out.shown ? Object.values(out.shown) : [])]);
-          hooks.onStep?.(iteration);
-          const signalled = stopRequested(group, interrupt.requested);
-          if (signalled || (iteration === cfg.stopAt && iteration < cfg.translatorSteps)) {
-            interrupted = true;
-            save();
-            progress.log(`[translate] ${signalled ? 'interrupted' : 'stopped as --stop-at asked'} at step ${iteration}; state saved to ${statePath} (continue with --resume)`);
-            break;
-          }
-          // The published run saves every 2000 steps; the last step is saved too.
-          if (iteration % cfg.translatorSaveEvery === 0 || iteration % cfg.checkpointEvery === 0 || iteration === cfg.translatorSteps) save();
-        }
-      } catch (err) {
-        log.close();
-        throw err;
-      } finally {
-        progress.stop();
-        interrupt.dispose();
-      }
-      log.write({ kind: 'end', stage: 'translate', iteration, interrupted, memory: peakMemory(cfg.device) });
+          const sh = out.shown;
+          return {
+            terms: out.terms,
+            pictures: sh && (() => [{ image: sh.s, maps: [] }, { image: sh.sToT, maps: [] }, { image: sh.cycleS, maps: [] }, { image: sh.t, maps: [] }, { image: sh.tToS, maps: [] }]),
+            dispose: () => dispose([...Object.values(out.terms), ...(sh ? Object.values(sh) : [])]),
+          };
+        },
+        isPictureStep: (iter) => isPictureStep(cfg, iter),
+        // The published run saves every 2000 steps; the last step is saved too.
+        checkpointDue: (n) => n % cfg.translatorSaveEvery === 0 || n % cfg.checkpointEvery === 0 || n === steps,
+        save,
+        statePath,
+        onStep: hooks.onStep,
+      });
+      log.write({ kind: 'end', stage: 'translate', iteration, interrupted: r.interrupted, seconds: r.seconds, memory: peakMemory(cfg.device) });
       log.close();
+      const interrupted = r.interrupted;
       return { iterations: iteration, interrupted, files, dir };
     } finally {
       optD.dispose();
