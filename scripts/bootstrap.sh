@@ -7,14 +7,15 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[bootstrap] %s\n' "$*"; }
 
-# --test (what `npm test` passes): also git (the GPU kit's test measures the checkout with it)
+# --test (what `npm test` passes): also git (the GPU kit's test measures the checkout with it),
+# iproute2 (the two-machine tests join two network namespaces with `ip`)
 # and Debian's chromium, for the run report's browser test. Chromium is optional: without root
 # that test says it is skipped, and nothing else changes.
 optional=()
 test_pkgs=()
 for arg in "$@"; do
   case "$arg" in
-    --test) optional+=(chromium); test_pkgs+=(git) ;;
+    --test) optional+=(chromium); test_pkgs+=(git iproute2) ;;
     *) log "unknown option $arg (known: --test)"; exit 2 ;;
   esac
 done

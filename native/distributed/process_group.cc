@@ -1,12 +1,15 @@
 // Collective communication for data-parallel training, on libtorch's own
-// distributed engine (c10d): a TCPStore for rendezvous, ProcessGroupGloo for
-// CPU tensors and, in CUDA builds that have NCCL and when asked, a
-// ProcessGroupNCCL for CUDA tensors (PyTorch's own "cpu:gloo,cuda:nccl").
+// distributed engine (c10d): a TCPStore for rendezvous (rendezvous.h),
+// ProcessGroupGloo for CPU tensors from this machine's own address and, in
+// CUDA builds that have NCCL and when asked, a ProcessGroupNCCL for CUDA
+// tensors (PyTorch's own "cpu:gloo,cuda:nccl").
 // Calls block until every rank has joined the collective or the group's
 // timeout passes; a failed or timed-out collective throws.
 #include "distributed/process_group.h"
 
 #include "distributed/grad_reducer.h"
+#include "distributed/local_address.h"
+#include "distributed/rendezvous.h"
 
 #include "tensor/convert.h"
 #include "tensor/handle.h"
@@ -16,7 +19,6 @@
 #ifdef DIGA_WITH_GLOO
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/version.h>
 #endif
 #ifdef DIGA_WITH_NCCL
@@ -24,6 +26,7 @@
 #endif
 
 #include <chrono>
+#include <cstdlib>
 #include <limits>
 #include <memory>
 #include <string>
@@ -42,19 +45,26 @@ using Collectives = c10d::Backend;
 using Collectives = c10d::ProcessGroup;
 #endif
 
-// libtorch ≥ 2.4 asks for the libuv TCPStore by default, and builds without
-// libuv (Debian's, for one) then refuse to start. The classic backend exists in
-// every version, so ask for it wherever the option exists (detected, not
-// version-guessed, since the field appeared before its default changed).
-template <typename O>
-auto PreferClassicStore(O& o, int) -> decltype(o.useLibUV = false, void()) {
-  o.useLibUV = false;
-}
-template <typename O>
-void PreferClassicStore(O&, long) {}
-template <typename O>
-void PreferClassicStore(O& o) {
-  PreferClassicStore(o, 0);
+// Gloo's devices: one per interface GLOO_SOCKET_IFNAME names (as PyTorch
+// does; every rank must name as many), else one on this machine's address
+// that routes to rank 0's, which the other machines can reach back. Neither
+// rank 0's address (not this machine's, on the others) nor the address the
+// hostname resolves to (often a loopback one) would do.
+std::vector<std::shared_ptr<::gloo::transport::Device>> GlooDevices(const std::vector<std::string>& interfaces, const std::string& self) {
+  std::vector<std::shared_ptr<::gloo::transport::Device>> devices;
+  if (interfaces.empty()) {
+    devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(self));
+    return devices;
+  }
+  for (const auto& name : interfaces) {
+    try {
+      devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
+    } catch (const std::exception& e) {
+      const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+      throw std::runtime_error("GLOO_SOCKET_IFNAME: no usable interface " + name + ": " + (c10 ? c10->what_without_backtrace() : e.what()));
+    }
+  }
+  return devices;
 }
 
 // Milliseconds come from seconds times 1000, so they need not be whole: the fraction is dropped.
@@ -83,36 +93,52 @@ class ProcessGroupWrap : public Napi::ObjectWrap<ProcessGroupWrap> {
     exports.Set("ProcessGroup", ctor);
   }
 
-  // new ProcessGroup({rank, worldSize, masterAddr, masterPort, timeoutMs, nccl?})
+  // new ProcessGroup({rank, worldSize, masterAddr, masterPort, timeoutMs, rendezvousTimeoutMs?, localWorldSize?, nccl?})
   explicit ProcessGroupWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ProcessGroupWrap>(info) {
     constexpr const char* fn = "new ProcessGroup(options)";
     Napi::Object o = args::Object(info[0], args::Param(fn, "options"),
                                   "an object with rank, worldSize, masterAddr, masterPort, timeoutMs");
     size_ = static_cast<int>(args::IntIn(o.Get("worldSize"), args::Field(fn, "worldSize"), 1, std::numeric_limits<int>::max()));
     rank_ = static_cast<int>(args::IntIn(o.Get("rank"), args::Field(fn, "rank"), 0, size_ - 1));
-    const std::string addr = args::String(o.Get("masterAddr"), args::Field(fn, "masterAddr"));
-    const auto port = static_cast<std::uint16_t>(args::IntIn(o.Get("masterPort"), args::Field(fn, "masterPort"), 0, 65535));
+    RendezvousOptions r;
+    r.host = args::String(o.Get("masterAddr"), args::Field(fn, "masterAddr"));
+    r.port = static_cast<std::uint16_t>(args::IntIn(o.Get("masterPort"), args::Field(fn, "masterPort"), 0, 65535));
+    r.rank = rank_;
+    r.size = size_;
     const auto timeout = std::chrono::milliseconds(TimeoutMs(o.Get("timeoutMs"), args::Field(fn, "timeoutMs")));
+    r.timeout = o.Get("rendezvousTimeoutMs").IsUndefined()
+                    ? timeout
+                    : std::chrono::milliseconds(TimeoutMs(o.Get("rendezvousTimeoutMs"), args::Field(fn, "rendezvousTimeoutMs")));
+    r.localSize = static_cast<int>(
+        args::Optional(o.Get("localWorldSize"), args::Field(fn, "localWorldSize"), [](const Napi::Value& v, const args::Arg& a) {
+          return args::IntIn(v, a, 1, std::numeric_limits<int>::max());
+        }).value_or(0));
     const bool nccl = args::Optional(o.Get("nccl"), args::Field(fn, "nccl"), args::Bool).value_or(false);
-    Guard(info.Env(), [&] { Join(addr, port, timeout, nccl); });
+    Guard(info.Env(), [&] { Join(r, timeout, nccl); });
   }
 
  private:
   // The rendezvous through rank 0's TCPStore, then the Gloo group (and the NCCL one when asked).
-  void Join(const std::string& addr, std::uint16_t port, std::chrono::milliseconds timeout, bool nccl) {
-    c10d::TCPStoreOptions opts;
-    opts.port = port;
-    opts.isServer = rank_ == 0;
-    opts.numWorkers = size_;
-    opts.waitWorkers = true;
-    opts.timeout = timeout;
-    PreferClassicStore(opts);
-    auto store = c10::make_intrusive<c10d::TCPStore>(addr, opts);
+  void Join(RendezvousOptions r, std::chrono::milliseconds timeout, bool nccl) {
+    const auto interfaces = InterfaceList(std::getenv("GLOO_SOCKET_IFNAME"));
+    if (interfaces.empty()) {
+      r.self = LocalAddressTowards(r.host);
+    } else {
+      try {
+        r.self = LocalAddressTowards(r.host);
+      } catch (const std::exception&) {
+        r.self = std::getenv("GLOO_SOCKET_IFNAME");  // only named in messages
+      }
+    }
+    auto store = JoinRendezvous(r);
     auto prefixed = c10::make_intrusive<c10d::PrefixStore>("diga", store);
     auto options = c10d::ProcessGroupGloo::Options::create(timeout);
-    options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(addr));
+    options->devices = GlooDevices(interfaces, r.self);
     options->threads = 2;
+    // Gloo's connection waits on the store under the rendezvous timeout; later
+    // waits (NCCL's first collective) are collectives.
     gloo_ = c10::make_intrusive<c10d::ProcessGroupGloo>(c10::make_intrusive<c10d::PrefixStore>("gloo", prefixed), rank_, size_, options);
+    store->setTimeout(timeout);
     if (!nccl) return;
 #ifdef DIGA_WITH_NCCL
     auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();

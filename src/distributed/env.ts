@@ -6,12 +6,23 @@ export interface DistEnv {
   localRank: number;
   masterAddr: string;
   masterPort: number;
+  /** Ranks on this machine (LOCAL_WORLD_SIZE), which names a missing machine in rendezvous errors. */
+  localWorldSize?: number;
+  /** Seconds every rank may take to join (DIGA_RDZV_TIMEOUT); unset: the collective timeout. */
+  rdzvTimeoutS?: number;
 }
 
 function int(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name}=${value} is not a non-negative integer`);
+  return n;
+}
+
+function seconds(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!(n > 0 && Number.isFinite(n))) throw new Error(`${name}=${value} is not a positive number of seconds`);
   return n;
 }
 
@@ -28,5 +39,7 @@ export function distEnv(env: NodeJS.ProcessEnv = process.env): DistEnv | null {
     localRank: int('LOCAL_RANK', env.LOCAL_RANK ?? env.SLURM_LOCALID) ?? 0,
     masterAddr: env.MASTER_ADDR ?? '127.0.0.1',
     masterPort: int('MASTER_PORT', env.MASTER_PORT) ?? 29500,
+    localWorldSize: int('LOCAL_WORLD_SIZE', env.LOCAL_WORLD_SIZE) || undefined,
+    rdzvTimeoutS: seconds('DIGA_RDZV_TIMEOUT', env.DIGA_RDZV_TIMEOUT),
   };
 }

@@ -33,8 +33,11 @@ export class ProcessGroup {
   }
 
   /**
-   * Joins the group. With `nccl`, CUDA tensors go through NCCL and everything
-   * else through Gloo; it throws when the addon has no NCCL (see backends()).
+   * Joins the group: waits for every rank up to the rendezvous timeout
+   * (env.rdzvTimeoutS, else timeoutMs), then connects Gloo from this
+   * machine's address that routes to env.masterAddr (or from the interfaces
+   * GLOO_SOCKET_IFNAME names). With `nccl`, CUDA tensors go through NCCL and
+   * everything else through Gloo; it throws when the addon has no NCCL (see backends()).
    */
   constructor(env: DistEnv, timeoutMs = 300_000, options: { nccl?: boolean } = {}) {
     const ctor = (native() as unknown as { ProcessGroup?: new (o: object) => NativeGroup }).ProcessGroup;
@@ -42,7 +45,11 @@ export class ProcessGroup {
     this.rank = env.rank;
     this.worldSize = env.worldSize;
     try {
-      this.#pg = new ctor({ rank: env.rank, worldSize: env.worldSize, masterAddr: env.masterAddr, masterPort: env.masterPort, timeoutMs, nccl: options.nccl ?? false });
+      this.#pg = new ctor({
+        rank: env.rank, worldSize: env.worldSize, masterAddr: env.masterAddr, masterPort: env.masterPort, timeoutMs,
+        rendezvousTimeoutMs: env.rdzvTimeoutS === undefined ? timeoutMs : env.rdzvTimeoutS * 1000,
+        localWorldSize: env.localWorldSize, nccl: options.nccl ?? false,
+      });
     } catch (err) {
       throw new Error(`rank ${env.rank}: could not join the process group at ${env.masterAddr}:${env.masterPort}: ${(err as Error).message}`);
     }

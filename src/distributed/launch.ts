@@ -1,7 +1,8 @@
 // `--nproc-per-node N`: starts N worker processes of the same command on this
 // machine with the torchrun environment (RANK, WORLD_SIZE, LOCAL_RANK,
-// MASTER_ADDR, MASTER_PORT). When one worker fails, the others are stopped and
-// the launcher exits with the failing worker's code, naming its rank.
+// LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT; DIGA_RDZV_TIMEOUT passes
+// through). When one worker fails, the others are stopped and the launcher
+// exits with the failing worker's code, naming its rank.
 // SIGINT and SIGTERM to the launcher are passed to every worker (which save
 // their state and stop), and the launcher waits for them and exits with their
 // status. Workers are in their own process group, so a terminal's Ctrl-C reaches
@@ -22,7 +23,7 @@ export interface LaunchOptions {
 
 /** Removes the launch flags (and their values) from a command line. */
 export function stripLaunchFlags(argv: string[]): string[] {
-  const flags = new Set(['--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port']);
+  const flags = new Set(['--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--rdzv-timeout']);
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const [name] = argv[i].split('=');
