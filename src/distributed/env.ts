@@ -1,5 +1,6 @@
 // Where this process stands in a distributed run, from the environment that
 // torchrun, Slurm-style scripts and `diga ... --nproc-per-node` all set.
+import { slurmMasterAddr } from './slurm.js';
 export interface DistEnv {
   rank: number;
   worldSize: number;
@@ -37,9 +38,11 @@ export function distEnv(env: NodeJS.ProcessEnv = process.env): DistEnv | null {
     rank,
     worldSize,
     localRank: int('LOCAL_RANK', env.LOCAL_RANK ?? env.SLURM_LOCALID) ?? 0,
-    masterAddr: env.MASTER_ADDR ?? '127.0.0.1',
+    // Under srun with no MASTER_ADDR, the first node of the step (Slurm's compressed list expanded).
+    masterAddr: env.MASTER_ADDR ?? slurmMasterAddr(env) ?? '127.0.0.1',
     masterPort: int('MASTER_PORT', env.MASTER_PORT) ?? 29500,
-    localWorldSize: int('LOCAL_WORLD_SIZE', env.LOCAL_WORLD_SIZE) || undefined,
+    // Slurm may say "4(x2)" (4 tasks on each of 2 nodes): the count is the leading number.
+    localWorldSize: int('LOCAL_WORLD_SIZE', env.LOCAL_WORLD_SIZE ?? /^\d+/.exec(env.SLURM_NTASKS_PER_NODE ?? '')?.[0]) || undefined,
     rdzvTimeoutS: seconds('DIGA_RDZV_TIMEOUT', env.DIGA_RDZV_TIMEOUT),
   };
 }

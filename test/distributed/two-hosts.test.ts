@@ -164,6 +164,15 @@ describe('two machines (network namespaces)', () => {
     }
   });
 
+  test('Slurm: processes started as srun starts them rendezvous from its environment alone, no launcher flags', async () => {
+    // The compressed node list srun gives (here the bed's two addresses), the first node hosting the rendezvous.
+    const srun =
+      `SLURM_PROCID=$DIGA_NODE_RANK SLURM_NTASKS=2 SLURM_LOCALID=0 SLURM_NTASKS_PER_NODE='1(x2)' ` +
+      `SLURM_STEP_NODELIST="\${DIGA_HOST_ADDR_0%.*}.[1-2]" DIGA_RDZV_TIMEOUT=${RDZV} ${process.execPath} ${worker}`;
+    const hosts = await onTwoHosts('slurm', srun);
+    for (const [rank, h] of hosts.entries()) expect(JSON.parse(h.log), h.log).toEqual({ rank, sum: 3 });
+  });
+
   describe.concurrent('rendezvous errors name the address and port, within the rendezvous timeout', () => {
     /**
      * An error long before the default timeout (300 s): the rendezvous timeout,
