@@ -59,7 +59,7 @@ cleanup() {
   if [ "${DIGA_FRESH_KEEP:-0}" != 1 ]; then
     for r in "${roots[@]}"; do
       # Only once nothing is mounted below it: rm must never reach the host's /dev or /sys.
-      if ! grep -q " $r/" /proc/self/mounts; then rm -rf --one-file-system "$r"; fi
+      if ! grep -q " $r[/ ]" /proc/self/mounts; then rm -rf --one-file-system "$r"; fi
     done
   else
     say "kept: ${roots[*]}"
@@ -114,6 +114,10 @@ copy_node() {
 
 mount_root() {
   local root="$1" m
+  # The root is a mount point of its own, as a machine's / is: `ip netns` (the two-host tests)
+  # marks / as a slave mount, which a plain chroot directory refuses.
+  mount --bind "$root" "$root" && mount --make-private "$root"
+  mounted+=("$root")
   for m in proc sys dev; do
     case "$m" in proc) mount -t proc proc "$root/proc" ;; *) mount --rbind "/$m" "$root/$m" && mount --make-rslave "$root/$m" ;; esac
     mounted+=("$root/$m")
